@@ -1,0 +1,45 @@
+# The two commands of the README: `make book` and `make test`. Both create .venv when missing.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PROFILE ?= auto
+STAMP := $(VENV)/.installed
+
+.PHONY: venv test book notebooks build-book lint clean help
+
+help:
+	@echo "make book [PROFILE=auto|smoke|cpu|gpu|paper]  run the notebooks (papermill) and build the HTML book"
+	@echo "make test                                     run the whole test suite (what CI runs)"
+	@echo "make notebooks                                write the paired .ipynb of every notebook (jupytext)"
+	@echo "make lint | make clean"
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m ruff check replication tests data_scripts notebooks book
+	$(PY) -m pytest
+
+book: $(STAMP)
+	@rc=0; $(PY) -m replication.runner --profile $(PROFILE) || rc=$$?; \
+	$(MAKE) --no-print-directory build-book || exit $$?; \
+	if [ $$rc -ne 0 ]; then echo "Some notebooks failed: see book/executed/status.json"; fi; exit $$rc
+
+build-book: $(STAMP)
+	$(VENV)/bin/jupyter-book build . --toc book/_toc.yml --config _config.yml
+	@echo "Open _build/html/index.html"
+
+notebooks: $(STAMP)
+	$(VENV)/bin/jupytext --sync notebooks/*/*.py book/*.py book/*/*.py
+
+lint: $(STAMP)
+	$(PY) -m ruff check replication tests data_scripts notebooks book
+
+clean:
+	rm -rf _build book/executed

@@ -1,0 +1,1 @@
+"""Replication of four conditional-GAN papers."""

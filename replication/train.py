@@ -1,0 +1,209 @@
+"""One training loop for every model in the book.
+
+`train` knows only the order of things around an iteration: seeding, progress, the loss history,
+periodic atomic checkpoints, resuming, and stopping on a non-finite loss. What one iteration
+does (which nets update, how often, with which losses) is the caller's `step_fn`, which returns
+a dict of named scalar losses.
+
+Reliability rules (design.md §8):
+- every RNG is seeded at the start, and its state travels in the checkpoint, so an interrupted
+  run that resumes ends with the same weights as one that never stopped;
+- a checkpoint (models, optimisers, RNG states, history, step) is written every
+  `checkpoint_every` steps, at the end, and when the run is interrupted (Ctrl-C / kernel
+  interrupt is deferred to the end of the current step, so the checkpoint is never mid-step);
+- rerunning with the same run folder resumes from the last checkpoint; a finished run returns
+  at once;
+- a NaN/inf loss stops the run with the step number; the last good checkpoint is left as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import random
+import signal
+import threading
+import time
+from collections.abc import Callable, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from replication.io import load_torch_checked, save_torch_checked, write_json_atomic
+from replication.paths import runs_root
+
+CHECKPOINT_NAME = "checkpoint.pt"
+StepFn = Callable[[int], Mapping[str, torch.Tensor | float]]
+
+
+class NonFiniteLossError(FloatingPointError):
+    """A loss became NaN or inf; the message names the step and the last good checkpoint."""
+
+
+@dataclass
+class TrainResult:
+    history: dict[str, list[float]]  # loss name → one value per step
+    steps_done: int
+    resumed_from: int  # 0 for a fresh run
+    wall_time_s: float  # this call only
+    finished: bool
+    run_dir: Path
+    extra: dict = field(default_factory=dict)
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and torch (CPU and every CUDA device)."""
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+def config_hash(config: Mapping) -> str:
+    """A short, stable hash of a JSON-able training configuration (names a run folder)."""
+    text = json.dumps(config, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def run_dir_for(table_id: str, config: Mapping, run_name: str) -> Path:
+    """runs/<table_id>/<config hash>/<run_name>: same config and name → same folder → resume."""
+    folder = runs_root() / table_id / config_hash(config) / run_name
+    folder.mkdir(parents=True, exist_ok=True)
+    config_file = folder.parent / "config.json"
+    if not config_file.exists():
+        write_json_atomic(config_file, dict(config))
+    return folder
+
+
+def _rng_state() -> dict:
+    state = {
+        "torch": torch.get_rng_state(),
+        "python": random.getstate(),
+        "numpy": torch.from_numpy(np.random.get_state()[1].astype(np.int64)),
+        "numpy_pos": int(np.random.get_state()[2]),
+    }
+    if torch.cuda.is_available():
+        state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+
+def _set_rng_state(state: dict) -> None:
+    torch.set_rng_state(state["torch"])
+    python_state = state["python"]
+    random.setstate((python_state[0], tuple(python_state[1]), python_state[2]))
+    keys = state["numpy"].numpy().astype(np.uint32)
+    np.random.set_state(("MT19937", keys, state["numpy_pos"], 0, 0.0))
+    if "cuda" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+
+
+@contextmanager
+def _deferred_interrupt():
+    """Turn SIGINT into a flag checked between steps (main thread only; otherwise a no-op)."""
+    flag = {"interrupted": False}
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+
+    def handler(signum, frame):
+        flag["interrupted"] = True
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _to_float(value: torch.Tensor | float) -> float:
+    return float(value.detach().float().item()) if isinstance(value, torch.Tensor) else float(value)
+
+
+def train(
+    run_dir: Path,
+    modules: Mapping[str, nn.Module],
+    optimizers: Mapping[str, torch.optim.Optimizer],
+    step_fn: StepFn,
+    steps: int,
+    seed: int,
+    checkpoint_every: int = 500,
+    progress: bool = True,
+    stop_after_steps: int | None = None,
+    description: str = "",
+) -> TrainResult:
+    """Run `step_fn(step)` for steps 0..steps-1, resuming from `run_dir/checkpoint.pt` if present.
+
+    `stop_after_steps` ends this call early (after a checkpoint) once that many steps ran in it:
+    a time-sliced run, and how the resume test interrupts a run.
+    """
+    from tqdm.auto import tqdm
+
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    checkpoint_path = run_dir / CHECKPOINT_NAME
+    history: dict[str, list[float]] = {}
+    start_step = 0
+    device = next(iter(modules.values())).parameters().__next__().device
+
+    if checkpoint_path.exists():
+        state = load_torch_checked(checkpoint_path, map_location=device)
+        for name, module in modules.items():
+            module.load_state_dict(state["modules"][name])
+        for name, optimizer in optimizers.items():
+            optimizer.load_state_dict(state["optimizers"][name])
+        _set_rng_state(state["rng"])
+        history = {k: list(v) for k, v in state["history"].items()}
+        start_step = int(state["step"])
+    else:
+        seed_everything(seed)
+
+    def save(step_done: int) -> None:
+        save_torch_checked(
+            checkpoint_path,
+            {
+                "step": step_done,
+                "modules": {n: m.state_dict() for n, m in modules.items()},
+                "optimizers": {n: o.state_dict() for n, o in optimizers.items()},
+                "rng": _rng_state(),
+                "history": history,
+            },
+        )
+        write_json_atomic(run_dir / "history.json", {"step": step_done, "history": history})
+
+    for module in modules.values():
+        module.train()
+    t0 = time.perf_counter()
+    step = start_step
+    ran = 0
+    bar = tqdm(total=steps, initial=start_step, desc=description or run_dir.name, disable=not progress, mininterval=2.0)
+    try:
+        with _deferred_interrupt() as interrupt:
+            while step < steps:
+                losses = {name: _to_float(v) for name, v in step_fn(step).items()}
+                bad = {name: v for name, v in losses.items() if not math.isfinite(v)}
+                if bad:
+                    last_good = torch.load(checkpoint_path, weights_only=True)["step"] if checkpoint_path.exists() else None
+                    where = f"the last good checkpoint (step {last_good}) is kept at {checkpoint_path}" if last_good is not None else "no checkpoint had been written yet"
+                    raise NonFiniteLossError(f"non-finite loss at step {step}: {bad}; {where}.")
+                for name, value in losses.items():
+                    history.setdefault(name, []).append(value)
+                step += 1
+                ran += 1
+                bar.update(1)
+                if step % checkpoint_every == 0 or step == steps:
+                    save(step)
+                if interrupt["interrupted"]:
+                    save(step)
+                    raise KeyboardInterrupt(f"interrupted after step {step}; checkpoint saved, rerun to resume")
+                if stop_after_steps is not None and ran >= stop_after_steps and step < steps:
+                    save(step)
+                    break
+    finally:
+        bar.close()
+    for module in modules.values():
+        module.eval()
+    return TrainResult(history, step, start_step, time.perf_counter() - t0, step >= steps, run_dir)
