@@ -24,6 +24,7 @@ venv: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check replication tests data_scripts notebooks book
+	$(PY) -m ruff format --check replication tests data_scripts notebooks book
 	$(PY) -m pytest
 
 book: $(STAMP)
@@ -40,6 +41,7 @@ notebooks: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check replication tests data_scripts notebooks book
+	$(PY) -m ruff format --check replication tests data_scripts notebooks book
 
 clean:
 	rm -rf _build book/executed

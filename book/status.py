@@ -42,15 +42,17 @@ display(pd.DataFrame(table_runs, columns=["notebook", "profile", "status", "wall
 rows = []
 for payload in results.load_all(profile_name):
     prov = payload["provenance"]
-    rows.append({
-        "table": payload["table_id"],
-        "profile": payload["profile"],
-        "device": prov["device"],
-        "wall time (s)": prov["wall_time_s"],
-        "seeds": len(prov["seeds"]),
-        "data set": prov["dataset"]["name"],
-        "commit": prov["git_commit"][:10] + (" (dirty)" if prov["git_dirty"] else ""),
-        "date (UTC)": prov["date_utc"],
-    })
+    rows.append(
+        {
+            "table": payload["table_id"],
+            "profile": payload["profile"],
+            "device": prov["device"],
+            "wall time (s)": prov["wall_time_s"],
+            "seeds": len(prov["seeds"]),
+            "data set": prov["dataset"]["name"],
+            "commit": prov["git_commit"][:10] + (" (dirty)" if prov["git_dirty"] else ""),
+            "date (UTC)": prov["date_utc"],
+        }
+    )
 display(Markdown("### Results files"))
 display(pd.DataFrame(rows))

@@ -34,13 +34,15 @@ def comparison_frame(results: dict, metrics: list[str] | None = None) -> pd.Data
         paper = reported_value(results["table_id"], row["method"], row["metric"])
         paper_text = paper.shown if paper is not None else "—"
         delta = f"{row['mean'] - paper.value:+.3f}" if paper is not None and paper.value is not None else "—"
-        lines.append({
-            "method": row["method"],
-            "metric": row["metric"],
-            "paper": paper_text,
-            "ours (mean ± std over seeds)": format_mean_std(row),
-            "Δ (ours − paper)": delta,
-        })
+        lines.append(
+            {
+                "method": row["method"],
+                "metric": row["metric"],
+                "paper": paper_text,
+                "ours (mean ± std over seeds)": format_mean_std(row),
+                "Δ (ours − paper)": delta,
+            }
+        )
     return pd.DataFrame(lines)
 
 
@@ -71,15 +73,17 @@ def verdict_frame(results: dict) -> pd.DataFrame:
     lines = []
     for verdict in results["verdicts"]:
         for part in verdict["parts"]:
-            lines.append({
-                "claim": verdict["claim"],
-                "part": f"{part['method_b']} {part['claim']} than {part['method_a']} on {part['metric']}",
-                "mean Δ (B − A)": f"{part['mean_difference']:+.4f}",
-                "95% CI": f"[{part['ci_low']:+.4f}, {part['ci_high']:+.4f}]",
-                "n seeds": part["n"],
-                "part verdict": part["verdict"],
-                "claim verdict": verdict["verdict"],
-            })
+            lines.append(
+                {
+                    "claim": verdict["claim"],
+                    "part": f"{part['method_b']} {part['claim']} than {part['method_a']} on {part['metric']}",
+                    "mean Δ (B − A)": f"{part['mean_difference']:+.4f}",
+                    "95% CI": f"[{part['ci_low']:+.4f}, {part['ci_high']:+.4f}]",
+                    "n seeds": part["n"],
+                    "part verdict": part["verdict"],
+                    "claim verdict": verdict["verdict"],
+                }
+            )
     return pd.DataFrame(lines)
 
 

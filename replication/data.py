@@ -195,10 +195,14 @@ def load_image_folder(path: str | Path, image_size: int | None = None) -> ImageD
 
     path = Path(path).expanduser()
     if not path.exists():
-        raise DatasetNotFoundError(f"imagefolder: {path} does not exist (a folder or .zip with train/<class>/ and test/<class>/).")
+        raise DatasetNotFoundError(
+            f"imagefolder: {path} does not exist (a folder or .zip with train/<class>/ and test/<class>/)."
+        )
     entries = _read_image_folder_entries(path)
     if "train" not in entries or "test" not in entries:
-        raise DatasetNotFoundError(f"imagefolder: {path} needs both train/<class>/ and test/<class>/ images; found splits {sorted(entries)}.")
+        raise DatasetNotFoundError(
+            f"imagefolder: {path} needs both train/<class>/ and test/<class>/ images; found splits {sorted(entries)}."
+        )
     class_names = sorted(entries["train"])
     class_index = {name: i for i, name in enumerate(class_names)}
     digest = hashlib.sha256()

@@ -18,7 +18,7 @@ def image_grid(images: torch.Tensor, nrow: int) -> np.ndarray:
 def plot_class_grids(grids: dict[str, torch.Tensor], per_class: int, title: str = ""):
     """Side-by-side panels, one per method; each row of a panel holds one class's samples."""
     fig, axes = plt.subplots(1, len(grids), figsize=(4.2 * len(grids), 4.4), squeeze=False)
-    for ax, (name, images) in zip(axes[0], grids.items()):
+    for ax, (name, images) in zip(axes[0], grids.items(), strict=False):
         ax.imshow(image_grid(images, per_class), cmap="gray", vmin=0, vmax=1)
         ax.set_title(name)
         ax.axis("off")
@@ -31,7 +31,7 @@ def plot_class_grids(grids: dict[str, torch.Tensor], per_class: int, title: str 
 def plot_loss_curves(histories: dict[str, dict[str, list[float]]], keys: list[str], smooth: int = 25):
     """One panel per loss name; one line per run (running mean over `smooth` steps)."""
     fig, axes = plt.subplots(1, len(keys), figsize=(4.5 * len(keys), 3.2), squeeze=False)
-    for ax, key in zip(axes[0], keys):
+    for ax, key in zip(axes[0], keys, strict=False):
         for run, history in histories.items():
             if key not in history:
                 continue

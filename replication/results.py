@@ -28,7 +28,17 @@ from replication.paths import repo_root, results_root
 SCHEMA_VERSION = 1
 REQUIRED_KEYS = ("schema_version", "table_id", "profile", "rows", "protocol", "verdicts", "provenance")
 ROW_KEYS = ("method", "metric", "mean", "std", "n", "values", "seeds")
-PROVENANCE_KEYS = ("git_commit", "git_dirty", "profile", "dataset", "device", "versions", "wall_time_s", "date_utc", "seeds")
+PROVENANCE_KEYS = (
+    "git_commit",
+    "git_dirty",
+    "profile",
+    "dataset",
+    "device",
+    "versions",
+    "wall_time_s",
+    "date_utc",
+    "seeds",
+)
 LIBRARIES = ("torch", "torchvision", "torchmetrics", "numpy", "scikit-learn", "scipy", "replication")
 
 
@@ -40,8 +50,16 @@ def git_state(root: Path | None = None) -> tuple[str, bool | None]:
     """(commit, dirty) of the checkout, or ("unknown", None) outside a git work tree."""
     root = root or repo_root()
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
-        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True, text=True, check=True).stdout
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         return commit, bool(status.strip())
     except (OSError, subprocess.CalledProcessError):
         return "unknown", None
@@ -88,7 +106,9 @@ def validate(payload: dict) -> None:
         if row_missing:
             raise ResultsSchemaError(f"row {row.get('method')}/{row.get('metric')} lacks {row_missing}")
         if len(row["values"]) != row["n"] or len(row["seeds"]) != row["n"]:
-            raise ResultsSchemaError(f"row {row['method']}/{row['metric']}: n={row['n']} but {len(row['values'])} values")
+            raise ResultsSchemaError(
+                f"row {row['method']}/{row['metric']}: n={row['n']} but {len(row['values'])} values"
+            )
     prov_missing = [k for k in PROVENANCE_KEYS if k not in payload["provenance"]]
     if prov_missing:
         raise ResultsSchemaError(f"provenance lacks {prov_missing}")

@@ -73,7 +73,12 @@ def execute(notebook: Path, output: Path, parameters: dict, key: str | None) -> 
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.stem + ".partial.ipynb")
     papermill.execute_notebook(
-        str(source), str(partial), parameters=parameters, kernel_name="python3", cwd=str(notebook.parent), progress_bar=False
+        str(source),
+        str(partial),
+        parameters=parameters,
+        kernel_name="python3",
+        cwd=str(notebook.parent),
+        progress_bar=False,
     )
     nb = nbformat.read(partial, as_version=4)
     if key is not None:

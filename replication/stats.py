@@ -65,7 +65,13 @@ def t_interval(differences: Sequence[float], confidence: float = CONFIDENCE) -> 
 
 
 def compare_paired(
-    metric: str, a_name: str, a: Sequence[float], b_name: str, b: Sequence[float], claim: str = "lower", margin: float = 0.0
+    metric: str,
+    a_name: str,
+    a: Sequence[float],
+    b_name: str,
+    b: Sequence[float],
+    claim: str = "lower",
+    margin: float = 0.0,
 ) -> PairedComparison:
     """Verdict for "B is lower than A" (claim="lower") or "B is not worse than A" (claim="not worse",
     relative `margin` δ: B may exceed A by up to δ·|mean A|) from seed-paired values."""
@@ -73,7 +79,7 @@ def compare_paired(
         raise ValueError(f"paired comparison needs one value per seed for both methods ({len(a)} vs {len(b)})")
     if claim not in ("lower", "not worse"):
         raise ValueError(f"claim must be 'lower' or 'not worse', got {claim!r}")
-    differences = [vb - va for va, vb in zip(a, b)]
+    differences = [vb - va for va, vb in zip(a, b, strict=False)]
     mean, low, high = t_interval(differences)
     bound = margin * abs(float(np.mean(a))) if claim == "not worse" else 0.0
     if len(differences) < 2:

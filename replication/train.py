@@ -186,8 +186,14 @@ def train(
                 losses = {name: _to_float(v) for name, v in step_fn(step).items()}
                 bad = {name: v for name, v in losses.items() if not math.isfinite(v)}
                 if bad:
-                    last_good = torch.load(checkpoint_path, weights_only=True)["step"] if checkpoint_path.exists() else None
-                    where = f"the last good checkpoint (step {last_good}) is kept at {checkpoint_path}" if last_good is not None else "no checkpoint had been written yet"
+                    last_good = (
+                        torch.load(checkpoint_path, weights_only=True)["step"] if checkpoint_path.exists() else None
+                    )
+                    where = (
+                        f"the last good checkpoint (step {last_good}) is kept at {checkpoint_path}"
+                        if last_good is not None
+                        else "no checkpoint had been written yet"
+                    )
                     raise NonFiniteLossError(f"non-finite loss at step {step}: {bad}; {where}.")
                 for name, value in losses.items():
                     history.setdefault(name, []).append(value)

@@ -60,9 +60,13 @@ profile_name = resolve_profile_name(profile)
 config = get_profile(msgan.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)
 torch_device = pick_device(device)
 data = load_dataset(config.dataset).to(torch_device)
-display(Markdown(f"Profile **{profile_name}** on `{torch_device}`; data: `{data.name}` "
-                 f"({len(data.train_x)} train / {len(data.test_x)} held-out, {data.image_shape}); "
-                 f"{config.steps} steps × batch {config.batch_size}; seeds {list(config.seeds)}."))
+display(
+    Markdown(
+        f"Profile **{profile_name}** on `{torch_device}`; data: `{data.name}` "
+        f"({len(data.train_x)} train / {len(data.test_x)} held-out, {data.image_shape}); "
+        f"{config.steps} steps × batch {config.batch_size}; seeds {list(config.seeds)}."
+    )
+)
 if profile_name == "smoke":
     display(Markdown(book.SMOKE_WARNING))
 
@@ -77,7 +81,11 @@ table = msgan.run_table(config, data, torch_device, progress=progress)
 rows = msgan.result_rows(table)
 verdicts = msgan.verdicts(table)
 path = results.save(
-    msgan.TABLE_ID, profile_name, rows, table.protocol, verdicts,
+    msgan.TABLE_ID,
+    profile_name,
+    rows,
+    table.protocol,
+    verdicts,
     results.provenance(profile_name, data.describe(), torch_device, table.wall_time_s, config.seeds),
     details={"per_class": msgan.per_class_details(table), "config": asdict(config)},
 )

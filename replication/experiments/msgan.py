@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from replication.configs.msgan import MSGANTable1Config
 from replication.data import BatchSampler, ImageData
 from replication.losses.gan import bce_discriminator_loss, bce_generator_loss
 from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio
@@ -20,8 +21,7 @@ from replication.metrics.features import ClassifierConfig, FeatureExtractor, cac
 from replication.metrics.fid import frechet_distance, per_class_frechet_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.dcgan import CondDiscriminator32, CondGenerator32
-from replication.profiles import MSGANTable1Config
-from replication.stats import compare_paired, combine_verdicts, summarise
+from replication.stats import combine_verdicts, compare_paired, summarise
 from replication.train import TrainResult, run_dir_for, seed_everything, train
 
 TABLE_ID = "msgan_table1"
@@ -42,7 +42,12 @@ def build_models(config: MSGANTable1Config, data: ImageData, device: torch.devic
     generator = CondGenerator32(config.nz, data.num_classes, config.width, channels).to(device)
     discriminator = CondDiscriminator32(data.num_classes, config.width, channels).to(device)
     adam = dict(lr=config.lr, betas=(config.beta1, config.beta2), weight_decay=config.weight_decay)
-    return generator, discriminator, torch.optim.Adam(generator.parameters(), **adam), torch.optim.Adam(discriminator.parameters(), **adam)
+    return (
+        generator,
+        discriminator,
+        torch.optim.Adam(generator.parameters(), **adam),
+        torch.optim.Adam(discriminator.parameters(), **adam),
+    )
 
 
 def make_step(generator, discriminator, opt_g, opt_d, sampler: BatchSampler, nz: int, lambda_ms: float):
@@ -93,20 +98,32 @@ def train_run(
     sampler = BatchSampler(data.train_x, data.train_y, config.batch_size)
     step = make_step(generator, discriminator, opt_g, opt_d, sampler, config.nz, lambda_ms)
     result = train(
-        run_dir, {"G": generator, "D": discriminator}, {"G": opt_g, "D": opt_d}, step, config.steps, seed,
-        checkpoint_every=config.checkpoint_every, progress=progress, description=f"{method} seed {seed}",
+        run_dir,
+        {"G": generator, "D": discriminator},
+        {"G": opt_g, "D": opt_d},
+        step,
+        config.steps,
+        seed,
+        checkpoint_every=config.checkpoint_every,
+        progress=progress,
+        description=f"{method} seed {seed}",
     )
     return TrainedRun(method, seed, generator.eval(), result)
 
 
 @torch.no_grad()
-def generate_per_class(generator: CondGenerator32, per_class: int, seed: int, device: torch.device, batch_size: int = 1000):
+def generate_per_class(
+    generator: CondGenerator32, per_class: int, seed: int, device: torch.device, batch_size: int = 1000
+):
     """`per_class` samples of every class, from a fixed generator seed → (images on CPU, labels)."""
     generator.eval()
     rng = torch.Generator(device="cpu").manual_seed(seed)
     labels = torch.arange(generator.num_classes).repeat_interleave(per_class)
     z = torch.randn(len(labels), generator.nz, generator=rng)
-    images = [generator(z[i : i + batch_size].to(device), labels[i : i + batch_size].to(device)).cpu() for i in range(0, len(labels), batch_size)]
+    images = [
+        generator(z[i : i + batch_size].to(device), labels[i : i + batch_size].to(device)).cpu()
+        for i in range(0, len(labels), batch_size)
+    ]
     return torch.cat(images), labels
 
 
@@ -175,7 +192,9 @@ class TableRun:
     wall_time_s: float
 
 
-def run_table(config: MSGANTable1Config, data: ImageData, device: torch.device, progress: bool = True, grid_per_class: int = 8) -> TableRun:
+def run_table(
+    config: MSGANTable1Config, data: ImageData, device: torch.device, progress: bool = True, grid_per_class: int = 8
+) -> TableRun:
     """Train every (method, seed), evaluate each, and keep grids and loss histories."""
     start = time.perf_counter()
     evaluator = Evaluator(config, data, device)
@@ -188,7 +207,9 @@ def run_table(config: MSGANTable1Config, data: ImageData, device: torch.device, 
             images, labels = generate_per_class(run.generator, config.samples_per_class, 10_000 + seed, device)
             metrics[method][seed] = evaluator.evaluate(images, labels)
             if seed == config.seeds[0]:
-                grids[method] = images.view(data.num_classes, config.samples_per_class, *images.shape[1:])[:, :grid_per_class].reshape(-1, *images.shape[1:])
+                grids[method] = images.view(data.num_classes, config.samples_per_class, *images.shape[1:])[
+                    :, :grid_per_class
+                ].reshape(-1, *images.shape[1:])
     return TableRun(config, metrics, histories, grids, evaluator.protocol(), time.perf_counter() - start)
 
 
@@ -213,7 +234,13 @@ def verdicts(table: TableRun) -> list[dict]:
         compare_paired("NDB", "DCGAN", values("DCGAN", "NDB"), "MSGAN", values("MSGAN", "NDB"), "lower"),
         compare_paired("JSD", "DCGAN", values("DCGAN", "JSD"), "MSGAN", values("MSGAN", "JSD"), "lower"),
         compare_paired(
-            "FID", "DCGAN", values("DCGAN", "FID"), "MSGAN", values("MSGAN", "FID"), "not worse", table.config.fid_non_inferiority
+            "FID",
+            "DCGAN",
+            values("DCGAN", "FID"),
+            "MSGAN",
+            values("MSGAN", "FID"),
+            "not worse",
+            table.config.fid_non_inferiority,
         ),
     ]
     claim = "mode seeking lowers NDB and JSD without hurting FID"
@@ -222,14 +249,21 @@ def verdicts(table: TableRun) -> list[dict]:
         f"its upper end is below {table.config.fid_non_inferiority:.0%} of DCGAN's mean FID; all parts hold → holds, "
         "any part does not hold → does not hold, else inconclusive"
     )
-    return [{"claim": claim, "rule": rule, "verdict": combine_verdicts([p.verdict for p in parts]), "parts": [p.as_dict() for p in parts]}]
+    return [
+        {
+            "claim": claim,
+            "rule": rule,
+            "verdict": combine_verdicts([p.verdict for p in parts]),
+            "parts": [p.as_dict() for p in parts],
+        }
+    ]
 
 
 def per_class_details(table: TableRun) -> dict:
     """method → class → metric → per-seed values (for the expandable per-class table)."""
     out: dict = {}
     for method in METHODS:
-        for seed, metrics in table.metrics[method].items():
+        for _seed, metrics in table.metrics[method].items():
             for c, values in metrics["per_class"].items():
                 for metric, value in values.items():
                     out.setdefault(method, {}).setdefault(c, {}).setdefault(metric, []).append(value)

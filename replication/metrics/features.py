@@ -100,7 +100,9 @@ def train_classifier(data: ImageData, config: ClassifierConfig, device: torch.de
     """Cross-entropy training on the training split only (light shift/flip-free augmentation)."""
     generator = torch.Generator().manual_seed(config.seed)
     torch.manual_seed(config.seed)
-    model = SmallClassifier(data.image_shape[0], data.num_classes, config.width, config.feature_dim).to(device)
+    model = SmallClassifier(
+        data.image_shape[0], data.num_classes, config.width, config.feature_dim, data.image_shape[-1]
+    ).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, config.steps)
     x, y = data.train_x, data.train_y
@@ -126,7 +128,9 @@ def classifier_extractor(
     device = torch.device(device)
     key = hashlib.sha256(f"{data.checksum}|{sorted(asdict(config).items())}".encode()).hexdigest()[:16]
     path = cache_root() / "classifiers" / f"{data.name.replace('/', '_').replace(':', '_')}-{key}.pt"
-    model = SmallClassifier(data.image_shape[0], data.num_classes, config.width, config.feature_dim).to(device)
+    model = SmallClassifier(
+        data.image_shape[0], data.num_classes, config.width, config.feature_dim, data.image_shape[-1]
+    ).to(device)
     if path.exists():
         model.load_state_dict(load_torch_checked(path, map_location=device))
     else:
@@ -188,7 +192,10 @@ class InceptionExtractor(FeatureExtractor):
 
 
 def get_extractor(
-    name: str, data: ImageData | None = None, device: str | torch.device = "cpu", classifier: ClassifierConfig | None = None
+    name: str,
+    data: ImageData | None = None,
+    device: str | torch.device = "cpu",
+    classifier: ClassifierConfig | None = None,
 ) -> FeatureExtractor:
     """Look an extractor up by name (see `EXTRACTOR_NAMES`)."""
     if name == "inception-v3-fid":

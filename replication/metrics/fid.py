@@ -30,7 +30,9 @@ class _PrecomputedFeatures(nn.Module):
 def frechet_distance(real_features: torch.Tensor, fake_features: torch.Tensor) -> float:
     """FID between two [N, D] feature sets (each needs N ≥ 2)."""
     if real_features.ndim != 2 or fake_features.ndim != 2 or real_features.shape[1] != fake_features.shape[1]:
-        raise ValueError(f"expected two [N, D] feature sets of equal D, got {tuple(real_features.shape)} and {tuple(fake_features.shape)}")
+        raise ValueError(
+            f"expected two [N, D] feature sets of equal D, got {tuple(real_features.shape)} and {tuple(fake_features.shape)}"
+        )
     metric = FrechetInceptionDistance(feature=_PrecomputedFeatures(real_features.shape[1]), normalize=True)
     metric.update(real_features.detach().double().cpu(), real=True)
     metric.update(fake_features.detach().double().cpu(), real=False)
@@ -42,6 +44,4 @@ def per_class_frechet_distance(
 ) -> dict[int, float]:
     """Intra-class FID: the Fréchet distance computed separately for every class present in both."""
     classes = sorted(set(real_labels.tolist()) & set(fake_labels.tolist()))
-    return {
-        c: frechet_distance(real_features[real_labels == c], fake_features[fake_labels == c]) for c in classes
-    }
+    return {c: frechet_distance(real_features[real_labels == c], fake_features[fake_labels == c]) for c in classes}

@@ -12,17 +12,29 @@ import torch.nn as nn
 
 
 class SmallClassifier(nn.Module):
-    """conv(32)-conv(64)-conv(128), each stride 2 with BN + ReLU, global average pool, FC features."""
+    """Three stride-2 3×3 convs (w, 2w, 4w; BN + ReLU), flatten, FC to `feature_dim`, FC to classes.
 
-    def __init__(self, in_channels: int, num_classes: int, width: int = 32, feature_dim: int = 128):
+    Sized for 32×32 (any size divisible by 8 works); cheap enough to train on 2 CPU cores.
+    """
+
+    def __init__(
+        self, in_channels: int, num_classes: int, width: int = 32, feature_dim: int = 128, image_size: int = 32
+    ):
         super().__init__()
         w = width
         self.body = nn.Sequential(
-            nn.Conv2d(in_channels, w, 3, 1, 1), nn.BatchNorm2d(w), nn.ReLU(),
-            nn.Conv2d(w, w * 2, 3, 2, 1), nn.BatchNorm2d(w * 2), nn.ReLU(),
-            nn.Conv2d(w * 2, w * 4, 3, 2, 1), nn.BatchNorm2d(w * 4), nn.ReLU(),
-            nn.AdaptiveAvgPool2d(1), nn.Flatten(),
-            nn.Linear(w * 4, feature_dim), nn.ReLU(),
+            nn.Conv2d(in_channels, w, 3, 2, 1),
+            nn.BatchNorm2d(w),
+            nn.ReLU(),
+            nn.Conv2d(w, w * 2, 3, 2, 1),
+            nn.BatchNorm2d(w * 2),
+            nn.ReLU(),
+            nn.Conv2d(w * 2, w * 4, 3, 2, 1),
+            nn.BatchNorm2d(w * 4),
+            nn.ReLU(),
+            nn.Flatten(),
+            nn.Linear(w * 4 * (image_size // 8) ** 2, feature_dim),
+            nn.ReLU(),
         )
         self.head = nn.Linear(feature_dim, num_classes)
         self.feature_dim = feature_dim

@@ -29,10 +29,17 @@ class CondGenerator32(nn.Module):
         self.nz, self.num_classes = nz, num_classes
         d = width
         self.net = nn.Sequential(
-            nn.ConvTranspose2d(nz + num_classes, d * 4, 4, 1, 0), nn.BatchNorm2d(d * 4), nn.ReLU(),
-            nn.ConvTranspose2d(d * 4, d * 2, 4, 2, 1), nn.BatchNorm2d(d * 2), nn.ReLU(),
-            nn.ConvTranspose2d(d * 2, d, 4, 2, 1), nn.BatchNorm2d(d), nn.ReLU(),
-            nn.ConvTranspose2d(d, out_channels, 4, 2, 1), nn.Tanh(),
+            nn.ConvTranspose2d(nz + num_classes, d * 4, 4, 1, 0),
+            nn.BatchNorm2d(d * 4),
+            nn.ReLU(),
+            nn.ConvTranspose2d(d * 4, d * 2, 4, 2, 1),
+            nn.BatchNorm2d(d * 2),
+            nn.ReLU(),
+            nn.ConvTranspose2d(d * 2, d, 4, 2, 1),
+            nn.BatchNorm2d(d),
+            nn.ReLU(),
+            nn.ConvTranspose2d(d, out_channels, 4, 2, 1),
+            nn.Tanh(),
         )
         dcgan_init_(self)
 
@@ -49,9 +56,14 @@ class CondDiscriminator32(nn.Module):
         self.num_classes = num_classes
         d = width
         self.net = nn.Sequential(
-            nn.Conv2d(in_channels + num_classes, d, 4, 2, 1), nn.LeakyReLU(0.2),
-            nn.Conv2d(d, d * 2, 4, 2, 1), nn.BatchNorm2d(d * 2), nn.LeakyReLU(0.2),
-            nn.Conv2d(d * 2, d * 4, 4, 2, 1), nn.BatchNorm2d(d * 4), nn.LeakyReLU(0.2),
+            nn.Conv2d(in_channels + num_classes, d, 4, 2, 1),
+            nn.LeakyReLU(0.2),
+            nn.Conv2d(d, d * 2, 4, 2, 1),
+            nn.BatchNorm2d(d * 2),
+            nn.LeakyReLU(0.2),
+            nn.Conv2d(d * 2, d * 4, 4, 2, 1),
+            nn.BatchNorm2d(d * 4),
+            nn.LeakyReLU(0.2),
             nn.Conv2d(d * 4, 1, 4, 1, 0),
         )
         dcgan_init_(self)

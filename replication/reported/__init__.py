@@ -7,6 +7,7 @@ number here without a source that a reader can open.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 
 
@@ -25,24 +26,21 @@ class Reported:
         return "see paper" if self.value is None else f"{self.value:g}"
 
 
-_MSGAN_TABLE1_SOURCE = (
-    "Mao et al., CVPR 2019, Table 1 (conditioned on labels, CIFAR-10). The numeric cells were not "
-    "reachable when the registry was compiled (no PDF at hand; the official README has none)."
-)
+# One module per paper in replication/reported/, each with ENTRIES (Reported, …) and CLAIMS.
+PAPER_MODULES = ("msgan",)
 
-REPORTED: tuple[Reported, ...] = tuple(
-    Reported("msgan_table1", method, metric, None, _MSGAN_TABLE1_SOURCE, "not found")
-    for method in ("DCGAN", "MSGAN")
-    for metric in ("FID", "NDB", "JSD")
-)
 
-PAPER_CLAIMS: dict[str, str] = {
-    "msgan_table1": (
-        "Adding the mode-seeking term to a label-conditioned DCGAN lowers NDB and JSD (more "
-        "diverse samples, closer bin proportions) without hurting FID "
-        "(Mao et al. 2019, abstract: 'improving diversity without loss of quality'; Table 1)."
-    ),
-}
+def _collect() -> tuple[tuple[Reported, ...], dict[str, str]]:
+    entries: list[Reported] = []
+    claims: dict[str, str] = {}
+    for name in PAPER_MODULES:
+        module = importlib.import_module(f"replication.reported.{name}")
+        entries.extend(module.ENTRIES)
+        claims.update(module.CLAIMS)
+    return tuple(entries), claims
+
+
+REPORTED, PAPER_CLAIMS = _collect()
 
 
 def reported_for(table_id: str) -> list[Reported]:

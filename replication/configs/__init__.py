@@ -1,0 +1,1 @@
+"""Per-paper configuration dataclasses and their profiles (collected by replication.profiles)."""

@@ -1,0 +1,64 @@
+"""data_scripts/download.py against a loopback HTTP server: MD5 check and resumed downloads."""
+
+import hashlib
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from data_scripts import download as dl
+
+PAYLOAD = bytes(range(256)) * 400
+MD5 = hashlib.md5(PAYLOAD).hexdigest()
+
+
+class RangeHandler(BaseHTTPRequestHandler):
+    ranges: list = []
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        header = self.headers.get("Range")
+        RangeHandler.ranges.append(header)
+        start = int(header.split("=")[1].rstrip("-")) if header else 0
+        body = PAYLOAD[start:]
+        self.send_response(206 if header else 200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), RangeHandler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    RangeHandler.ranges = []
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/file.bin"
+    httpd.shutdown()
+
+
+def test_download_verifies_md5(server, tmp_path):
+    path = dl.download(server, tmp_path / "file.bin", MD5)
+    assert path.read_bytes() == PAYLOAD and RangeHandler.ranges == [None]
+    dl.download(server, tmp_path / "file.bin", MD5)  # already there and valid: no new request
+    assert RangeHandler.ranges == [None]
+
+
+def test_an_interrupted_download_resumes_from_the_partial_file(server, tmp_path):
+    (tmp_path / "file.bin.part").write_bytes(PAYLOAD[:1000])
+    path = dl.download(server, tmp_path / "file.bin", MD5)
+    assert RangeHandler.ranges == ["bytes=1000-"] and path.read_bytes() == PAYLOAD
+    assert not (tmp_path / "file.bin.part").exists()
+
+
+def test_a_corrupt_download_is_detected_and_removed(server, tmp_path):
+    with pytest.raises(dl.ChecksumError, match="MD5"):
+        dl.download(server, tmp_path / "file.bin", "0" * 32)
+    assert not (tmp_path / "file.bin").exists() and not (tmp_path / "file.bin.part").exists()
+
+
+def test_unknown_data_set_lists_the_valid_ones(tmp_path):
+    with pytest.raises(SystemExit, match="cifar10"):
+        dl.main(["imagenet21k", "--data-root", str(tmp_path)])
