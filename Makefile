@@ -6,11 +6,12 @@ PY := $(VENV)/bin/python
 PROFILE ?= auto
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test book notebooks build-book lint clean help
+.PHONY: venv test book bench notebooks build-book lint clean help
 
 help:
 	@echo "make book [PROFILE=auto|smoke|cpu|gpu|paper]  run the notebooks (papermill) and build the HTML book"
 	@echo "make test                                     run the whole test suite (what CI runs)"
+	@echo "make bench                                    training images/s, ms/iter, memory, FID time (baseline vs fast)"
 	@echo "make notebooks                                write the paired .ipynb of every notebook (jupytext)"
 	@echo "make lint | make clean"
 
@@ -35,6 +36,9 @@ book: $(STAMP)
 build-book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . --toc book/_toc.yml --config _config.yml
 	@echo "Open _build/html/index.html"
+
+bench: $(STAMP)
+	$(PY) -m replication.bench $(BENCH_ARGS)
 
 notebooks: $(STAMP)
 	$(VENV)/bin/jupytext --sync notebooks/*/*.py book/*.py book/*/*.py

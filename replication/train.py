@@ -34,6 +34,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from replication import distributed
 from replication.io import load_torch_checked, save_torch_checked, write_json_atomic
 from replication.paths import runs_root
 
@@ -119,8 +120,26 @@ def _deferred_interrupt():
         signal.signal(signal.SIGINT, previous)
 
 
-def _to_float(value: torch.Tensor | float) -> float:
-    return float(value.detach().float().item()) if isinstance(value, torch.Tensor) else float(value)
+def _flush(pending: list[tuple[int, Mapping[str, torch.Tensor | float]]]) -> list[tuple[int, dict[str, float]]]:
+    """Turn buffered per-step losses into floats with one device sync, averaged over DDP ranks."""
+    if not pending:
+        return []
+    names = list(pending[0][1])
+    stacked = torch.stack(
+        [
+            torch.stack([torch.as_tensor(losses[n]).detach().float().cpu().reshape(()) for n in names])
+            for _, losses in pending
+        ]
+    )
+    if distributed.is_distributed():
+        stacked = stacked.double()
+        if torch.distributed.get_backend() == "nccl":
+            stacked = stacked.cuda()
+        torch.distributed.all_reduce(stacked)
+        stacked = (stacked / distributed.world_size()).cpu()
+    return [
+        (step, dict(zip(names, row.tolist(), strict=True))) for (step, _), row in zip(pending, stacked, strict=True)
+    ]
 
 
 def train(
@@ -134,82 +153,151 @@ def train(
     progress: bool = True,
     stop_after_steps: int | None = None,
     description: str = "",
+    sync_every: int = 1,
 ) -> TrainResult:
     """Run `step_fn(step)` for steps 0..steps-1, resuming from `run_dir/checkpoint.pt` if present.
 
     `stop_after_steps` ends this call early (after a checkpoint) once that many steps ran in it:
     a time-sliced run, and how the resume test interrupts a run.
+    `sync_every` > 1 reads the losses back from the device once per that many steps (no GPU sync
+    per step); NaN/inf detection still names the exact step, and no checkpoint is written before
+    the losses it covers were checked. Modules may be DDP-wrapped (`replication.distributed`):
+    checkpoints hold the unwrapped weights, rank 0 writes them, every rank keeps its RNG state.
     """
     from tqdm.auto import tqdm
 
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     checkpoint_path = run_dir / CHECKPOINT_NAME
+    rng_path = run_dir / f"rng-rank{distributed.rank()}.pt"
     history: dict[str, list[float]] = {}
     start_step = 0
     device = next(iter(modules.values())).parameters().__next__().device
+    distributed.barrier()  # nobody reads a checkpoint that rank 0 is still writing
 
     if checkpoint_path.exists():
         state = load_torch_checked(checkpoint_path, map_location=device)
         for name, module in modules.items():
-            module.load_state_dict(state["modules"][name])
+            distributed.unwrap(module).load_state_dict(state["modules"][name])
         for name, optimizer in optimizers.items():
             optimizer.load_state_dict(state["optimizers"][name])
-        _set_rng_state(state["rng"])
+        rng = state["rng"]
+        if distributed.is_distributed() and rng_path.exists():
+            rng_state = load_torch_checked(rng_path)
+            if int(rng_state["step"]) == int(state["step"]):
+                rng = rng_state["rng"]
+        _set_rng_state(rng)
         history = {k: list(v) for k, v in state["history"].items()}
         start_step = int(state["step"])
     else:
-        seed_everything(seed)
+        seed_everything(distributed.rank_seed(seed))  # ranks draw different data and noise
 
     def save(step_done: int) -> None:
-        save_torch_checked(
-            checkpoint_path,
-            {
-                "step": step_done,
-                "modules": {n: m.state_dict() for n, m in modules.items()},
-                "optimizers": {n: o.state_dict() for n, o in optimizers.items()},
-                "rng": _rng_state(),
-                "history": history,
-            },
-        )
-        write_json_atomic(run_dir / "history.json", {"step": step_done, "history": history})
+        if distributed.is_distributed():
+            save_torch_checked(rng_path, {"step": step_done, "rng": _rng_state()})
+        if distributed.is_main():
+            save_torch_checked(
+                checkpoint_path,
+                {
+                    "step": step_done,
+                    "modules": {n: distributed.unwrap(m).state_dict() for n, m in modules.items()},
+                    "optimizers": {n: o.state_dict() for n, o in optimizers.items()},
+                    "rng": _rng_state(),
+                    "history": history,
+                },
+            )
+            write_json_atomic(run_dir / "history.json", {"step": step_done, "history": history})
+        distributed.barrier()
+
+    def record(pending: list) -> None:
+        for step_index, losses in _flush(pending):
+            bad = {name: v for name, v in losses.items() if not math.isfinite(v)}
+            if bad:
+                last_good = torch.load(checkpoint_path, weights_only=True)["step"] if checkpoint_path.exists() else None
+                where = (
+                    f"the last good checkpoint (step {last_good}) is kept at {checkpoint_path}"
+                    if last_good is not None
+                    else "no checkpoint had been written yet"
+                )
+                raise NonFiniteLossError(f"non-finite loss at step {step_index}: {bad}; {where}.")
+            for name, value in losses.items():
+                history.setdefault(name, []).append(value)
+        pending.clear()
 
     for module in modules.values():
         module.train()
     t0 = time.perf_counter()
     step = start_step
     ran = 0
-    bar = tqdm(total=steps, initial=start_step, desc=description or run_dir.name, disable=not progress, mininterval=2.0)
+    pending: list = []
+    bar = tqdm(
+        total=steps,
+        initial=start_step,
+        desc=description or run_dir.name,
+        disable=not progress or not distributed.is_main(),
+        mininterval=2.0,
+    )
     try:
         with _deferred_interrupt() as interrupt:
             while step < steps:
-                losses = {name: _to_float(v) for name, v in step_fn(step).items()}
-                bad = {name: v for name, v in losses.items() if not math.isfinite(v)}
-                if bad:
-                    last_good = (
-                        torch.load(checkpoint_path, weights_only=True)["step"] if checkpoint_path.exists() else None
-                    )
-                    where = (
-                        f"the last good checkpoint (step {last_good}) is kept at {checkpoint_path}"
-                        if last_good is not None
-                        else "no checkpoint had been written yet"
-                    )
-                    raise NonFiniteLossError(f"non-finite loss at step {step}: {bad}; {where}.")
-                for name, value in losses.items():
-                    history.setdefault(name, []).append(value)
+                pending.append((step, step_fn(step)))
                 step += 1
                 ran += 1
                 bar.update(1)
-                if step % checkpoint_every == 0 or step == steps:
+                stopping = interrupt["interrupted"] or (stop_after_steps is not None and ran >= stop_after_steps)
+                checkpointing = step % checkpoint_every == 0 or step == steps or stopping
+                if checkpointing or len(pending) >= sync_every:
+                    record(pending)
+                if checkpointing:
                     save(step)
                 if interrupt["interrupted"]:
-                    save(step)
                     raise KeyboardInterrupt(f"interrupted after step {step}; checkpoint saved, rerun to resume")
-                if stop_after_steps is not None and ran >= stop_after_steps and step < steps:
-                    save(step)
+                if stopping and step < steps:
                     break
     finally:
         bar.close()
     for module in modules.values():
         module.eval()
     return TrainResult(history, step, start_step, time.perf_counter() - t0, step >= steps, run_dir)
+
+
+# ----------------------------------------------------------------------------------------------
+# Command line: one (table, method, seed) run, typically under torchrun for multi-GPU training:
+#   torchrun --nproc_per_node 4 -m replication.train --table msgan_table1 --profile paper --method MSGAN --seed 0
+# The notebook then finds the finished run in the same run folder and only evaluates it.
+
+TRAINABLE = {"msgan_table1": "replication.experiments.msgan"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import importlib
+
+    from replication.data import load_dataset
+    from replication.profiles import get_profile, resolve_profile_name
+
+    parser = argparse.ArgumentParser(description="Train one run of a table (torchrun-aware).")
+    parser.add_argument("--table", required=True, help=f"one of: {', '.join(TRAINABLE)}")
+    parser.add_argument("--profile", default="auto")
+    parser.add_argument("--method", required=True)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--dataset", default=None)
+    parser.add_argument("--steps", type=int, default=None)
+    args = parser.parse_args(argv)
+    if args.table not in TRAINABLE:
+        parser.error(f"unknown table {args.table!r}; trainable tables: {', '.join(TRAINABLE)}")
+    experiment = importlib.import_module(TRAINABLE[args.table])
+    device = distributed.init_from_env()
+    profile = resolve_profile_name(args.profile)
+    config = get_profile(args.table, profile, dataset=args.dataset, steps=args.steps)
+    data = load_dataset(config.dataset).to(device)
+    run = experiment.train_run(config, data, args.method, args.seed, device, progress=distributed.is_main())
+    if distributed.is_main():
+        print(f"{args.table} {args.method} seed {args.seed}: {run.result.steps_done} steps in {run.result.run_dir}")
+    if distributed.is_distributed():
+        torch.distributed.destroy_process_group()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -42,6 +42,7 @@ dataset = None  # None: the profile's data set; e.g. "imagefolder:/data/cifar10-
 steps = None  # None: the profile's number of G steps
 device = "auto"
 progress = True  # tqdm bars (the batch runner turns them off)
+gpus_per_run = 1  # > 1: train each (method, seed) with torchrun on this many GPUs (DDP), then evaluate here
 
 # %%
 from dataclasses import asdict
@@ -49,7 +50,7 @@ from dataclasses import asdict
 import matplotlib.pyplot as plt
 from IPython.display import HTML, Markdown, display
 
-from replication import book, results
+from replication import book, launch, results
 from replication.data import load_dataset
 from replication.device import pick_device
 from replication.experiments import msgan
@@ -77,6 +78,10 @@ if profile_name == "smoke":
 # loads finished ones. Evaluation draws a fixed number of samples per class from a fixed seed.
 
 # %%
+if gpus_per_run > 1:
+    launch.train_with_torchrun(
+        msgan.TABLE_ID, profile_name, msgan.METHODS, config.seeds, gpus_per_run, dataset=dataset, steps=steps
+    )
 table = msgan.run_table(config, data, torch_device, progress=progress)
 rows = msgan.result_rows(table)
 verdicts = msgan.verdicts(table)

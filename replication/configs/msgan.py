@@ -27,6 +27,8 @@ class MSGANTable1Config:
     extractor: str = "inception-v3-fid"
     classifier_steps: int = 1500  # evaluator classifier for classifier:<dataset>
     checkpoint_every: int = 5000
+    fast: bool = True  # replication.speed: bf16 autocast, channels_last, fused Adam on GPU (nothing on CPU)
+    compile: bool = False  # torch.compile the G and D steps (GPU)
     fid_non_inferiority: float = 0.05  # "not worse": MSGAN FID ≤ DCGAN FID × (1 + this)
 
     def training_config(self) -> dict:

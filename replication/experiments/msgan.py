@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from replication import distributed
 from replication.configs.msgan import MSGANTable1Config
 from replication.data import BatchSampler, ImageData
 from replication.losses.gan import bce_discriminator_loss, bce_generator_loss
@@ -21,6 +22,7 @@ from replication.metrics.features import ClassifierConfig, FeatureExtractor, cac
 from replication.metrics.fid import frechet_distance, per_class_frechet_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.dcgan import CondDiscriminator32, CondGenerator32
+from replication.speed import BASELINE, Speed, adam, autocast, fast_settings, prepare
 from replication.stats import combine_verdicts, compare_paired, summarise
 from replication.train import TrainResult, run_dir_for, seed_everything, train
 
@@ -35,46 +37,51 @@ def lambda_ms_for(method: str, config: MSGANTable1Config) -> float:
     return config.lambda_ms if method == "MSGAN" else 0.0
 
 
-def build_models(config: MSGANTable1Config, data: ImageData, device: torch.device, seed: int):
+def build_models(config: MSGANTable1Config, data: ImageData, device: torch.device, seed: int, speed: Speed = BASELINE):
     """G, D and their Adam optimisers (official lr, betas and weight decay), seeded."""
     seed_everything(seed)
     channels = data.image_shape[0]
     generator = CondGenerator32(config.nz, data.num_classes, config.width, channels).to(device)
     discriminator = CondDiscriminator32(data.num_classes, config.width, channels).to(device)
-    adam = dict(lr=config.lr, betas=(config.beta1, config.beta2), weight_decay=config.weight_decay)
+    if speed.channels_last:
+        generator, discriminator = (m.to(memory_format=torch.channels_last) for m in (generator, discriminator))
+    hyper = dict(lr=config.lr, betas=(config.beta1, config.beta2), weight_decay=config.weight_decay)
     return (
         generator,
         discriminator,
-        torch.optim.Adam(generator.parameters(), **adam),
-        torch.optim.Adam(discriminator.parameters(), **adam),
+        adam(generator.parameters(), speed, **hyper),
+        adam(discriminator.parameters(), speed, **hyper),
     )
 
 
-def make_step(generator, discriminator, opt_g, opt_d, sampler: BatchSampler, nz: int, lambda_ms: float):
-    """One MSGAN iteration (official order: D on both fakes, then G on both fakes + λ_ms·L_ms)."""
+def make_step(generator, discriminator, opt_g, opt_d, sampler, nz: int, lambda_ms: float, speed: Speed = BASELINE):
+    """One MSGAN iteration (official order: D on both fakes, then G on both fakes + λ_ms·L_ms).
+
+    Forward passes run under `speed`'s autocast (bf16 on GPU in fast mode); backward passes outside it.
+    """
 
     def step(_: int) -> dict[str, torch.Tensor]:
         real, labels = sampler()
         z1 = torch.randn(len(real), nz, device=real.device)
         z2 = torch.randn(len(real), nz, device=real.device)
-        fake1, fake2 = generator(torch.cat([z1, z2]), torch.cat([labels, labels])).chunk(2)
-
-        real_logits = discriminator(real, labels)
-        d_loss = bce_discriminator_loss(real_logits, discriminator(fake1.detach(), labels)) + bce_discriminator_loss(
-            real_logits, discriminator(fake2.detach(), labels)
-        )
+        with autocast(speed, real.device):
+            fake1, fake2 = generator(torch.cat([z1, z2]), torch.cat([labels, labels])).chunk(2)
+            real_logits = discriminator(real, labels)
+            d_loss = bce_discriminator_loss(real_logits, discriminator(fake1.detach(), labels))
+            d_loss = d_loss + bce_discriminator_loss(real_logits, discriminator(fake2.detach(), labels))
         opt_d.zero_grad(set_to_none=True)
         d_loss.backward()
         opt_d.step()
 
-        g_gan = bce_generator_loss(discriminator(fake1, labels)) + bce_generator_loss(discriminator(fake2, labels))
-        ms_loss = mode_seeking_loss(fake1, fake2, z1, z2)
-        g_loss = g_gan + lambda_ms * ms_loss if lambda_ms else g_gan
+        with autocast(speed, real.device):
+            g_gan = bce_generator_loss(discriminator(fake1, labels)) + bce_generator_loss(discriminator(fake2, labels))
+            ms_loss = mode_seeking_loss(fake1.float(), fake2.float(), z1, z2)
+            g_loss = g_gan + lambda_ms * ms_loss if lambda_ms else g_gan
         opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
         opt_g.step()
         with torch.no_grad():
-            ratio = mode_seeking_ratio(fake1, fake2, z1, z2)
+            ratio = mode_seeking_ratio(fake1.float(), fake2.float(), z1, z2)
         return {"d_loss": d_loss, "g_gan": g_gan, "ms_loss": ms_loss, "ms_ratio": ratio}
 
     return step
@@ -93,10 +100,17 @@ def train_run(
 ) -> TrainedRun:
     """Train (or resume, or load the finished) run of `method` at `seed`."""
     lambda_ms = lambda_ms_for(method, config)
-    generator, discriminator, opt_g, opt_d = build_models(config, data, device, seed)
-    run_dir = run_dir_for(TABLE_ID, {**config.training_config(), "lambda_ms": lambda_ms}, f"{method}-seed{seed}")
-    sampler = BatchSampler(data.train_x, data.train_y, config.batch_size)
-    step = make_step(generator, discriminator, opt_g, opt_d, sampler, config.nz, lambda_ms)
+    speed = fast_settings(device, config.compile) if config.fast else BASELINE
+    generator, discriminator, opt_g, opt_d = build_models(config, data, device, seed, speed)
+    run_config = {**config.training_config(), "lambda_ms": lambda_ms}
+    if speed != BASELINE:
+        run_config["speed"] = speed.as_dict()
+    run_dir = run_dir_for(TABLE_ID, run_config, f"{method}-seed{seed}")
+    # under torchrun: DDP-wrapped nets, the global batch split over ranks (L_ms is per-rank batch);
+    # torch.compile wraps the nets used for the step, checkpoints keep the plain modules
+    g_train, d_train = (prepare(distributed.wrap(m, device), speed) for m in (generator, discriminator))
+    sampler = BatchSampler(data.train_x, data.train_y, distributed.shard_batch_size(config.batch_size))
+    step = make_step(g_train, d_train, opt_g, opt_d, sampler, config.nz, lambda_ms, speed)
     result = train(
         run_dir,
         {"G": generator, "D": discriminator},
@@ -107,6 +121,7 @@ def train_run(
         checkpoint_every=config.checkpoint_every,
         progress=progress,
         description=f"{method} seed {seed}",
+        sync_every=1 if device.type == "cpu" else 50,
     )
     return TrainedRun(method, seed, generator.eval(), result)
 

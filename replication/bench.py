@@ -1,0 +1,202 @@
+"""Training and evaluation throughput, printed as a table (`make bench`; never a timed test).
+
+For every model family registered in `CASES` and the current device, two modes side by side:
+
+- `baseline`: fp32, eager, batches from a host-memory DataLoader copied to the device every step;
+- `fast`: the data set as one device tensor indexed per batch, plus `replication.speed`'s fast
+  settings (bf16 autocast, channels_last, fused Adam on GPU; `--compile` adds torch.compile).
+
+Columns: images/s (real images consumed per second of full D+G iterations at the family's D:G
+ratio and batch), ms per iteration, peak memory (CUDA: max allocated; CPU: process peak RSS), and
+the seconds to generate N samples and compute their FID (features of the real split cached).
+It also prints the wall time of every executed notebook from `book/executed/status.json`.
+
+    python -m replication.bench [--iters 20] [--fid-samples 10000] [--compile] [--case dcgan32-msgan]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+from replication.data import BatchSampler, ImageData, load_dataset
+from replication.device import pick_device
+from replication.metrics.features import ClassifierConfig, cached_features, get_extractor
+from replication.metrics.fid import frechet_distance
+from replication.paths import repo_root
+from replication.speed import BASELINE, Speed, fast_settings
+
+
+class HostLoaderSampler:
+    """The baseline input pipeline: a shuffled host DataLoader, each batch copied to the device."""
+
+    def __init__(self, x: torch.Tensor, y: torch.Tensor, batch_size: int, device: torch.device):
+        self.loader = DataLoader(TensorDataset(x.cpu(), y.cpu()), batch_size=batch_size, shuffle=True, drop_last=True)
+        self.device, self.iterator = device, iter(self.loader)
+
+    def __call__(self) -> tuple[torch.Tensor, torch.Tensor]:
+        try:
+            x, y = next(self.iterator)
+        except StopIteration:
+            self.iterator = iter(self.loader)
+            x, y = next(self.iterator)
+        return x.to(self.device, non_blocking=True), y.to(self.device, non_blocking=True)
+
+
+@dataclass
+class BenchCase:
+    """What the benchmark needs of a model family."""
+
+    name: str
+    batch_size: int
+    d_steps_per_g: int
+    make_step: Callable[[Callable, Speed], Callable[[int], dict]]  # (sampler, speed) -> step_fn
+    sample: Callable[[int], torch.Tensor]  # n -> generated images on the device
+
+
+def dcgan32_msgan(data: ImageData, device: torch.device) -> BenchCase:
+    """MSGAN's conditional DCGAN-32 at the official width 128, batch 32, 1 D step per G step."""
+    from replication.configs.msgan import MSGANTable1Config
+    from replication.experiments import msgan
+
+    config = MSGANTable1Config()
+    holder = {}
+
+    def make_step(sampler, speed):
+        g, d, opt_g, opt_d = msgan.build_models(config, data, device, 0, speed)
+        holder["g"] = g
+        g_step, d_step = (torch.compile(m) if speed.compile else m for m in (g, d))
+        return msgan.make_step(g_step, d_step, opt_g, opt_d, sampler, config.nz, config.lambda_ms, speed)
+
+    @torch.no_grad()
+    def sample(n: int) -> torch.Tensor:
+        g = holder["g"].eval()
+        labels = torch.arange(n, device=device) % data.num_classes
+        return torch.cat([g(torch.randn(len(b), config.nz, device=device), b) for b in labels.split(1000)])
+
+    return BenchCase("dcgan32-msgan", config.batch_size, 1, make_step, sample)
+
+
+CASES: dict[str, Callable[[ImageData, torch.device], BenchCase]] = {"dcgan32-msgan": dcgan32_msgan}
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def _peak_memory_mb(device: torch.device) -> float:
+    if device.type == "cuda":
+        return torch.cuda.max_memory_allocated(device) / 2**20
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def measure(
+    case: BenchCase, data: ImageData, device: torch.device, mode: str, iters: int, warmup: int, compile: bool
+) -> dict:
+    speed = fast_settings(device, compile) if mode == "fast" else BASELINE
+    if mode == "fast":
+        on_device = data.to(device)
+        sampler = BatchSampler(on_device.train_x, on_device.train_y, case.batch_size)
+    else:
+        sampler = HostLoaderSampler(data.train_x, data.train_y, case.batch_size, device)
+    if device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats(device)
+    start = time.perf_counter()
+    step = case.make_step(sampler, speed)
+    for i in range(warmup):
+        step(i)
+    _sync(device)
+    warmup_s = time.perf_counter() - start
+    start = time.perf_counter()
+    for i in range(iters):
+        step(i)
+    _sync(device)
+    elapsed = time.perf_counter() - start
+    return {
+        "mode": mode,
+        "images/s": case.batch_size * case.d_steps_per_g * iters / elapsed,
+        "ms/iter": 1000 * elapsed / iters,
+        "peak MB": _peak_memory_mb(device),
+        "warmup+compile s": warmup_s,
+    }
+
+
+def fid_time(case: BenchCase, data: ImageData, device: torch.device, n: int, extractor_name: str) -> float:
+    """Seconds to generate n samples and compute their FID against cached real features."""
+    extractor = get_extractor(extractor_name, data, device, ClassifierConfig(steps=300))
+    real = cached_features(extractor, data, "train")
+    _sync(device)
+    start = time.perf_counter()
+    fake = extractor.features(case.sample(n))
+    frechet_distance(real, fake)
+    _sync(device)
+    return time.perf_counter() - start
+
+
+def notebook_times(status_file: Path) -> list[dict]:
+    if not status_file.exists():
+        return []
+    return [e for e in json.loads(status_file.read_text())["notebooks"] if e.get("kind") == "table"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--dataset", default="mnist5k", help="mnist5k (offline) or e.g. cifar10 / imagefolder:<path>")
+    parser.add_argument("--iters", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--fid-samples", type=int, default=10_000)
+    parser.add_argument(
+        "--extractor", default=None, help="default: classifier:<dataset> on CPU, inception-v3-fid on GPU"
+    )
+    parser.add_argument("--compile", action="store_true", help="torch.compile in fast mode")
+    parser.add_argument("--case", nargs="*", default=list(CASES), help=f"families: {', '.join(CASES)}")
+    args = parser.parse_args(argv)
+    unknown = set(args.case) - set(CASES)
+    if unknown:
+        parser.error(f"unknown case(s) {sorted(unknown)}; valid: {', '.join(CASES)}")
+    device = pick_device(args.device)
+    data = load_dataset(args.dataset)
+    extractor = args.extractor or ("inception-v3-fid" if device.type == "cuda" else f"classifier:{data.name}")
+    title = torch.cuda.get_device_name(device) if device.type == "cuda" else f"CPU, {torch.get_num_threads()} threads"
+    print(f"# Benchmark on {title}; data {data.name} {tuple(data.image_shape)}; torch {torch.__version__}\n")
+    print("| model | mode | batch | images/s | ms/iter | peak MB | warm-up s | fast/baseline |")
+    print("|---|---|---|---|---|---|---|---|")
+    fid_rows = []
+    for name in args.case:
+        case = CASES[name](data, device)
+        rows = [
+            measure(case, data, device, mode, args.iters, args.warmup, args.compile) for mode in ("baseline", "fast")
+        ]
+        ratio = rows[1]["images/s"] / rows[0]["images/s"]
+        for row in rows:
+            shown = f"{ratio:.2f}×" if row["mode"] == "fast" else ""
+            print(
+                f"| {name} | {row['mode']} | {case.batch_size} | {row['images/s']:.0f} | {row['ms/iter']:.1f} | "
+                f"{row['peak MB']:.0f} | {row['warmup+compile s']:.1f} | {shown} |"
+            )
+        fid_rows.append((name, fid_time(case, data, device, args.fid_samples, extractor)))
+    print(f"\n| model | FID of {args.fid_samples} samples (generation + `{extractor}` features + distance), s |")
+    print("|---|---|")
+    for name, seconds in fid_rows:
+        print(f"| {name} | {seconds:.1f} |")
+    times = notebook_times(repo_root() / "book" / "executed" / "status.json")
+    if times:
+        print("\n| notebook | profile | status | wall time s |")
+        print("|---|---|---|---|")
+        for entry in times:
+            print(f"| {entry['notebook']} | {entry['profile']} | {entry['status']} | {entry.get('wall_time_s', '')} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
