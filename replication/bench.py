@@ -29,9 +29,11 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from replication.data import BatchSampler, ImageData, load_dataset
 from replication.device import pick_device
+from replication.io import write_json_atomic
 from replication.metrics.features import ClassifierConfig, cached_features, get_extractor
 from replication.metrics.fid import frechet_distance
-from replication.paths import repo_root
+from replication.paths import repo_root, results_root
+from replication.results import provenance
 from replication.speed import BASELINE, Speed, fast_settings
 
 
@@ -160,6 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--compile", action="store_true", help="torch.compile in fast mode")
     parser.add_argument("--case", nargs="*", default=list(CASES), help=f"families: {', '.join(CASES)}")
+    parser.add_argument(
+        "--save", action="store_true", help="also write results/bench/<device>.json (shown in the book)"
+    )
     args = parser.parse_args(argv)
     unknown = set(args.case) - set(CASES)
     if unknown:
@@ -171,13 +176,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# Benchmark on {title}; data {data.name} {tuple(data.image_shape)}; torch {torch.__version__}\n")
     print("| model | mode | batch | images/s | ms/iter | peak MB | warm-up s | fast/baseline |")
     print("|---|---|---|---|---|---|---|---|")
-    fid_rows = []
+    fid_rows, saved_rows = [], []
+    started = time.perf_counter()
     for name in args.case:
         case = CASES[name](data, device)
         rows = [
             measure(case, data, device, mode, args.iters, args.warmup, args.compile) for mode in ("baseline", "fast")
         ]
         ratio = rows[1]["images/s"] / rows[0]["images/s"]
+        saved_rows += [{"model": name, "batch": case.batch_size, "fast/baseline": ratio, **row} for row in rows]
         for row in rows:
             shown = f"{ratio:.2f}×" if row["mode"] == "fast" else ""
             print(
@@ -189,6 +196,18 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|")
     for name, seconds in fid_rows:
         print(f"| {name} | {seconds:.1f} |")
+    if args.save:
+        slug = "cuda-" + title.lower().replace(" ", "-") if device.type == "cuda" else "cpu"
+        payload = {
+            "title": title,
+            "settings": {k: v for k, v in vars(args).items() if k != "save"} | {"extractor": extractor},
+            "training": saved_rows,
+            "fid": [{"model": n, "samples": args.fid_samples, "seconds": s} for n, s in fid_rows],
+            "provenance": provenance("bench", data.describe(), device, time.perf_counter() - started, []),
+        }
+        path = results_root() / "bench" / f"{slug}.json"
+        write_json_atomic(path, payload)
+        print(f"\nsaved {path}")
     times = notebook_times(repo_root() / "book" / "executed" / "status.json")
     if times:
         print("\n| notebook | profile | status | wall time s |")

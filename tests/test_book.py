@@ -25,7 +25,9 @@ def test_every_notebook_executed_and_its_results_carry_a_computed_verdict(smoke_
     status = json.loads((smoke_book / "book/executed/status.json").read_text())
     statuses = {e["notebook"]: e["status"] for e in status["notebooks"]}
     assert all(value == "ok" for value in statuses.values()), statuses
-    assert {"notebooks/msgan/table1_labels.py", "book/msgan/card.py", "book/status.py"} <= set(statuses)
+    assert {"notebooks/msgan/table1_labels.py", "book/msgan/card.py", "book/status.py", "book/benchmark.py"} <= set(
+        statuses
+    )
     saved = results.load("msgan_table1", "smoke")
     assert {(r["method"], r["metric"]) for r in saved["rows"]} >= {
         (m, k) for m in ("DCGAN", "MSGAN") for k in ("FID", "NDB", "JSD")

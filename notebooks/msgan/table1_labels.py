@@ -41,6 +41,7 @@ seeds = None  # None: the profile's seeds; an int n means seeds 0..n-1
 dataset = None  # None: the profile's data set; e.g. "imagefolder:/data/cifar10-jpeg.zip"
 steps = None  # None: the profile's number of G steps
 device = "auto"
+fast = None  # None: the profile's choice (bf16/channels_last/fused Adam on GPU); False: plain fp32
 progress = True  # tqdm bars (the batch runner turns them off)
 gpus_per_run = 1  # > 1: train each (method, seed) with torchrun on this many GPUs (DDP), then evaluate here
 
@@ -58,7 +59,7 @@ from replication.plots import plot_class_grids, plot_loss_curves
 from replication.profiles import get_profile, resolve_profile_name
 
 profile_name = resolve_profile_name(profile)
-config = get_profile(msgan.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)
+config = get_profile(msgan.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps, fast=fast)
 torch_device = pick_device(device)
 data = load_dataset(config.dataset).to(torch_device)
 display(

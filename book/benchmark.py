@@ -1,0 +1,49 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Speed: training throughput and evaluation time
+# Measured by `make bench` (`python -m replication.bench --save`), one file per device in
+# `results/bench/`. `baseline` is fp32 eager training fed by a host DataLoader; `fast` keeps the
+# data set on the device and, on a GPU, adds bf16 autocast, channels_last and fused Adam
+# (`replication/speed.py`). Each table carries the commit, device and date it was measured with.
+
+# %% tags=["parameters"]
+profile = "auto"
+executed_dir = None
+
+# %% tags=["remove-input"]
+import json
+
+import pandas as pd
+from IPython.display import Markdown, display
+
+from replication.paths import results_root
+
+files = sorted((results_root() / "bench").glob("*.json"))
+if not files:
+    display(Markdown("No benchmark has been saved yet: run `make bench BENCH_ARGS=--save`."))
+for path in files:
+    payload = json.loads(path.read_text())
+    prov = payload["provenance"]
+    display(
+        Markdown(
+            f"### {payload['title']}\n\ncommit `{prov['git_commit'][:10]}`{' (dirty)' if prov['git_dirty'] else ''}, "
+            f"{prov['device']}, torch {prov['versions']['torch']}, {prov['date_utc']}; "
+            f"data `{prov['dataset']['name']}`; settings {payload['settings']}"
+        )
+    )
+    frame = pd.DataFrame(payload["training"])
+    display(frame.round(2))
+    display(pd.DataFrame(payload["fid"]).round(2))
