@@ -28,12 +28,15 @@ def format_mean_std(row: dict, digits: int = 3) -> str:
 def comparison_frame(results: dict, metrics: list[str] | None = None) -> pd.DataFrame:
     """One line per (method, metric): the paper's value, ours as mean ± std over seeds, and Δ."""
     lines = []
+    comparable = results.get("protocol", {}).get("comparable_to_paper", True)
     for row in results["rows"]:
         if metrics is not None and row["metric"] not in metrics:
             continue
         paper = reported_value(results["table_id"], row["method"], row["metric"])
         paper_text = paper.shown if paper is not None else "—"
-        delta = f"{row['mean'] - paper.value:+.3f}" if paper is not None and paper.value is not None else "—"
+        delta = "—"
+        if paper is not None and paper.value is not None:
+            delta = f"{row['mean'] - paper.value:+.3f}" if comparable else "n/a: other data set"
         lines.append(
             {
                 "method": row["method"],
@@ -76,7 +79,7 @@ def verdict_frame(results: dict) -> pd.DataFrame:
             lines.append(
                 {
                     "claim": verdict["claim"],
-                    "part": f"{part['method_b']} {part['claim']} than {part['method_a']} on {part['metric']}",
+                    "part": _part_text(part),
                     "mean Δ (B − A)": f"{part['mean_difference']:+.4f}",
                     "95% CI": f"[{part['ci_low']:+.4f}, {part['ci_high']:+.4f}]",
                     "n seeds": part["n"],
@@ -85,6 +88,15 @@ def verdict_frame(results: dict) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(lines)
+
+
+def _part_text(part: dict) -> str:
+    a, b, metric = part["method_a"], part["method_b"], part["metric"]
+    if part["claim"] == "within":
+        return f"{b} within ±{part['margin']:.3g} of {a} on {metric}"
+    if part["claim"] == "not worse":
+        return f"{b} not worse than {a} on {metric} (margin {part['margin']:.3g})"
+    return f"{b} {part['claim']} than {a} on {metric}"
 
 
 def verdict_rule() -> str:

@@ -97,7 +97,11 @@ def run_all(profile: str, out_dir: Path, root: Path, force: bool = False, only: 
     jobs = [(nb, True) for nb in table_notebooks(root)] + [(nb, False) for nb in book_notebooks(root)]
     for notebook, is_table in jobs:
         relative = notebook.relative_to(root).as_posix()
-        if only and not any(relative.startswith(o) or notebook.stem == o for o in only) and is_table:
+        if (
+            only
+            and not any(relative.startswith(o) or o in (notebook.stem, notebook.parent.name) for o in only)
+            and is_table
+        ):
             continue
         output = out_dir / notebook.relative_to(root).with_suffix(".ipynb")
         if is_table:

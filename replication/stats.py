@@ -5,9 +5,12 @@ on metric M", take the per-seed paired differences d_s = M_B(s) − M_A(s) (same
 same evaluation samples' seed) and their two-sided 95 % t confidence interval
 d̄ ± t_{0.975, n−1} · sd(d)/√n.
 
-- "lower" claims:  holds if the whole interval is < 0; does not hold if it is > 0; else inconclusive.
+- "lower" claims:  holds if the whole interval is < 0; does not hold if it is > 0; else inconclusive
+  ("higher" claims mirror it: holds if the whole interval is > 0).
 - "not worse" claims (non-inferiority with margin δ·|mean_A|): holds if the interval's upper end
   is < δ·|mean_A|; does not hold if its lower end is > δ·|mean_A|; else inconclusive.
+- "within" claims (B ≈ A, equivalence within ±δ·|mean_A|): holds if the whole interval lies
+  inside (−δ·|mean_A|, +δ·|mean_A|); does not hold if it lies entirely outside; else inconclusive.
 - fewer than 2 seeds: inconclusive (no interval can be formed).
 - a claim made of several parts holds if every part holds, does not hold if any part does not
   hold, and is inconclusive otherwise.
@@ -23,6 +26,7 @@ import numpy as np
 from scipy import stats
 
 HOLDS, DOES_NOT_HOLD, INCONCLUSIVE = "holds", "does not hold", "inconclusive"
+CLAIMS = ("lower", "higher", "not worse", "within")
 CONFIDENCE = 0.95
 
 
@@ -40,7 +44,7 @@ def summarise(values: Sequence[float]) -> dict:
 @dataclass
 class PairedComparison:
     metric: str
-    claim: str  # "lower" or "not worse"
+    claim: str  # "lower", "higher", "not worse" or "within"
     method_a: str
     method_b: str
     mean_difference: float  # mean of B − A
@@ -73,17 +77,23 @@ def compare_paired(
     claim: str = "lower",
     margin: float = 0.0,
 ) -> PairedComparison:
-    """Verdict for "B is lower than A" (claim="lower") or "B is not worse than A" (claim="not worse",
-    relative `margin` δ: B may exceed A by up to δ·|mean A|) from seed-paired values."""
+    """Verdict for "B is lower / higher than A", "B is not worse than A" (B may exceed A by up to
+    δ·|mean A|, lower is better) or "B is within ±δ·|mean A| of A", from seed-paired values."""
     if len(a) != len(b):
         raise ValueError(f"paired comparison needs one value per seed for both methods ({len(a)} vs {len(b)})")
-    if claim not in ("lower", "not worse"):
-        raise ValueError(f"claim must be 'lower' or 'not worse', got {claim!r}")
+    if claim not in CLAIMS:
+        raise ValueError(f"claim must be one of {CLAIMS}, got {claim!r}")
     differences = [vb - va for va, vb in zip(a, b, strict=False)]
     mean, low, high = t_interval(differences)
-    bound = margin * abs(float(np.mean(a))) if claim == "not worse" else 0.0
+    bound = margin * abs(float(np.mean(a))) if claim in ("not worse", "within") else 0.0
     if len(differences) < 2:
         verdict = INCONCLUSIVE
+    elif claim == "higher":
+        verdict = HOLDS if low > 0 else DOES_NOT_HOLD if high < 0 else INCONCLUSIVE
+    elif claim == "within":
+        inside = -bound < low and high < bound
+        outside = low > bound or high < -bound
+        verdict = HOLDS if inside else DOES_NOT_HOLD if outside else INCONCLUSIVE
     elif high < bound:
         verdict = HOLDS
     elif low > bound:

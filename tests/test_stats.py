@@ -54,3 +54,14 @@ def test_combined_verdict():
     assert combine_verdicts([HOLDS, HOLDS]) == HOLDS
     assert combine_verdicts([HOLDS, DOES_NOT_HOLD, INCONCLUSIVE]) == DOES_NOT_HOLD
     assert combine_verdicts([HOLDS, INCONCLUSIVE]) == INCONCLUSIVE
+
+
+def test_higher_and_within_claims():
+    a = [10.0, 11.0, 12.0]
+    assert compare_paired("top-1", "A", a, "B", [15.0, 16.2, 16.9], "higher").verdict == HOLDS
+    assert compare_paired("top-1", "A", a, "B", [5.0, 6.1, 6.9], "higher").verdict == DOES_NOT_HOLD
+    assert compare_paired("top-1", "A", a, "B", [9.0, 12.0, 11.5], "higher").verdict == INCONCLUSIVE
+    # within ±10 % of A's mean (±1.1): a difference of +0.1 ± tiny holds, +5 does not
+    assert compare_paired("IS", "A", a, "B", [10.1, 11.1, 12.1], "within", 0.1).verdict == HOLDS
+    assert compare_paired("IS", "A", a, "B", [15.0, 16.1, 16.9], "within", 0.1).verdict == DOES_NOT_HOLD
+    assert compare_paired("IS", "A", a, "B", [9.0, 12.5, 12.0], "within", 0.1).verdict == INCONCLUSIVE

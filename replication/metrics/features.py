@@ -89,7 +89,7 @@ class ClassifierExtractor(FeatureExtractor):
         return {**super().describe(), "held_out_top1": self.held_out_accuracy, "stand_in_for": "inception-v3"}
 
 
-def _classifier_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+def classifier_accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     model.eval()
     device = next(model.parameters()).device
     predictions = _batched(model, x, device).argmax(1)
@@ -137,7 +137,7 @@ def classifier_extractor(
         model = train_classifier(data, config, device)
         save_torch_checked(path, model.state_dict())
     model.eval()
-    accuracy = _classifier_accuracy(model, data.test_x, data.test_y)
+    accuracy = classifier_accuracy(model, data.test_x, data.test_y)
     return ClassifierExtractor(model, data.name, sha256_file(path), accuracy)
 
 

@@ -44,7 +44,8 @@ class CondGenerator32(nn.Module):
         dcgan_init_(self)
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        onehot = F.one_hot(labels, self.num_classes).to(z.dtype)
+        """`labels`: class indices [N], or soft class vectors [N, K] (e.g. to morph between classes)."""
+        onehot = labels.to(z.dtype) if labels.is_floating_point() else F.one_hot(labels, self.num_classes).to(z.dtype)
         return self.net(torch.cat([z, onehot], dim=1)[:, :, None, None])
 
 
