@@ -34,7 +34,7 @@ from replication.metrics.features import ClassifierConfig, cached_features, get_
 from replication.metrics.fid import frechet_distance
 from replication.paths import repo_root, results_root
 from replication.results import provenance
-from replication.speed import BASELINE, Speed, fast_settings
+from replication.speed import BASELINE, Speed, adam, fast_settings
 
 
 class HostLoaderSampler:
@@ -87,7 +87,36 @@ def dcgan32_msgan(data: ImageData, device: torch.device) -> BenchCase:
     return BenchCase("dcgan32-msgan", config.batch_size, 1, make_step, sample)
 
 
-CASES: dict[str, Callable[[ImageData, torch.device], BenchCase]] = {"dcgan32-msgan": dcgan32_msgan}
+def cvae_gan32(data: ImageData, device: torch.device) -> BenchCase:
+    """CVAE-GAN's four nets (E, G, D, C) at width 64, latent 256, batch 64; one Algorithm-1 iteration.
+
+    Its training loop has no autocast yet: `fast` changes the input pipeline (and fused Adam on GPU).
+    """
+    from replication.configs.cvae_gan import CVAEGANConfig
+    from replication.experiments import cvae_gan
+
+    config = CVAEGANConfig(dataset=data.name)
+    holder = {}
+
+    def make_step(sampler, speed):
+        models = cvae_gan.build_models(config, data, "CVAE-GAN", device, 0)
+        holder["g"] = models.generator
+        optimizers = {n: adam(m.parameters(), speed, lr=config.lr) for n, m in models.as_dict().items()}
+        return cvae_gan.make_step(models, optimizers, sampler, config, "CVAE-GAN", data.num_classes)
+
+    @torch.no_grad()
+    def sample(n: int) -> torch.Tensor:
+        g = holder["g"].eval()
+        labels = torch.arange(n, device=device) % data.num_classes
+        return torch.cat([g(torch.randn(len(b), config.nz, device=device), b) for b in labels.split(1000)])
+
+    return BenchCase("cvae-gan32", config.batch_size, 1, make_step, sample)
+
+
+CASES: dict[str, Callable[[ImageData, torch.device], BenchCase]] = {
+    "dcgan32-msgan": dcgan32_msgan,
+    "cvae-gan32": cvae_gan32,
+}
 
 
 def _sync(device: torch.device) -> None:

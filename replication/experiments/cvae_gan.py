@@ -69,7 +69,9 @@ def make_step(
     """One iteration of `method` (update order C, D, then G and E as in Algorithm 1)."""
     G, E, D, C = models.generator, models.encoder, models.discriminator, models.classifier
     centres = (
-        L.ClassFeatureCentres(num_classes, C.trunk.out_features, config.centre_rate, sampler.x.device) if C else None
+        L.ClassFeatureCentres(num_classes, C.trunk.out_features, config.centre_rate, next(G.parameters()).device)
+        if C
+        else None
     )
 
     def step(_: int) -> dict[str, torch.Tensor]:
