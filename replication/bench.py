@@ -64,6 +64,20 @@ class BenchCase:
     sample: Callable[[int], torch.Tensor]  # n -> generated images on the device
 
 
+def _class_cycling_sampler(
+    holder: dict, nz: int, data: ImageData, device: torch.device
+) -> Callable[[int], torch.Tensor]:
+    """n samples of the conditional generator in holder["g"], labels cycling over the classes."""
+
+    @torch.no_grad()
+    def sample(n: int) -> torch.Tensor:
+        g = holder["g"].eval()
+        labels = torch.arange(n, device=device) % data.num_classes
+        return torch.cat([g(torch.randn(len(b), nz, device=device), b) for b in labels.split(1000)])
+
+    return sample
+
+
 def dcgan32_msgan(data: ImageData, device: torch.device) -> BenchCase:
     """MSGAN's conditional DCGAN-32 at the official width 128, batch 32, 1 D step per G step."""
     from replication.configs.msgan import MSGANTable1Config
@@ -78,13 +92,9 @@ def dcgan32_msgan(data: ImageData, device: torch.device) -> BenchCase:
         g_step, d_step = (torch.compile(m) if speed.compile else m for m in (g, d))
         return msgan.make_step(g_step, d_step, opt_g, opt_d, sampler, config.nz, config.lambda_ms, speed)
 
-    @torch.no_grad()
-    def sample(n: int) -> torch.Tensor:
-        g = holder["g"].eval()
-        labels = torch.arange(n, device=device) % data.num_classes
-        return torch.cat([g(torch.randn(len(b), config.nz, device=device), b) for b in labels.split(1000)])
-
-    return BenchCase("dcgan32-msgan", config.batch_size, 1, make_step, sample)
+    return BenchCase(
+        "dcgan32-msgan", config.batch_size, 1, make_step, _class_cycling_sampler(holder, config.nz, data, device)
+    )
 
 
 def cvae_gan32(data: ImageData, device: torch.device) -> BenchCase:
@@ -104,13 +114,9 @@ def cvae_gan32(data: ImageData, device: torch.device) -> BenchCase:
         optimizers = {n: adam(m.parameters(), speed, lr=config.lr) for n, m in models.as_dict().items()}
         return cvae_gan.make_step(models, optimizers, sampler, config, "CVAE-GAN", data.num_classes)
 
-    @torch.no_grad()
-    def sample(n: int) -> torch.Tensor:
-        g = holder["g"].eval()
-        labels = torch.arange(n, device=device) % data.num_classes
-        return torch.cat([g(torch.randn(len(b), config.nz, device=device), b) for b in labels.split(1000)])
-
-    return BenchCase("cvae-gan32", config.batch_size, 1, make_step, sample)
+    return BenchCase(
+        "cvae-gan32", config.batch_size, 1, make_step, _class_cycling_sampler(holder, config.nz, data, device)
+    )
 
 
 CASES: dict[str, Callable[[ImageData, torch.device], BenchCase]] = {

@@ -97,6 +97,18 @@ def provenance(profile: str, dataset: dict, device: str | torch.device, wall_tim
     }
 
 
+def seed_rows(metrics: dict, methods, metric_names, seeds) -> list[dict]:
+    """Result rows from metrics[method][seed][metric]: one row per (method, metric) with per-seed values."""
+    from replication.stats import summarise
+
+    seeds = list(seeds)
+    return [
+        {"method": m, "metric": k, **summarise([metrics[m][s][k] for s in seeds]), "seeds": seeds}
+        for m in methods
+        for k in metric_names
+    ]
+
+
 def validate(payload: dict) -> None:
     missing = [k for k in REQUIRED_KEYS if k not in payload]
     if missing:

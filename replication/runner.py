@@ -102,6 +102,8 @@ def run_all(profile: str, out_dir: Path, root: Path, force: bool = False, only: 
             and not any(relative.startswith(o) or o in (notebook.stem, notebook.parent.name) for o in only)
             and is_table
         ):
+            if relative in previous:  # not selected this time: keep its last recorded outcome
+                entries.append(previous[relative])
             continue
         output = out_dir / notebook.relative_to(root).with_suffix(".ipynb")
         if is_table:

@@ -103,6 +103,14 @@ def compare_paired(
     return PairedComparison(metric, claim, a_name, b_name, mean, low, high, len(differences), bound, verdict)
 
 
+def compare_methods(
+    metrics: dict, seeds: Sequence[int], metric: str, a: str, b: str, claim: str = "lower", margin: float = 0.0
+) -> PairedComparison:
+    """`compare_paired` on metrics[method][seed][metric] for methods a (reference) and b."""
+    values = {m: [metrics[m][s][metric] for s in seeds] for m in (a, b)}
+    return compare_paired(metric, a, values[a], b, values[b], claim, margin)
+
+
 def combine_verdicts(verdicts: Sequence[str]) -> str:
     """All parts hold → holds; any part does not hold → does not hold; otherwise inconclusive."""
     if verdicts and all(v == HOLDS for v in verdicts):

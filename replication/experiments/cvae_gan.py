@@ -29,7 +29,8 @@ from replication.nets.cvae_gan import (
     FeatureDiscriminator32,
     reparameterise,
 )
-from replication.stats import combine_verdicts, compare_paired, summarise
+from replication.results import seed_rows
+from replication.stats import combine_verdicts, compare_methods, summarise
 from replication.train import TrainResult, run_dir_for, seed_everything, train
 
 TABLE_ID = "cvae_gan_table1"
@@ -254,40 +255,24 @@ def run_table(
 
 
 def result_rows(table: TableRun) -> list[dict]:
+    """The real-data row (one evaluation, n = 1) and one row per (method, metric) over seeds."""
     seeds = list(table.config.seeds)
     rows = [{"method": REAL, "metric": m, **summarise([table.real[m]]), "seeds": [seeds[0]]} for m in METRICS]
-    for method in METHODS:
-        for metric in METRICS:
-            rows.append(
-                {
-                    "method": method,
-                    "metric": metric,
-                    **summarise([table.metrics[method][s][metric] for s in seeds]),
-                    "seeds": seeds,
-                }
-            )
-    return rows
+    return rows + seed_rows(table.metrics, METHODS, METRICS, seeds)
 
 
 def verdicts(table: TableRun) -> list[dict]:
     """The paper's two orderings, each a chain of seed-paired comparisons."""
-    seeds = list(table.config.seeds)
-
-    def v(method: str, metric: str) -> list[float]:
-        return [table.metrics[method][s][metric] for s in seeds]
-
+    m, seeds, margin = table.metrics, table.config.seeds, table.config.realism_margin
     top1 = [
-        compare_paired("top-1", "FM-CGAN", v("FM-CGAN", "top-1"), "CVAE-GAN", v("CVAE-GAN", "top-1"), "higher"),
-        compare_paired("top-1", "CGAN", v("CGAN", "top-1"), "FM-CGAN", v("FM-CGAN", "top-1"), "higher"),
-        compare_paired("top-1", "CVAE", v("CVAE", "top-1"), "CGAN", v("CGAN", "top-1"), "higher"),
+        compare_methods(m, seeds, "top-1", "FM-CGAN", "CVAE-GAN", "higher"),
+        compare_methods(m, seeds, "top-1", "CGAN", "FM-CGAN", "higher"),
+        compare_methods(m, seeds, "top-1", "CVAE", "CGAN", "higher"),
     ]
-    margin = table.config.realism_margin
     realism = [
-        compare_paired(
-            "realism", "FM-CGAN", v("FM-CGAN", "realism"), "CVAE-GAN", v("CVAE-GAN", "realism"), "within", margin
-        ),
-        compare_paired("realism", "CGAN", v("CGAN", "realism"), "CVAE-GAN", v("CVAE-GAN", "realism"), "higher"),
-        compare_paired("realism", "CVAE", v("CVAE", "realism"), "CGAN", v("CGAN", "realism"), "higher"),
+        compare_methods(m, seeds, "realism", "FM-CGAN", "CVAE-GAN", "within", margin),
+        compare_methods(m, seeds, "realism", "CGAN", "CVAE-GAN", "higher"),
+        compare_methods(m, seeds, "realism", "CVAE", "CGAN", "higher"),
     ]
     rule = (
         "seed-paired 95% t intervals of the differences; 'higher' holds if the interval is above 0; 'within' holds if it "

@@ -22,8 +22,9 @@ from replication.metrics.features import ClassifierConfig, FeatureExtractor, cac
 from replication.metrics.fid import frechet_distance, per_class_frechet_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.dcgan import CondDiscriminator32, CondGenerator32
+from replication.results import seed_rows
 from replication.speed import BASELINE, Speed, adam, autocast, fast_settings, prepare
-from replication.stats import combine_verdicts, compare_paired, summarise
+from replication.stats import combine_verdicts, compare_methods
 from replication.train import TrainResult, run_dir_for, seed_everything, train
 
 TABLE_ID = "msgan_table1"
@@ -229,34 +230,16 @@ def run_table(
 
 
 def result_rows(table: TableRun) -> list[dict]:
-    rows = []
-    for method in METHODS:
-        seeds = list(table.config.seeds)
-        for metric in METRICS:
-            values = [table.metrics[method][s][metric] for s in seeds]
-            rows.append({"method": method, "metric": metric, **summarise(values), "seeds": seeds})
-    return rows
+    return seed_rows(table.metrics, METHODS, METRICS, table.config.seeds)
 
 
 def verdicts(table: TableRun) -> list[dict]:
     """The paper's claim, tested seed-paired: NDB lower, JSD lower, FID not worse (margin δ)."""
-    seeds = list(table.config.seeds)
-
-    def values(method: str, metric: str) -> list[float]:
-        return [table.metrics[method][s][metric] for s in seeds]
-
+    m, seeds = table.metrics, table.config.seeds
     parts = [
-        compare_paired("NDB", "DCGAN", values("DCGAN", "NDB"), "MSGAN", values("MSGAN", "NDB"), "lower"),
-        compare_paired("JSD", "DCGAN", values("DCGAN", "JSD"), "MSGAN", values("MSGAN", "JSD"), "lower"),
-        compare_paired(
-            "FID",
-            "DCGAN",
-            values("DCGAN", "FID"),
-            "MSGAN",
-            values("MSGAN", "FID"),
-            "not worse",
-            table.config.fid_non_inferiority,
-        ),
+        compare_methods(m, seeds, "NDB", "DCGAN", "MSGAN", "lower"),
+        compare_methods(m, seeds, "JSD", "DCGAN", "MSGAN", "lower"),
+        compare_methods(m, seeds, "FID", "DCGAN", "MSGAN", "not worse", table.config.fid_non_inferiority),
     ]
     claim = "mode seeking lowers NDB and JSD without hurting FID"
     rule = (
