@@ -1,6 +1,8 @@
 """Download and prepare the real data sets, with checksums and resumable downloads.
 
     python data_scripts/download.py cifar10 [--data-root DIR]
+    python data_scripts/download.py flowers102 [--size 64]         # → DATA_ROOT/flowers102 (ImageFolder)
+    python data_scripts/download.py flowers102 --from-zip FILE.zip  # a local copy with jpg/ + the .mat files
     python data_scripts/download.py --list
 
 Files land under the data root (`REPLICATION_DATA_ROOT`, default ~/.cache/replication/data),
@@ -16,6 +18,7 @@ import os
 import sys
 import tarfile
 import urllib.request
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +44,14 @@ DATASETS: dict[str, list[Archive]] = {
         )
     ],
 }
+
+
+_FLOWERS = "https://www.robots.ox.ac.uk/~vgg/data/flowers/102/"  # the URLs and MD5s torchvision uses
+DATASETS["flowers102"] = [
+    Archive(_FLOWERS + "102flowers.tgz", "52808999861908f626f3c1f4e79d11fa", "102flowers.tgz"),
+    Archive(_FLOWERS + "imagelabels.mat", "e0620be6f572b9609742df49c70aed4d", "imagelabels.mat", extract=False),
+    Archive(_FLOWERS + "setid.mat", "a5357ecc9cb78c4bef273ce3793fc85c", "setid.mat", extract=False),
+]
 
 
 class ChecksumError(RuntimeError):
@@ -77,6 +88,31 @@ def download(url: str, target: Path, md5: str, chunk_size: int = 1 << 20) -> Pat
     return target
 
 
+def prepare_flowers102(source: Path, target: Path, size: int | None = None) -> Path:
+    """Official Flowers-102 files (jpg/, imagelabels.mat, setid.mat) → ImageFolder layout:
+    train/<class>/ holds the official train + validation ids, test/<class>/ the official test ids.
+    The .mat files are MD5-checked; `size` resizes every image to size×size (bicubic)."""
+    from PIL import Image
+    from scipy.io import loadmat
+
+    for archive in DATASETS["flowers102"][1:]:
+        if md5_file(source / archive.filename) != archive.md5:
+            raise ChecksumError(f"{source / archive.filename} does not match the official MD5 {archive.md5}")
+    labels = loadmat(source / "imagelabels.mat")["labels"].ravel()
+    ids = loadmat(source / "setid.mat")
+    splits = {"train": list(ids["trnid"].ravel()) + list(ids["valid"].ravel()), "test": list(ids["tstid"].ravel())}
+    for split, image_ids in splits.items():
+        for image_id in image_ids:
+            name = f"image_{int(image_id):05d}.jpg"
+            out = target / split / f"{int(labels[image_id - 1]):03d}" / name
+            out.parent.mkdir(parents=True, exist_ok=True)
+            image = Image.open(source / "jpg" / name).convert("RGB")
+            if size is not None:
+                image = image.resize((size, size), Image.BICUBIC)
+            image.save(out, quality=95)
+    return target
+
+
 def fetch(name: str, root: Path) -> Path:
     if name not in DATASETS:
         raise SystemExit(f"Unknown data set {name!r}. Downloadable: {', '.join(DATASETS)}.")
@@ -96,12 +132,25 @@ def main(argv: list[str] | None = None) -> int:
         "--data-root", type=Path, default=None, help="default: $REPLICATION_DATA_ROOT or ~/.cache/replication/data"
     )
     parser.add_argument("--list", action="store_true", help="list the downloadable data sets")
+    parser.add_argument("--size", type=int, default=None, help="flowers102: resize images to SIZE×SIZE")
+    parser.add_argument("--from-zip", type=Path, default=None, help="flowers102: prepare from a local zip instead")
     args = parser.parse_args(argv)
     if args.list or not args.dataset:
         for name, archives in DATASETS.items():
             print(f"{name}: " + ", ".join(a.url for a in archives))
         return 0
-    fetch(args.dataset, Path(args.data_root or data_root()).expanduser())
+    root = Path(args.data_root or data_root()).expanduser()
+    if args.dataset == "flowers102":
+        source = root / "flowers102-official"
+        if args.from_zip:
+            with zipfile.ZipFile(args.from_zip) as archive:
+                archive.extractall(source)
+        else:
+            fetch(args.dataset, source)
+        target = prepare_flowers102(source, root / "flowers102", args.size)
+        print(f"flowers102: ImageFolder layout in {target}; use dataset=imagefolder:{target}")
+        return 0
+    fetch(args.dataset, root)
     return 0
 
 

@@ -62,3 +62,40 @@ def test_a_corrupt_download_is_detected_and_removed(server, tmp_path):
 def test_unknown_data_set_lists_the_valid_ones(tmp_path):
     with pytest.raises(SystemExit, match="cifar10"):
         dl.main(["imagenet21k", "--data-root", str(tmp_path)])
+
+
+def test_flowers102_is_prepared_into_imagefolder_layout(tmp_path, monkeypatch):
+    import io
+
+    import numpy as np
+    from PIL import Image
+    from scipy.io import savemat
+
+    from replication.data import load_dataset
+
+    source = tmp_path / "official"
+    (source / "jpg").mkdir(parents=True)
+    for i in range(1, 7):
+        Image.new("RGB", (10, 8), color=(i * 30, 0, 0)).save(source / "jpg" / f"image_{i:05d}.jpg")
+    savemat(source / "imagelabels.mat", {"labels": np.array([[1, 1, 2, 2, 1, 2]])})
+    savemat(
+        source / "setid.mat", {"trnid": np.array([[1, 3]]), "valid": np.array([[2, 4]]), "tstid": np.array([[5, 6]])}
+    )
+    official = {a.filename: dl.md5_file(source / a.filename) for a in dl.DATASETS["flowers102"][1:]}
+    monkeypatch.setattr(
+        dl,
+        "DATASETS",
+        {
+            **dl.DATASETS,
+            "flowers102": [dl.DATASETS["flowers102"][0]]
+            + [dl.Archive("u", official[n], n, False) for n in ("imagelabels.mat", "setid.mat")],
+        },
+    )
+    target = dl.prepare_flowers102(source, tmp_path / "flowers102", size=16)
+    data = load_dataset(f"imagefolder:{target}")
+    assert data.class_names == ["001", "002"]
+    assert data.train_x.shape == (4, 3, 16, 16) and data.test_x.shape == (2, 3, 16, 16)
+    assert sorted(data.train_y.tolist()) == [0, 0, 1, 1] and sorted(data.test_y.tolist()) == [0, 1]
+    (source / "setid.mat").write_bytes(io.BytesIO(b"corrupt").getvalue())
+    with pytest.raises(dl.ChecksumError, match="MD5"):
+        dl.prepare_flowers102(source, tmp_path / "again")
