@@ -42,9 +42,6 @@ class CVAEGANConfig:
         keys += ("lambda_kl", "lambda_rec", "lambda_gd", "lambda_gc", "centre_rate")
         return {k: getattr(self, k) for k in keys}
 
-    def extractor_name(self) -> str:
-        return self.extractor.replace("<dataset>", self.dataset)
-
 
 # smoke/cpu: the offline MNIST-5k digits with a narrow net; lr 5e-4 as in the MSGAN cpu profile
 # (short runs); nz 32 instead of the paper's 256 for 32×32 digits.

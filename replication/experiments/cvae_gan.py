@@ -200,7 +200,8 @@ def sample_per_class(
 
 def evaluator(config: CVAEGANConfig, data: ImageData, device: torch.device) -> ClassifierExtractor:
     """The evaluation classifier: `classifier:<dataset>`, trained only on the real training split."""
-    return get_extractor(config.extractor_name(), data, device, ClassifierConfig(steps=config.classifier_steps))
+    name = config.extractor.replace("<dataset>", data.name)  # data.name has the resolved path
+    return get_extractor(name, data, device, ClassifierConfig(steps=config.classifier_steps))
 
 
 def recognisability(extractor: ClassifierExtractor, images: torch.Tensor, labels: torch.Tensor, splits: int) -> dict:
