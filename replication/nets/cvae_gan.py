@@ -21,19 +21,22 @@ __all__ = ["Encoder32", "FeatureDiscriminator32", "FeatureClassifier32", "CondGe
 
 
 def _down(c_in: int, c_out: int, bn: bool = True) -> list[nn.Module]:
+    """A stride-2 4×4 conv, optional BatchNorm, LeakyReLU(0.2)."""
     layers: list[nn.Module] = [nn.Conv2d(c_in, c_out, 4, 2, 1)]
     if bn:
         layers.append(nn.BatchNorm2d(c_out))
     return layers + [nn.LeakyReLU(0.2)]
 
 
-class _ConvTrunk(nn.Module):
-    """32 → 16 → 8 → 4 with widths (w, 2w, 4w), flattened to 4w·16 features."""
+class ConvTrunk(nn.Module):
+    """32 → 16 → 8 → 4 with widths (w, 2w, 4w), flattened to 4w·16 features (BN off for WGAN-GP critics)."""
 
-    def __init__(self, in_channels: int, width: int):
+    def __init__(self, in_channels: int, width: int, batch_norm: bool = True):
         super().__init__()
         self.net = nn.Sequential(
-            *_down(in_channels, width, bn=False), *_down(width, width * 2), *_down(width * 2, width * 4)
+            *_down(in_channels, width, bn=False),
+            *_down(width, width * 2, bn=batch_norm),
+            *_down(width * 2, width * 4, bn=batch_norm),
         )
         self.out_features = width * 4 * 16
 
@@ -47,7 +50,7 @@ class Encoder32(nn.Module):
     def __init__(self, nz: int, num_classes: int, width: int, in_channels: int):
         super().__init__()
         self.num_classes = num_classes
-        self.trunk = _ConvTrunk(in_channels + num_classes, width)
+        self.trunk = ConvTrunk(in_channels + num_classes, width)
         self.mu = nn.Linear(self.trunk.out_features, nz)
         self.logvar = nn.Linear(self.trunk.out_features, nz)
         dcgan_init_(self)
@@ -64,11 +67,11 @@ def reparameterise(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
 
 
 class FeatureDiscriminator32(nn.Module):
-    """D(x) → (logit [N], f_D [N, 4w·16]): unconditional, as in the paper."""
+    """D(x) → (logit [N], f_D [N, 4w·16]): unconditional, as in the paper (no BN: a WGAN-GP critic)."""
 
-    def __init__(self, width: int, in_channels: int):
+    def __init__(self, width: int, in_channels: int, batch_norm: bool = True):
         super().__init__()
-        self.trunk = _ConvTrunk(in_channels, width)
+        self.trunk = ConvTrunk(in_channels, width, batch_norm)
         self.head = nn.Linear(self.trunk.out_features, 1)
         dcgan_init_(self)
 
@@ -82,7 +85,7 @@ class FeatureClassifier32(nn.Module):
 
     def __init__(self, num_classes: int, width: int, in_channels: int):
         super().__init__()
-        self.trunk = _ConvTrunk(in_channels, width)
+        self.trunk = ConvTrunk(in_channels, width)
         self.head = nn.Linear(self.trunk.out_features, num_classes)
         dcgan_init_(self)
 

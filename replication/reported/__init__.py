@@ -27,7 +27,7 @@ class Reported:
 
 
 # One module per paper in replication/reported/, each with ENTRIES (Reported, …) and CLAIMS.
-PAPER_MODULES = ("msgan", "cvae_gan")
+PAPER_MODULES = ("msgan", "cvae_gan", "alpha_gan")
 
 
 def _collect() -> tuple[tuple[Reported, ...], dict[str, str]]:

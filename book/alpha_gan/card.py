@@ -1,0 +1,33 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # alpha-GAN replication card
+
+# %% tags=["parameters"]
+profile = "auto"
+executed_dir = None
+
+# %% tags=["remove-input"]
+from IPython.display import Markdown, display
+
+from replication import book, results
+from replication.profiles import resolve_profile_name
+
+profile_name = resolve_profile_name(profile)
+for table_id, title in (("alpha_gan_table", "The battery of tests"),):
+    try:
+        display(Markdown(f"## {title}\n\n" + book.replication_card(results.load(table_id, profile_name))))
+    except FileNotFoundError as missing:
+        display(Markdown(f"## {title}\n\nNo results yet: {missing}."))

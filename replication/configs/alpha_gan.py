@@ -1,0 +1,78 @@
+"""alpha-GAN profiles: alpha-GAN vs DCGAN, WGAN-GP, AGE and VAE under one budget, plus the
+update-ratio study (alpha-GAN with 1 vs `ge_steps_per_d` encoder/generator updates per D update)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AlphaGANConfig:
+    dataset: str = "cifar10"
+    nz: int = 64
+    width: int = 64
+    batch_size: int = 64
+    steps: int = 100_000  # outer iterations (one D/critic phase each)
+    lr: float = 2e-4
+    beta1: float = 0.5
+    beta2: float = 0.9
+    rec_weight: float = 10.0  # λ of the L1 reconstruction (not found in the paper; a third-party choice)
+    ge_steps_per_d: int = 2  # the paper: several E/G updates per D update work better
+    wgan_critic_steps: int = 5  # WGAN-GP's n_critic
+    age_rec_x: float = 10.0  # AGE: image reconstruction weight in E's loss
+    age_rec_z: float = 1.0  # AGE: latent reconstruction weight in G's loss
+    seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
+    samples: int = 10_000
+    ms_ssim_pairs: int = 1000
+    critic_steps: int = 2000  # the independent critic's training steps
+    recon_images: int = 1000
+    classifier_steps: int = 1500
+    checkpoint_every: int = 5000
+    competitive_margin: float = 0.10  # "competitive": critic distance within +10 % of the GAN's
+    diversity_margin: float = 0.05  # "not less diverse": MS-SSIM within +5 % of DCGAN's
+
+    def training_config(self) -> dict:
+        keys = ("dataset", "nz", "width", "batch_size", "steps", "lr", "beta1", "beta2", "rec_weight")
+        keys += ("wgan_critic_steps", "age_rec_x", "age_rec_z")
+        return {k: getattr(self, k) for k in keys}
+
+
+# smoke/cpu: offline MNIST-5k, narrow nets, lr 5e-4 for the short runs, n_critic 2 for the budget.
+PROFILES = {
+    "alpha_gan_table": {
+        "smoke": AlphaGANConfig(
+            dataset="mnist5k",
+            nz=16,
+            width=8,
+            batch_size=32,
+            steps=20,
+            lr=5e-4,
+            wgan_critic_steps=1,
+            seeds=(0, 1),
+            samples=200,
+            ms_ssim_pairs=50,
+            critic_steps=10,
+            recon_images=50,
+            classifier_steps=30,
+            checkpoint_every=10,
+        ),
+        "cpu": AlphaGANConfig(
+            dataset="mnist5k",
+            nz=32,
+            width=16,
+            batch_size=64,
+            steps=250,
+            lr=5e-4,
+            wgan_critic_steps=2,
+            seeds=(0, 1, 2),
+            samples=1000,
+            ms_ssim_pairs=300,
+            critic_steps=150,
+            recon_images=300,
+            classifier_steps=600,
+            checkpoint_every=125,
+        ),
+        "gpu": AlphaGANConfig(steps=20_000, seeds=(0, 1, 2), samples=5000, critic_steps=1000),
+        "paper": AlphaGANConfig(),
+    }
+}

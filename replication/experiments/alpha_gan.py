@@ -1,0 +1,346 @@
+"""alpha-GAN's battery of tests (Rosca et al. 2017): alpha-GAN, DCGAN, WGAN-GP, AGE and VAE under
+one budget, scored by a classifier inception-score form, an independent Wasserstein critic, MS-SSIM
+diversity and (for models with an encoder) reconstruction of held-out images. The update-ratio
+study trains alpha-GAN a second time with one E/G update per D update.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import torch
+from torchmetrics.functional.image import structural_similarity_index_measure
+
+from replication.configs.alpha_gan import AlphaGANConfig
+from replication.data import BatchSampler, ImageData
+from replication.losses import alpha_gan as A
+from replication.losses.cvae_gan import kl_divergence
+from replication.losses.gan import bce_discriminator_loss, bce_generator_loss
+from replication.losses.wgan_gp import critic_loss, generator_loss
+from replication.metrics.diversity import PROTOCOL as MS_SSIM_PROTOCOL
+from replication.metrics.diversity import mean_pairwise_ms_ssim
+from replication.metrics.features import ClassifierConfig, get_extractor
+from replication.metrics.inception_score import inception_score
+from replication.metrics.wasserstein_critic import independent_critic_distance
+from replication.nets.alpha_gan import (
+    CodeDiscriminator,
+    CodeEncoder32,
+    FeatureDiscriminator32,
+    GaussianEncoder32,
+    Generator32,
+)
+from replication.nets.cvae_gan import reparameterise
+from replication.results import seed_rows
+from replication.stats import combine_verdicts, compare_methods
+from replication.train import TrainResult, run_dir_for, seed_everything, train
+
+TABLE_ID = "alpha_gan_table"
+RATIO_1 = "alpha-GAN (1:1)"
+METHODS = ("alpha-GAN", "DCGAN", "WGAN-GP", "AGE", "VAE", RATIO_1)
+RECONSTRUCTS = ("alpha-GAN", "AGE", "VAE", RATIO_1)
+METRICS = (
+    "independent critic W",
+    "classifier IS",
+    "MS-SSIM",
+    "MS-SSIM per class",
+    "recon L1",
+    "recon PSNR",
+    "recon SSIM",
+)
+
+
+def build(
+    config: AlphaGANConfig, data: ImageData, method: str, device: torch.device, seed: int
+) -> dict[str, torch.nn.Module]:
+    if method not in METHODS:
+        raise ValueError(f"Unknown method {method!r}. Valid methods: {', '.join(METHODS)}.")
+    seed_everything(seed)
+    c, nz, w = data.image_shape[0], config.nz, config.width
+    nets: dict[str, torch.nn.Module] = {"G": Generator32(nz, w, c)}
+    if method in ("alpha-GAN", RATIO_1):
+        nets |= {"E": CodeEncoder32(nz, w, c), "D": FeatureDiscriminator32(w, c), "C": CodeDiscriminator(nz)}
+    elif method == "DCGAN":
+        nets["D"] = FeatureDiscriminator32(w, c)
+    elif method == "WGAN-GP":
+        nets["D"] = FeatureDiscriminator32(w, c, batch_norm=False)
+    elif method == "AGE":
+        nets["E"] = CodeEncoder32(nz, w, c)
+    else:
+        nets["E"] = GaussianEncoder32(nz, w, c)
+    return {k: v.to(device) for k, v in nets.items()}
+
+
+def make_step(nets: dict, optimizers: dict, sampler: BatchSampler, config: AlphaGANConfig, method: str):
+    G, E, D, C = nets["G"], nets.get("E"), nets.get("D"), nets.get("C")
+    nz = config.nz
+    ge_steps = 1 if method == RATIO_1 else config.ge_steps_per_d
+
+    def prior(n: int, device) -> torch.Tensor:
+        return torch.randn(n, nz, device=device)
+
+    def update(names: tuple[str, ...], loss: torch.Tensor) -> None:
+        for n in names:
+            optimizers[n].zero_grad(set_to_none=True)
+        loss.backward()
+        for n in names:
+            optimizers[n].step()
+
+    def alpha_gan(_: int) -> dict:
+        for _ in range(ge_steps):  # E and G: several updates per D/C update
+            x, _y = sampler()
+            z_hat = E(x)
+            x_rec, x_p = G(z_hat), G(prior(len(x), x.device))
+            eg = A.encoder_generator_loss(x, x_rec, D(x_rec)[0], D(x_p)[0], C(z_hat), config.rec_weight)
+            update(("E", "G"), eg["L_EG"])
+        x, _y = sampler()
+        z = prior(len(x), x.device)
+        with torch.no_grad():
+            z_hat = E(x)
+            x_rec, x_p = G(z_hat), G(z)
+        d = A.image_discriminator_loss(D(x)[0], D(x_rec)[0], D(x_p)[0])
+        c = A.code_discriminator_loss(C(z), C(z_hat))
+        update(("D", "C"), d["L_D"] + c["L_C"])
+        return {"L_rec": eg["L_rec"], "L_GD": eg["L_GD"], "L_EC": eg["L_EC"], "L_D": d["L_D"], "L_C": c["L_C"]}
+
+    def dcgan(_: int) -> dict:
+        x, _y = sampler()
+        fake = G(prior(len(x), x.device))
+        d_loss = bce_discriminator_loss(D(x)[0], D(fake.detach())[0])
+        update(("D",), d_loss)
+        g_loss = bce_generator_loss(D(fake)[0])
+        update(("G",), g_loss)
+        return {"L_D": d_loss, "L_G": g_loss}
+
+    def wgan_gp(_: int) -> dict:
+        def critic(v):
+            return D(v)[0]
+
+        for _ in range(config.wgan_critic_steps):
+            x, _y = sampler()
+            with torch.no_grad():
+                fake = G(prior(len(x), x.device))
+            losses = critic_loss(critic, x, fake)
+            update(("D",), losses["L_critic"])
+        g_loss = generator_loss(critic(G(prior(len(x), x.device))))
+        update(("G",), g_loss)
+        return {"W": losses["W"], "GP": losses["GP"], "L_G": g_loss}
+
+    def age(_: int) -> dict:
+        x, _y = sampler()
+        with torch.no_grad():
+            fake = G(prior(len(x), x.device))
+        e_real = E(x)
+        e_loss = A.gaussian_moment_kl(e_real) - A.gaussian_moment_kl(E(fake))
+        e_loss = e_loss + config.age_rec_x * (x - G(e_real)).abs().mean()
+        update(("E",), e_loss)
+        z = prior(len(x), x.device)
+        e_fake = E(G(z))
+        g_loss = A.gaussian_moment_kl(e_fake) + config.age_rec_z * (z - e_fake).square().mean()
+        update(("G",), g_loss)
+        return {"L_E": e_loss, "L_G": g_loss}
+
+    def vae(_: int) -> dict:
+        x, _y = sampler()
+        mu, logvar = E(x)
+        rec = 0.5 * (x - G(reparameterise(mu, logvar))).square().flatten(1).sum(1).mean()
+        kl = kl_divergence(mu, logvar)
+        update(("E", "G"), rec + kl)
+        return {"rec": rec, "L_KL": kl}
+
+    steps = {"alpha-GAN": alpha_gan, RATIO_1: alpha_gan, "DCGAN": dcgan, "WGAN-GP": wgan_gp, "AGE": age, "VAE": vae}
+    return steps[method]
+
+
+@dataclass
+class TrainedRun:
+    method: str
+    seed: int
+    nets: dict[str, torch.nn.Module]
+    result: TrainResult
+
+
+def train_run(
+    config: AlphaGANConfig, data: ImageData, method: str, seed: int, device: torch.device, progress: bool = True
+) -> TrainedRun:
+    nets = build(config, data, method, device, seed)
+    optimizers = {
+        n: torch.optim.Adam(m.parameters(), lr=config.lr, betas=(config.beta1, config.beta2)) for n, m in nets.items()
+    }
+    ge = 1 if method == RATIO_1 else config.ge_steps_per_d
+    run_dir = run_dir_for(
+        TABLE_ID, {**config.training_config(), "method": method, "ge_steps_per_d": ge}, f"{method}-seed{seed}"
+    )
+    sampler = BatchSampler(data.train_x, data.train_y, config.batch_size)
+    step = make_step(nets, optimizers, sampler, config, method)
+    result = train(
+        run_dir,
+        nets,
+        optimizers,
+        step,
+        config.steps,
+        seed,
+        config.checkpoint_every,
+        progress,
+        description=f"{method} seed {seed}",
+    )
+    return TrainedRun(method, seed, nets, result)
+
+
+@torch.no_grad()
+def samples(generator: Generator32, n: int, seed: int, device: torch.device) -> torch.Tensor:
+    generator.eval()
+    z = torch.randn(n, generator.nz, generator=torch.Generator().manual_seed(seed))
+    return torch.cat([generator(b.to(device)) for b in z.split(1000)])
+
+
+@torch.no_grad()
+def reconstruct(nets: dict, x: torch.Tensor) -> torch.Tensor:
+    code = nets["E"](x)
+    return nets["G"](code[0] if isinstance(code, tuple) else code)
+
+
+def reconstruction_scores(original: torch.Tensor, rebuilt: torch.Tensor) -> dict[str, float]:
+    """L1 (mean absolute error), PSNR (dB) and SSIM on images mapped to [0, 1]."""
+    a, b = (original + 1) / 2, (rebuilt.clamp(-1, 1) + 1) / 2
+    mse = (a - b).square().flatten(1).mean(1)
+    return {
+        "recon L1": float((a - b).abs().mean()),
+        "recon PSNR": float((10 * torch.log10(1 / mse.clamp(min=1e-10))).mean()),
+        "recon SSIM": float(structural_similarity_index_measure(b, a, data_range=1.0, kernel_size=7)),
+    }
+
+
+@torch.no_grad()
+def nearest_sample_scores(original: torch.Tensor, generated: torch.Tensor) -> dict[str, float]:
+    """A GAN cannot encode: its best "reconstruction" of x is the nearest (L1) of its samples."""
+    distances = torch.cdist(original.flatten(1), generated.flatten(1), p=1)
+    return reconstruction_scores(original, generated[distances.argmin(dim=1)])
+
+
+def per_class_ms_ssim(images: torch.Tensor, predicted: torch.Tensor, pairs: int) -> float:
+    values = [
+        mean_pairwise_ms_ssim(images[predicted == c], max(10, pairs // 10))
+        for c in predicted.unique()
+        if (predicted == c).sum() >= 2
+    ]
+    return float(sum(values) / len(values))
+
+
+@dataclass
+class TableRun:
+    config: AlphaGANConfig
+    metrics: dict[str, dict[int, dict]]
+    real: dict
+    histories: dict[str, dict[str, list[float]]]
+    critic_curves: dict[str, list[float]]
+    grids: dict[str, torch.Tensor]
+    reconstructions: dict[str, torch.Tensor]
+    protocol: dict
+    wall_time_s: float
+
+
+def run_table(config: AlphaGANConfig, data: ImageData, device: torch.device, progress: bool = True) -> TableRun:
+    start = time.perf_counter()
+    evaluator = get_extractor(f"classifier:{data.name}", data, device, ClassifierConfig(steps=config.classifier_steps))
+    half = len(data.test_x) // 2
+    critic_train, critic_eval = data.test_x[:half], data.test_x[half:]
+    held_out = data.test_x[: config.recon_images]
+    real_labels = evaluator.logits(data.test_x).argmax(1)
+    real = {
+        "classifier IS": inception_score(evaluator.logits(data.test_x))["mean"],
+        "MS-SSIM": mean_pairwise_ms_ssim(data.test_x.cpu(), config.ms_ssim_pairs),
+        "MS-SSIM per class": per_class_ms_ssim(data.test_x.cpu(), real_labels, config.ms_ssim_pairs),
+    }
+    metrics: dict[str, dict[int, dict]] = {m: {} for m in METHODS}
+    histories, curves, grids, recs = {}, {}, {}, {"original": held_out[:8].cpu()}
+    for seed in config.seeds:
+        for method in METHODS:
+            run = train_run(config, data, method, seed, device, progress)
+            histories[f"{method} seed {seed}"] = run.result.history
+            generated = samples(run.nets["G"], config.samples, 10_000 + seed, device)
+            critic = independent_critic_distance(
+                critic_train,
+                critic_eval,
+                lambda n, g=run.nets["G"]: g(torch.randn(n, config.nz, device=device)),
+                steps=config.critic_steps,
+                seed=seed,
+            )
+            logits = evaluator.logits(generated)
+            scores = {
+                "independent critic W": critic.distance,
+                "classifier IS": inception_score(logits)["mean"],
+                "MS-SSIM": mean_pairwise_ms_ssim(generated.cpu(), config.ms_ssim_pairs, seed),
+                "MS-SSIM per class": per_class_ms_ssim(generated.cpu(), logits.argmax(1), config.ms_ssim_pairs),
+            }
+            if method in RECONSTRUCTS:
+                rebuilt = reconstruct(run.nets, held_out)
+                scores |= reconstruction_scores(held_out, rebuilt)
+                if seed == config.seeds[0]:
+                    recs[method] = rebuilt[:8].cpu()
+            else:
+                scores |= nearest_sample_scores(held_out, generated)
+            metrics[method][seed] = scores
+            if seed == config.seeds[0]:
+                curves[method] = critic.curve
+                grids[method] = generated[:64].cpu()
+    c = config
+    protocol = {
+        "IS": f"inception-score form over {evaluator.name} (trained on the training split), {c.samples} samples, 10 splits",
+        "independent critic": f"a fresh BN-free WGAN-GP critic (λ=10), {c.critic_steps} steps on the first half of the held-out split vs samples; W on the second half vs fresh samples (lower is better)",
+        "MS-SSIM": f"{MS_SSIM_PROTOCOL}; {c.ms_ssim_pairs} pairs; per class: pairs within the evaluator's predicted class (lower is more diverse)",
+        "reconstruction": f"{c.recon_images} held-out images; models without an encoder (DCGAN, WGAN-GP) use their nearest sample (L1) among the {c.samples}",
+        "extractor": evaluator.describe(),
+    }
+    return TableRun(config, metrics, real, histories, curves, grids, recs, protocol, time.perf_counter() - start)
+
+
+def result_rows(table: TableRun) -> list[dict]:
+    seeds = list(table.config.seeds)
+    rows = [
+        {"method": "real data", "metric": k, "mean": v, "std": 0.0, "n": 1, "values": [v], "seeds": [seeds[0]]}
+        for k, v in table.real.items()
+    ]
+    return rows + seed_rows(table.metrics, METHODS, METRICS, seeds)
+
+
+def verdicts(table: TableRun) -> list[dict]:
+    m, seeds, c = table.metrics, table.config.seeds, table.config
+    rule = (
+        "seed-paired 95% t intervals of the differences; 'lower' holds if the interval is below 0; 'not worse' holds if its "
+        "upper end is below the margin (fraction of the reference's mean); a claim holds if every part holds, does not hold "
+        "if any part does not hold, else inconclusive"
+    )
+    claims = {
+        "alpha-GAN reconstructs held-out images where a GAN cannot (L1 below DCGAN's nearest sample)": [
+            compare_methods(m, seeds, "recon L1", "DCGAN", "alpha-GAN", "lower"),
+        ],
+        "alpha-GAN's samples are competitive with DCGAN and WGAN-GP (independent critic W not worse)": [
+            compare_methods(m, seeds, "independent critic W", "DCGAN", "alpha-GAN", "not worse", c.competitive_margin),
+            compare_methods(
+                m, seeds, "independent critic W", "WGAN-GP", "alpha-GAN", "not worse", c.competitive_margin
+            ),
+        ],
+        "alpha-GAN's samples are not less diverse than DCGAN's (per-class MS-SSIM not higher)": [
+            compare_methods(m, seeds, "MS-SSIM per class", "DCGAN", "alpha-GAN", "not worse", c.diversity_margin),
+        ],
+        f"{c.ge_steps_per_d} E/G updates per D update beat 1 (independent critic W lower)": [
+            compare_methods(m, seeds, "independent critic W", RATIO_1, "alpha-GAN", "lower"),
+        ],
+    }
+    return [
+        {
+            "claim": claim,
+            "rule": rule,
+            "verdict": combine_verdicts([p.verdict for p in parts]),
+            "parts": [p.as_dict() for p in parts],
+        }
+        for claim, parts in claims.items()
+    ]
+
+
+def critic_curve_frame(table: TableRun, smooth: int = 10) -> dict[str, list[float]]:
+    return {
+        k: [sum(v[max(0, i - smooth) : i + 1]) / len(v[max(0, i - smooth) : i + 1]) for i in range(len(v))]
+        for k, v in table.critic_curves.items()
+    }
