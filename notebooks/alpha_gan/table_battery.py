@@ -55,7 +55,7 @@ from replication.profiles import get_profile, resolve_profile_name
 profile_name = resolve_profile_name(profile)
 config = get_profile(alpha_gan.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)
 torch_device = pick_device(device)
-data = load_dataset(config.dataset).to(torch_device)
+data = load_dataset(config.dataset, image_size=config.image_size).to(torch_device)
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; data `{data.name}`; {config.steps} steps; "

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class AlphaGANConfig:
-    dataset: str = "cifar10"
+    dataset: str = "cifar10"  # or CelebA 64 px: dataset="imagefolder:<path>", image_size=64
+    image_size: int = 32
     nz: int = 64
     width: int = 64
     batch_size: int = 64
@@ -32,7 +33,7 @@ class AlphaGANConfig:
     diversity_margin: float = 0.05  # "not less diverse": MS-SSIM within +5 % of DCGAN's
 
     def training_config(self) -> dict:
-        keys = ("dataset", "nz", "width", "batch_size", "steps", "lr", "beta1", "beta2", "rec_weight")
+        keys = ("dataset", "image_size", "nz", "width", "batch_size", "steps", "lr", "beta1", "beta2", "rec_weight")
         keys += ("wgan_critic_steps", "age_rec_x", "age_rec_z")
         return {k: getattr(self, k) for k in keys}
 

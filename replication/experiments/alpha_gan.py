@@ -56,18 +56,22 @@ def build(
     if method not in METHODS:
         raise ValueError(f"Unknown method {method!r}. Valid methods: {', '.join(METHODS)}.")
     seed_everything(seed)
-    c, nz, w = data.image_shape[0], config.nz, config.width
-    nets: dict[str, torch.nn.Module] = {"G": Generator32(nz, w, c)}
+    c, nz, w, size = data.image_shape[0], config.nz, config.width, data.image_shape[-1]
+    nets: dict[str, torch.nn.Module] = {"G": Generator32(nz, w, c, size)}
     if method in ("alpha-GAN", RATIO_1):
-        nets |= {"E": CodeEncoder32(nz, w, c), "D": FeatureDiscriminator32(w, c), "C": CodeDiscriminator(nz)}
+        nets |= {
+            "E": CodeEncoder32(nz, w, c, size),
+            "D": FeatureDiscriminator32(w, c, image_size=size),
+            "C": CodeDiscriminator(nz),
+        }
     elif method == "DCGAN":
-        nets["D"] = FeatureDiscriminator32(w, c)
+        nets["D"] = FeatureDiscriminator32(w, c, image_size=size)
     elif method == "WGAN-GP":
-        nets["D"] = FeatureDiscriminator32(w, c, batch_norm=False)
+        nets["D"] = FeatureDiscriminator32(w, c, batch_norm=False, image_size=size)
     elif method == "AGE":
-        nets["E"] = CodeEncoder32(nz, w, c)
+        nets["E"] = CodeEncoder32(nz, w, c, size)
     else:
-        nets["E"] = GaussianEncoder32(nz, w, c)
+        nets["E"] = GaussianEncoder32(nz, w, c, size)
     return {k: v.to(device) for k, v in nets.items()}
 
 

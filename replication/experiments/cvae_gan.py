@@ -55,12 +55,13 @@ def build_models(config: CVAEGANConfig, data: ImageData, method: str, device: to
     if method not in METHODS:
         raise ValueError(f"Unknown method {method!r}. Valid methods: {', '.join(METHODS)}.")
     seed_everything(seed)
-    channels, k = data.image_shape[0], data.num_classes
-    generator = CondGenerator32(config.nz, k, config.width, channels).to(device)
-    encoder = Encoder32(config.nz, k, config.width, channels).to(device) if method in ("CVAE", "CVAE-GAN") else None
+    channels, k, size = data.image_shape[0], data.num_classes, data.image_shape[-1]
+    generator = CondGenerator32(config.nz, k, config.width, channels, size).to(device)
+    with_encoder = method in ("CVAE", "CVAE-GAN")
+    encoder = Encoder32(config.nz, k, config.width, channels, size).to(device) if with_encoder else None
     adversarial = method != "CVAE"
-    discriminator = FeatureDiscriminator32(config.width, channels).to(device) if adversarial else None
-    classifier = FeatureClassifier32(k, config.width, channels).to(device) if adversarial else None
+    discriminator = FeatureDiscriminator32(config.width, channels, image_size=size).to(device) if adversarial else None
+    classifier = FeatureClassifier32(k, config.width, channels, size).to(device) if adversarial else None
     return Models(generator, encoder, discriminator, classifier)
 
 

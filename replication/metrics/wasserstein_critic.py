@@ -36,7 +36,7 @@ def independent_critic_distance(
     """Train a BN-free critic with WGAN-GP on real_train vs sample(batch), report W on real_eval."""
     torch.manual_seed(seed)
     device = real_train.device
-    critic = critic or FeatureDiscriminator32(width, real_train.shape[1], batch_norm=False).to(device)
+    critic = critic or FeatureDiscriminator32(width, real_train.shape[1], False, real_train.shape[-1]).to(device)
 
     def score(x: torch.Tensor) -> torch.Tensor:
         out = critic(x)

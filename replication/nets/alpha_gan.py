@@ -1,4 +1,4 @@
-"""Unconditional 32×32 networks for alpha-GAN and its comparison models (Rosca et al. 2017).
+"""Unconditional 32×32 (or 64, 128 px) networks for alpha-GAN and its comparison models (Rosca et al. 2017).
 
 DCGAN-style, reusing the project's blocks: G is the DCGAN generator with a single constant
 "class"; E maps an image to a code (deterministic for alpha-GAN and AGE, Gaussian for the VAE);
@@ -20,8 +20,8 @@ __all__ = ["Generator32", "CodeEncoder32", "GaussianEncoder32", "CodeDiscriminat
 class Generator32(CondGenerator32):
     """G(z) → x: the conditional DCGAN generator with one constant class."""
 
-    def __init__(self, nz: int, width: int, out_channels: int):
-        super().__init__(nz, 1, width, out_channels)
+    def __init__(self, nz: int, width: int, out_channels: int, image_size: int = 32):
+        super().__init__(nz, 1, width, out_channels, image_size)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
         return super().forward(z, torch.zeros(len(z), dtype=torch.long, device=z.device))
@@ -30,9 +30,9 @@ class Generator32(CondGenerator32):
 class CodeEncoder32(nn.Module):
     """E(x) → z (deterministic)."""
 
-    def __init__(self, nz: int, width: int, in_channels: int):
+    def __init__(self, nz: int, width: int, in_channels: int, image_size: int = 32):
         super().__init__()
-        self.trunk = ConvTrunk(in_channels, width)
+        self.trunk = ConvTrunk(in_channels, width, image_size=image_size)
         self.head = nn.Linear(self.trunk.out_features, nz)
         dcgan_init_(self)
 
@@ -43,9 +43,9 @@ class CodeEncoder32(nn.Module):
 class GaussianEncoder32(nn.Module):
     """E(x) → (μ, log σ²) for the VAE."""
 
-    def __init__(self, nz: int, width: int, in_channels: int):
+    def __init__(self, nz: int, width: int, in_channels: int, image_size: int = 32):
         super().__init__()
-        self.trunk = ConvTrunk(in_channels, width)
+        self.trunk = ConvTrunk(in_channels, width, image_size=image_size)
         self.mu, self.logvar = nn.Linear(self.trunk.out_features, nz), nn.Linear(self.trunk.out_features, nz)
         dcgan_init_(self)
 

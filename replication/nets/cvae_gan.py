@@ -15,7 +15,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from replication.nets.dcgan import CondGenerator32, dcgan_init_
+from replication.nets.dcgan import CondGenerator32, dcgan_init_, up_stages
 
 __all__ = ["Encoder32", "FeatureDiscriminator32", "FeatureClassifier32", "CondGenerator32", "reparameterise"]
 
@@ -29,16 +29,16 @@ def _down(c_in: int, c_out: int, bn: bool = True) -> list[nn.Module]:
 
 
 class ConvTrunk(nn.Module):
-    """32 → 16 → 8 → 4 with widths (w, 2w, 4w), flattened to 4w·16 features (BN off for WGAN-GP critics)."""
+    """S → S/2 → … → 4 with widths w, 2w, 4w, … (S = 32: w, 2w, 4w), flattened; BN off for WGAN-GP critics."""
 
-    def __init__(self, in_channels: int, width: int, batch_norm: bool = True):
+    def __init__(self, in_channels: int, width: int, batch_norm: bool = True, image_size: int = 32):
         super().__init__()
-        self.net = nn.Sequential(
-            *_down(in_channels, width, bn=False),
-            *_down(width, width * 2, bn=batch_norm),
-            *_down(width * 2, width * 4, bn=batch_norm),
-        )
-        self.out_features = width * 4 * 16
+        channels = [width * 2**i for i in range(up_stages(image_size))]  # e.g. [w, 2w, 4w]
+        layers = _down(in_channels, channels[0], bn=False)
+        for c_in, c_out in zip(channels, channels[1:], strict=False):
+            layers += _down(c_in, c_out, bn=batch_norm)
+        self.net = nn.Sequential(*layers)
+        self.out_features = channels[-1] * 16
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x).flatten(1)
@@ -47,10 +47,10 @@ class ConvTrunk(nn.Module):
 class Encoder32(nn.Module):
     """E(x, c) → (μ, log σ²), each [N, nz]."""
 
-    def __init__(self, nz: int, num_classes: int, width: int, in_channels: int):
+    def __init__(self, nz: int, num_classes: int, width: int, in_channels: int, image_size: int = 32):
         super().__init__()
         self.num_classes = num_classes
-        self.trunk = ConvTrunk(in_channels + num_classes, width)
+        self.trunk = ConvTrunk(in_channels + num_classes, width, image_size=image_size)
         self.mu = nn.Linear(self.trunk.out_features, nz)
         self.logvar = nn.Linear(self.trunk.out_features, nz)
         dcgan_init_(self)
@@ -69,9 +69,9 @@ def reparameterise(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
 class FeatureDiscriminator32(nn.Module):
     """D(x) → (logit [N], f_D [N, 4w·16]): unconditional, as in the paper (no BN: a WGAN-GP critic)."""
 
-    def __init__(self, width: int, in_channels: int, batch_norm: bool = True):
+    def __init__(self, width: int, in_channels: int, batch_norm: bool = True, image_size: int = 32):
         super().__init__()
-        self.trunk = ConvTrunk(in_channels, width, batch_norm)
+        self.trunk = ConvTrunk(in_channels, width, batch_norm, image_size)
         self.head = nn.Linear(self.trunk.out_features, 1)
         dcgan_init_(self)
 
@@ -83,9 +83,9 @@ class FeatureDiscriminator32(nn.Module):
 class FeatureClassifier32(nn.Module):
     """C(x) → (logits [N, K], f_C [N, 4w·16]): the model's own classifier (not the evaluator)."""
 
-    def __init__(self, num_classes: int, width: int, in_channels: int):
+    def __init__(self, num_classes: int, width: int, in_channels: int, image_size: int = 32):
         super().__init__()
-        self.trunk = ConvTrunk(in_channels, width)
+        self.trunk = ConvTrunk(in_channels, width, image_size=image_size)
         self.head = nn.Linear(self.trunk.out_features, num_classes)
         dcgan_init_(self)
 

@@ -21,26 +21,36 @@ def dcgan_init_(module: nn.Module) -> None:
             nn.init.normal_(layer.weight, 0.0, 0.02)
 
 
-class CondGenerator32(nn.Module):
-    """G(z, c): z ∈ R^nz and a class label → an image in [-1, 1]^(C×32×32)."""
+def up_stages(image_size: int) -> int:
+    """How many ×2 stages lead from the 4×4 seed to `image_size` (32 → 3, 64 → 4, 128 → 5)."""
+    stages = {32: 3, 64: 4, 128: 5}
+    if image_size not in stages:
+        raise ValueError(f"image_size must be one of {sorted(stages)}, got {image_size}")
+    return stages[image_size]
 
-    def __init__(self, nz: int = 100, num_classes: int = 10, width: int = 128, out_channels: int = 3):
+
+class CondGenerator32(nn.Module):
+    """G(z, c): z ∈ R^nz and a class label → an image in [-1, 1]^(C×S×S), S = 32 (or 64, 128).
+
+    4×4 seed with width·2^(stages−1) channels, halved at every ×2 stage down to `width`, then the
+    image; for S = 32 this is MSGAN's official 4d → 2d → d → C generator.
+    """
+
+    def __init__(
+        self, nz: int = 100, num_classes: int = 10, width: int = 128, out_channels: int = 3, image_size: int = 32
+    ):
         super().__init__()
         self.nz, self.num_classes = nz, num_classes
-        d = width
-        self.net = nn.Sequential(
-            nn.ConvTranspose2d(nz + num_classes, d * 4, 4, 1, 0),
-            nn.BatchNorm2d(d * 4),
+        channels = [width * 2**i for i in reversed(range(up_stages(image_size)))]  # e.g. [4d, 2d, d]
+        layers: list[nn.Module] = [
+            nn.ConvTranspose2d(nz + num_classes, channels[0], 4, 1, 0),
+            nn.BatchNorm2d(channels[0]),
             nn.ReLU(),
-            nn.ConvTranspose2d(d * 4, d * 2, 4, 2, 1),
-            nn.BatchNorm2d(d * 2),
-            nn.ReLU(),
-            nn.ConvTranspose2d(d * 2, d, 4, 2, 1),
-            nn.BatchNorm2d(d),
-            nn.ReLU(),
-            nn.ConvTranspose2d(d, out_channels, 4, 2, 1),
-            nn.Tanh(),
-        )
+        ]
+        for c_in, c_out in zip(channels, channels[1:], strict=False):
+            layers += [nn.ConvTranspose2d(c_in, c_out, 4, 2, 1), nn.BatchNorm2d(c_out), nn.ReLU()]
+        layers += [nn.ConvTranspose2d(channels[-1], out_channels, 4, 2, 1), nn.Tanh()]
+        self.net = nn.Sequential(*layers)
         dcgan_init_(self)
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
