@@ -3,6 +3,7 @@
     python data_scripts/download.py cifar10 [--data-root DIR]
     python data_scripts/download.py flowers102 [--size 64]         # → DATA_ROOT/flowers102 (ImageFolder)
     python data_scripts/download.py flowers102 --from-zip FILE.zip  # a local copy with jpg/ + the .mat files
+    python data_scripts/download.py celeba --from-zip FILE.zip [--size 64]  # aligned CelebA images → ImageFolder
     python data_scripts/download.py --list
 
 Files land under the data root (`REPLICATION_DATA_ROOT`, default ~/.cache/replication/data),
@@ -113,9 +114,30 @@ def prepare_flowers102(source: Path, target: Path, size: int | None = None) -> P
     return target
 
 
+def prepare_celeba(images: list[tuple[str, bytes]], target: Path, size: int = 64, held_out: float = 0.1) -> Path:
+    """Aligned CelebA JPEGs → ImageFolder layout with one class `all` (alpha-GAN is unconditional):
+    a centred square crop resized to size×size; the last `held_out` fraction (by file name) is test/."""
+    import io
+
+    from PIL import Image
+
+    images = sorted(images)
+    n_test = max(1, int(round(len(images) * held_out)))
+    for index, (name, raw) in enumerate(images):
+        split = "test" if index >= len(images) - n_test else "train"
+        image = Image.open(io.BytesIO(raw)).convert("RGB")
+        side = min(image.size)
+        left, top = (image.width - side) // 2, (image.height - side) // 2
+        image = image.crop((left, top, left + side, top + side)).resize((size, size), Image.BICUBIC)
+        out = target / split / "all" / Path(name).name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        image.save(out, quality=95)
+    return target
+
+
 def fetch(name: str, root: Path) -> Path:
     if name not in DATASETS:
-        raise SystemExit(f"Unknown data set {name!r}. Downloadable: {', '.join(DATASETS)}.")
+        raise SystemExit(f"Unknown data set {name!r}. Downloadable: {', '.join(DATASETS)} (and celeba --from-zip).")
     for archive in DATASETS[name]:
         path = download(archive.url, root / archive.filename, archive.md5)
         if archive.extract:
@@ -138,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.list or not args.dataset:
         for name, archives in DATASETS.items():
             print(f"{name}: " + ", ".join(a.url for a in archives))
+        print("celeba: prepared from a local img_align_celeba.zip (--from-zip)")
         return 0
     root = Path(args.data_root or data_root()).expanduser()
     if args.dataset == "flowers102":
@@ -149,6 +172,18 @@ def main(argv: list[str] | None = None) -> int:
             fetch(args.dataset, source)
         target = prepare_flowers102(source, root / "flowers102", args.size)
         print(f"flowers102: ImageFolder layout in {target}; use dataset=imagefolder:{target}")
+        return 0
+    if args.dataset == "celeba":
+        if not args.from_zip:
+            raise SystemExit(
+                "CelebA is distributed through Google Drive, which this script cannot fetch: download "
+                "img_align_celeba.zip from the CelebA page, then run: python data_scripts/download.py celeba --from-zip img_align_celeba.zip"
+            )
+        with zipfile.ZipFile(args.from_zip) as archive:
+            names = [n for n in archive.namelist() if n.lower().endswith(".jpg")]
+            images = [(n, archive.read(n)) for n in names]
+        target = prepare_celeba(images, root / f"celeba{args.size or 64}", args.size or 64)
+        print(f"celeba: ImageFolder layout in {target}; use dataset=imagefolder:{target} image_size={args.size or 64}")
         return 0
     fetch(args.dataset, root)
     return 0

@@ -99,3 +99,26 @@ def test_flowers102_is_prepared_into_imagefolder_layout(tmp_path, monkeypatch):
     (source / "setid.mat").write_bytes(io.BytesIO(b"corrupt").getvalue())
     with pytest.raises(dl.ChecksumError, match="MD5"):
         dl.prepare_flowers102(source, tmp_path / "again")
+
+
+def test_celeba_is_cropped_resized_and_split(tmp_path):
+    import io
+
+    from PIL import Image
+
+    from replication.data import load_dataset
+
+    images = []
+    for i in range(10):
+        buffer = io.BytesIO()
+        Image.new("RGB", (89, 109), color=(i * 20, 0, 0)).save(buffer, format="JPEG")
+        images.append((f"celebA/{i + 1:06d}.jpg", buffer.getvalue()))
+    target = dl.prepare_celeba(images, tmp_path / "celeba64", size=16, held_out=0.2)
+    data = load_dataset(f"imagefolder:{target}")
+    assert data.class_names == ["all"] and data.train_x.shape == (8, 3, 16, 16) and data.test_x.shape == (2, 3, 16, 16)
+    assert sorted(p.name for p in (target / "test" / "all").iterdir()) == ["000009.jpg", "000010.jpg"]
+
+
+def test_celeba_without_a_local_zip_says_how_to_get_it(tmp_path):
+    with pytest.raises(SystemExit, match="--from-zip"):
+        dl.main(["celeba", "--data-root", str(tmp_path)])
