@@ -29,6 +29,7 @@ device = "auto"
 progress = True
 
 # %%
+import time
 from dataclasses import asdict
 
 import matplotlib.pyplot as plt
@@ -50,6 +51,7 @@ if profile_name == "smoke":
     display(Markdown(book.SMOKE_WARNING))
 
 # %%
+start = time.perf_counter()
 run = apps.run_applications(config, data, torch_device, progress=progress)
 path = results.save(
     apps.TABLE_ID,
@@ -57,7 +59,7 @@ path = results.save(
     apps.result_rows(run),
     run.protocol,
     apps.verdicts(run),
-    results.provenance(profile_name, data.describe(), torch_device, 0.0, config.seeds),
+    results.provenance(profile_name, data.describe(), torch_device, time.perf_counter() - start, config.seeds),
     details={"config": asdict(config)},
 )
 saved = results.load(apps.TABLE_ID, profile_name)
