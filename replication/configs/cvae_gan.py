@@ -49,6 +49,7 @@ PROFILES = {
     "cvae_gan_table1": {
         "smoke": CVAEGANConfig(
             dataset="mnist5k",
+            image_size=32,
             nz=16,
             width=8,
             batch_size=32,
@@ -67,6 +68,7 @@ PROFILES = {
         ),
         "cpu": CVAEGANConfig(
             dataset="mnist5k",
+            image_size=32,
             nz=32,
             width=16,
             batch_size=64,
