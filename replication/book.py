@@ -140,3 +140,23 @@ def per_class_frame(results: dict, key: str = "per_class") -> pd.DataFrame:
     frame = pd.DataFrame(columns)
     frame.index.name = "class"
     return frame.round(3)
+
+
+def show_table(results: dict, paper_metrics: list[str]) -> None:
+    """In a notebook: the protocol line, reported vs reproduced for `paper_metrics`, then all metrics."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(protocol_line(results)))
+    display(comparison_frame(results, paper_metrics))
+    display(Markdown("All metrics (mean ± std over seeds):"))
+    display(wide_frame(results))
+
+
+def show_verdicts(results: dict) -> None:
+    """In a notebook: the verdict table, the rule, and one line per claim with its computed verdict."""
+    from IPython.display import Markdown, display
+
+    display(verdict_frame(results))
+    display(Markdown("**Rule.** " + results["verdicts"][0]["rule"] + "."))
+    for verdict in results["verdicts"]:
+        display(Markdown(f"**Verdict: {verdict['verdict']}** — {verdict['claim']}."))

@@ -22,7 +22,7 @@ PROFILE_NAMES = ("smoke", "cpu", "gpu", "paper", "auto")
 
 
 # One module per paper in replication/configs/, each with PROFILES = {table_id: {profile: config}}.
-CONFIG_MODULES = ("msgan", "cvae_gan", "alpha_gan")
+CONFIG_MODULES = ("msgan", "cvae_gan", "alpha_gan", "contragan")
 
 
 def _collect() -> dict[str, dict[str, object]]:

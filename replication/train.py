@@ -266,7 +266,12 @@ def train(
 #   torchrun --nproc_per_node 4 -m replication.train --table msgan_table1 --profile paper --method MSGAN --seed 0
 # The notebook then finds the finished run in the same run folder and only evaluates it.
 
-TRAINABLE = {"msgan_table1": "replication.experiments.msgan"}
+TRAINABLE = {
+    "msgan_table1": "replication.experiments.msgan",
+    "contragan_table1": "replication.experiments.contragan",
+    "contragan_table2": "replication.experiments.contragan",
+    "contragan_overfitting": "replication.experiments.contragan",
+}
 
 
 def main(argv: list[str] | None = None) -> int:

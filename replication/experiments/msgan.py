@@ -23,6 +23,7 @@ from replication.metrics.fid import frechet_distance, per_class_frechet_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.dcgan import CondDiscriminator32, CondGenerator32
 from replication.results import seed_rows
+from replication.sampling import generate_per_class
 from replication.speed import BASELINE, Speed, adam, autocast, fast_settings, prepare
 from replication.stats import combine_verdicts, compare_methods
 from replication.train import TrainResult, run_dir_for, seed_everything, train
@@ -125,22 +126,6 @@ def train_run(
         sync_every=1 if device.type == "cpu" else 50,
     )
     return TrainedRun(method, seed, generator.eval(), result)
-
-
-@torch.no_grad()
-def generate_per_class(
-    generator: CondGenerator32, per_class: int, seed: int, device: torch.device, batch_size: int = 1000
-):
-    """`per_class` samples of every class, from a fixed generator seed → (images on CPU, labels)."""
-    generator.eval()
-    rng = torch.Generator(device="cpu").manual_seed(seed)
-    labels = torch.arange(generator.num_classes).repeat_interleave(per_class)
-    z = torch.randn(len(labels), generator.nz, generator=rng)
-    images = [
-        generator(z[i : i + batch_size].to(device), labels[i : i + batch_size].to(device)).cpu()
-        for i in range(0, len(labels), batch_size)
-    ]
-    return torch.cat(images), labels
 
 
 class Evaluator:

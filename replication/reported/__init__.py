@@ -20,6 +20,7 @@ class Reported:
     source: str  # where the number (or its absence) comes from
     mark: str  # "P", "S", "B" or "not found"
     note: str = ""
+    spread: float | None = None  # the ± the paper prints beside the value, where it prints one
 
     @property
     def shown(self) -> str:
@@ -27,7 +28,7 @@ class Reported:
 
 
 # One module per paper in replication/reported/, each with ENTRIES (Reported, …) and CLAIMS.
-PAPER_MODULES = ("msgan", "cvae_gan", "alpha_gan")
+PAPER_MODULES = ("msgan", "cvae_gan", "alpha_gan", "contragan")
 
 
 def _collect() -> tuple[tuple[Reported, ...], dict[str, str]]:

@@ -1,0 +1,124 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # ContraGAN: does the 2C loss reduce discriminator overfitting?
+#
+# **Paper.** Kang, Park. *ContraGAN: Contrastive Learning for Conditional Image Generation.*
+# NeurIPS 2020. The abstract states that ContraGAN reduces the discriminator's overfitting; the paper
+# shows it as a figure, with no number to compare against.
+#
+# **What is measured.** While D trains, a fixed set of real *training* images and a fixed set of
+# real *held-out* images (never shown to D) go through D every few G steps. An overfitting D scores
+# the images it has seen as more real than those it has not, so the gap
+# $\bar D(\text{train}) - \bar D(\text{held-out})$ grows. The claim: with the 2C head the gap is
+# smaller than with projection. For projection the logit includes the class term
+# $\mathrm{embed}(y)^\top\phi(x)$; for 2C it is the unconditional $\psi(\phi(x))$ — each D's own
+# adversarial output, which is what the paper's figure shows.
+#
+# **Scales.** `cpu`: SNDCGAN on MNIST-5k for 600 G steps — the same runs as Table 1's SNDCGAN +
+# projection and + 2C (same settings, so they are trained once); `gpu`/`paper`: BigGAN on CIFAR-10.
+
+# %% tags=["parameters"]
+profile = "auto"
+seeds = None
+dataset = None
+steps = None
+backbone = None  # None: the profile's (SNDCGAN at smoke/cpu, BigGAN at gpu/paper)
+device = "auto"
+progress = True
+
+# %%
+from dataclasses import asdict
+
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import Markdown, display
+
+from replication import book, results
+from replication.data import load_dataset
+from replication.device import pick_device
+from replication.experiments import contragan
+from replication.profiles import get_profile, resolve_profile_name
+
+profile_name = resolve_profile_name(profile)
+config = get_profile(
+    contragan.OVERFITTING, profile_name, seeds=seeds, dataset=dataset, steps=steps, overfitting_backbone=backbone
+)
+torch_device = pick_device(device)
+data = load_dataset(config.dataset).to(torch_device)
+display(
+    Markdown(
+        f"Profile **{profile_name}** on `{torch_device}`; data `{data.name}`; backbone **{config.overfitting_backbone}**; "
+        f"{config.steps} G steps × batch {config.batch_size}, {config.d_steps_per_g} D steps per G step; "
+        f"{config.probe_images} training and {config.probe_images} held-out images probed every "
+        f"{config.probe_every} G steps; seeds {list(config.seeds)}."
+    )
+)
+if profile_name == "smoke":
+    display(Markdown(book.SMOKE_WARNING))
+
+# %%
+table = contragan.run_table(config, data, torch_device, progress=progress)
+verdicts = contragan.verdicts_overfitting(table)
+curves = contragan.probe_curves(table)
+path = results.save(
+    contragan.OVERFITTING,
+    profile_name,
+    contragan.result_rows(table, (contragan.GAP_METRIC, *contragan.METRICS)),
+    table.protocol,
+    verdicts,
+    results.provenance(profile_name, data.describe(), torch_device, table.wall_time_s, config.seeds),
+    details={"config": asdict(config), "curves": curves},
+)
+saved = results.load(contragan.OVERFITTING, profile_name)
+print(f"results written to {path} ({table.wall_time_s:.0f} s)")
+
+# %% [markdown]
+# ## D's outputs on training vs held-out real images
+# Mean over seeds; probes every `probe_every` G steps (the value is held between probes).
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.4))
+for method, curve in curves.items():
+    steps_axis = np.arange(len(curve["gap"]))[:: config.probe_every]
+    (line,) = axes[0].plot(steps_axis, np.asarray(curve["D(train)"])[:: config.probe_every], label=f"{method}: train")
+    axes[0].plot(
+        steps_axis,
+        np.asarray(curve["D(held-out)"])[:: config.probe_every],
+        "--",
+        color=line.get_color(),
+        label=f"{method}: held-out",
+    )
+    axes[1].plot(steps_axis, np.asarray(curve["gap"])[:: config.probe_every], label=method)
+axes[0].set_title("mean D logit on real images")
+axes[1].set_title("gap: D(train) − D(held-out)")
+for ax in axes:
+    ax.set_xlabel("G step")
+    ax.legend(fontsize=7)
+axes[1].axhline(0, color="grey", lw=0.5)
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## Gap and sample quality: reported vs reproduced
+
+# %%
+book.show_table(saved, [contragan.GAP_METRIC])
+
+# %% [markdown]
+# ## Verdict
+
+# %%
+book.show_verdicts(saved)

@@ -1,0 +1,128 @@
+"""ContraGAN profiles: Table 1 (conditioning × backbone), Table 2 (vs SNResGAN, SAGAN, BigGAN, and
++CR) and the discriminator-overfitting study. One dataclass for all three; `methods` names the
+runs (see `replication.experiments.contragan.METHOD_SPECS`).
+
+The paper's CIFAR-10 settings (v1 configs, reported_tables.md §4f): batch 64, Adam(0.5, 0.999),
+lr 2e-4 for G and D, 5 D steps per G step, 80k G steps, hinge loss, 2C with λ = 1 and t = 1,
+embedding dim 512, z dim 80, conv width 96 (here `width` = 96 / 4 = 24 → 4·width = 96 channels
+in the ResNet backbones), EMA of G 0.9999 from step 1000 (BigGAN backbone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TABLE1_METHODS = tuple(f"{b} + {h}" for b in ("SNDCGAN", "SNResGAN", "BigGAN") for h in ("ACGAN", "projection", "2C"))
+TABLE2_METHODS = ("SNResGAN", "SAGAN", "BigGAN", "ContraGAN", "ContraGAN + CR")
+OVERFITTING_METHODS = ("projection", "2C")
+
+
+@dataclass(frozen=True)
+class ContraGANConfig:
+    methods: tuple[str, ...] = TABLE1_METHODS
+    dataset: str = "cifar10"
+    nz: int = 80
+    width: int = 24  # ResNet stages have 4·width channels (96 in the paper's CIFAR-10 configs)
+    embed_dim: int = 512  # the 2C hypersphere dimension
+    shared_dim: int = 128  # BigGAN's shared class embedding
+    batch_size: int = 64
+    steps: int = 80_000  # G steps
+    d_steps_per_g: int = 5
+    lr_g: float = 2e-4
+    lr_d: float = 2e-4
+    beta1: float = 0.5
+    beta2: float = 0.999
+    temperature: float = 1.0
+    lambda_2c: float = 1.0
+    lambda_acgan: float = 1.0
+    lambda_cr: float = 10.0  # CR-GAN's default
+    ema_decay: float = 0.9999
+    ema_start: int = 1000
+    overfitting_backbone: str = "BigGAN"  # the discriminator-overfitting study's backbone
+    probe_every: int = 500  # overfitting study: D's outputs on train / held-out reals every this many G steps
+    probe_images: int = 1000  # per split
+    seeds: tuple[int, ...] = (0, 1, 2, 3)
+    samples_per_class: int = 1000  # generated images per class for every metric
+    prdc_k: int = 5
+    is_splits: int = 10
+    extractor: str = "inception-v3-fid"
+    classifier_steps: int = 1500
+    checkpoint_every: int = 5000
+    fid_non_inferiority: float = 0.05
+
+    def training_config(self) -> dict:
+        """What determines a trained model, the method aside (shared by the three notebooks'
+        runs, so Table 2's BigGAN and ContraGAN reuse Table 1's BigGAN runs when the settings agree)."""
+        keys = ("dataset", "nz", "width", "embed_dim", "shared_dim", "batch_size", "steps", "d_steps_per_g")
+        keys += ("lr_g", "lr_d", "beta1", "beta2", "temperature", "lambda_2c", "lambda_acgan", "lambda_cr")
+        keys += ("ema_decay", "ema_start")
+        return {k: getattr(self, k) for k in keys}
+
+
+# smoke/cpu: MNIST-5k and narrow nets, one D step per G step (the paper's 5 would cost ~3× the time),
+# Adam β = (0, 0.9) as in StudioGAN's later configs and lr 4e-4 (measured: SNDCGAN + projection after
+# 400 G steps reaches classifier-FID 174 with these vs 286 with (0.5, 0.999), 2e-4 and a wider net),
+# EMA 0.999 from step 100 (0.9999 would average over more steps than a cpu run has).
+# Measured on 2 cores: ~95 ms per G step for SNDCGAN at width 8, batch 64; 150–230 ms for the ResNet
+# backbones at width 4, batch 32.
+_CPU_COMMON = dict(
+    dataset="mnist5k",
+    nz=64,
+    width=8,
+    embed_dim=64,
+    shared_dim=32,
+    batch_size=64,
+    d_steps_per_g=1,
+    lr_g=4e-4,
+    lr_d=4e-4,
+    beta1=0.0,
+    beta2=0.9,
+    ema_decay=0.999,
+    ema_start=100,
+    overfitting_backbone="SNDCGAN",
+    probe_every=25,
+    probe_images=500,
+    extractor="classifier:mnist5k",
+    classifier_steps=600,
+)
+_SMOKE = dict(
+    _CPU_COMMON,
+    width=4,
+    embed_dim=16,
+    shared_dim=8,
+    batch_size=16,
+    steps=6,
+    ema_start=2,
+    seeds=(0, 1),
+    samples_per_class=12,
+    classifier_steps=30,
+    checkpoint_every=3,
+    probe_every=2,
+    probe_images=40,
+)
+
+
+def _profiles(methods: tuple[str, ...], cpu: dict, gpu: dict) -> dict[str, ContraGANConfig]:
+    """smoke = cpu's methods at the smoke sizes; gpu = the paper's networks at 20k G steps."""
+    return {
+        "smoke": ContraGANConfig(**{"methods": cpu.get("methods", methods), **_SMOKE}),
+        "cpu": ContraGANConfig(**{"methods": methods, **_CPU_COMMON, **cpu}),
+        "gpu": ContraGANConfig(**{"methods": methods, "steps": 20_000, "seeds": (0, 1, 2), **gpu}),
+        "paper": ContraGANConfig(methods=methods),
+    }
+
+
+_CPU_RUN = dict(steps=600, seeds=(0, 1, 2), samples_per_class=200, checkpoint_every=200)
+
+PROFILES = {
+    # cpu: the SNDCGAN backbone only (the ResNets cost 2–3× as much per step; they run in Table 2 at
+    # cpu and on every backbone at gpu/paper). Same settings as the overfitting study: shared runs.
+    "contragan_table1": _profiles(
+        TABLE1_METHODS,
+        cpu=dict(_CPU_RUN, methods=tuple(m for m in TABLE1_METHODS if m.startswith("SNDCGAN"))),
+        gpu={},
+    ),
+    # cpu: narrower ResNets (4·width = 16 channels), batch 32, 200 G steps: early training only
+    "contragan_table2": _profiles(TABLE2_METHODS, cpu=dict(_CPU_RUN, width=4, batch_size=32, steps=200), gpu={}),
+    "contragan_overfitting": _profiles(OVERFITTING_METHODS, cpu=_CPU_RUN, gpu={"probe_every": 500}),
+}

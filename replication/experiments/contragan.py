@@ -1,0 +1,403 @@
+"""ContraGAN's three notebooks: Table 1 (ACGAN vs projection vs 2C per backbone), Table 2 (vs
+SNResGAN, SAGAN, BigGAN, and ContraGAN + CR) and the discriminator-overfitting study.
+
+Every run follows the paper's loop: `d_steps_per_g` D updates (hinge loss + the head's term on the
+real batch, + CR if asked), then one G update (hinge + the head's term on the fakes), then the EMA
+of G (BigGAN backbone). Fakes use uniformly drawn labels. Runs are keyed by their training settings
+and (backbone, head, CR), not by notebook, so Table 2 reuses Table 1's BigGAN runs when the
+profiles agree.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from replication import distributed
+from replication.configs.contragan import ContraGANConfig
+from replication.data import BatchSampler, ImageData
+from replication.ema import ema_update_, make_ema
+from replication.losses.contragan import (
+    acgan_loss,
+    conditional_contrastive_loss,
+    consistency_loss,
+    cr_augment,
+    hinge_discriminator_loss,
+    hinge_generator_loss,
+)
+from replication.metrics.features import ClassifierConfig, cached_features, get_extractor
+from replication.metrics.fid import frechet_distance, per_class_frechet_distance
+from replication.metrics.inception_score import inception_score
+from replication.metrics.prdc import PROTOCOL as PRDC_PROTOCOL
+from replication.metrics.prdc import prdc
+from replication.nets.contragan import Discriminator, Generator, get_backbone
+from replication.results import seed_rows
+from replication.sampling import generate_per_class
+from replication.stats import combine_verdicts, compare_methods
+from replication.train import TrainResult, run_dir_for, seed_everything, train
+
+RUNS_ID = "contragan"  # one runs/ folder for the three notebooks (shared runs)
+TABLE1, TABLE2, OVERFITTING = "contragan_table1", "contragan_table2", "contragan_overfitting"
+METRICS = ("FID", "intra-class FID", "classifier IS", "label accuracy", "precision", "recall", "density", "coverage")
+GAP_METRIC = "D gap (train − held-out)"
+REAL = "real data (held-out)"
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    backbone: str
+    head: str  # "acgan", "projection" or "2C"
+    cr: bool = False
+
+    @property
+    def run_name(self) -> str:
+        return f"{self.backbone}-{self.head}{'-CR' if self.cr else ''}"
+
+
+_HEAD_NAMES = {"ACGAN": "acgan", "projection": "projection", "2C": "2C"}
+_TABLE2_SPECS = {
+    "SNResGAN": MethodSpec("SNResGAN", "projection"),
+    "SAGAN": MethodSpec("SAGAN", "projection"),
+    "BigGAN": MethodSpec("BigGAN", "projection"),
+    "ContraGAN": MethodSpec("BigGAN", "2C"),
+    "ContraGAN + CR": MethodSpec("BigGAN", "2C", cr=True),
+}
+
+
+def method_spec(method: str, config: ContraGANConfig) -> MethodSpec:
+    """'<backbone> + <ACGAN|projection|2C>' (Table 1), a Table 2 name, or 'projection' / '2C'
+    (the overfitting study, on `config.overfitting_backbone`)."""
+    if method in _TABLE2_SPECS:
+        return _TABLE2_SPECS[method]
+    if method in ("projection", "2C"):
+        return MethodSpec(get_backbone(config.overfitting_backbone).name, _HEAD_NAMES[method])
+    backbone, _, head = method.partition(" + ")
+    if head in _HEAD_NAMES:
+        return MethodSpec(get_backbone(backbone).name, _HEAD_NAMES[head])
+    valid = ["<SNDCGAN|SNResGAN|SAGAN|BigGAN> + <ACGAN|projection|2C>", *_TABLE2_SPECS, "projection", "2C"]
+    raise ValueError(f"Unknown method {method!r}. Valid methods: {', '.join(valid)}.")
+
+
+def build(config: ContraGANConfig, data: ImageData, spec: MethodSpec, device: torch.device, seed: int):
+    """G, D (and the EMA copy of G for BigGAN) with their Adam optimisers, seeded."""
+    seed_everything(seed)
+    backbone = get_backbone(spec.backbone)
+    channels, classes = data.image_shape[0], data.num_classes
+    generator = Generator(backbone, config.nz, classes, config.width, channels, config.shared_dim).to(device)
+    discriminator = Discriminator(backbone, spec.head, classes, config.width, channels, config.embed_dim).to(device)
+    nets = {"G": generator, "D": discriminator}
+    if backbone.name == "BigGAN":
+        nets["G_ema"] = make_ema(generator)
+    betas = (config.beta1, config.beta2)
+    optimizers = {
+        "G": torch.optim.Adam(generator.parameters(), lr=config.lr_g, betas=betas),
+        "D": torch.optim.Adam(discriminator.parameters(), lr=config.lr_d, betas=betas),
+    }
+    return nets, optimizers
+
+
+@torch.no_grad()
+def probe_discriminator(discriminator: Discriminator, x: torch.Tensor, y: torch.Tensor) -> float:
+    """Mean adversarial logit of D on real images (eval mode: no spectral-norm power iteration)."""
+    was_training = discriminator.training
+    discriminator.eval()
+    value = float(torch.cat([discriminator(a, b).adv for a, b in zip(x.split(500), y.split(500), strict=True)]).mean())
+    discriminator.train(was_training)
+    return value
+
+
+def make_step(nets: dict, optimizers: dict, sampler: BatchSampler, spec: MethodSpec, config: ContraGANConfig, probes):
+    """One G step of the paper's loop (module docstring). `probes` = (train x, y, held-out x, y)."""
+    generator, discriminator = nets["G"], nets["D"]
+    plain_g, plain_d = distributed.unwrap(generator), distributed.unwrap(discriminator)
+    num_classes = plain_g.num_classes
+    last_probe: dict[str, float] = {}
+
+    def fakes(n: int, device: torch.device):
+        labels = torch.randint(0, num_classes, (n,), device=device)
+        return generator(torch.randn(n, config.nz, device=device), labels), labels
+
+    def head_loss(out, labels: torch.Tensor) -> torch.Tensor:
+        if spec.head == "acgan":
+            return config.lambda_acgan * acgan_loss(out.class_logits, labels)
+        if spec.head == "2C":
+            return config.lambda_2c * conditional_contrastive_loss(out.embedding, out.proxy, labels, config.temperature)
+        return out.adv.new_zeros(())  # projection: the label is inside D's logit
+
+    def step(index: int) -> dict[str, torch.Tensor | float]:
+        for _ in range(config.d_steps_per_g):
+            real, labels = sampler()
+            with torch.no_grad():
+                fake, fake_labels = fakes(len(real), real.device)
+            out_real, out_fake = discriminator(real, labels), discriminator(fake, fake_labels)
+            d_adv = hinge_discriminator_loss(out_real.adv, out_fake.adv)
+            d_cond = head_loss(out_real, labels)
+            d_loss = d_adv + d_cond
+            if spec.cr:
+                cr = consistency_loss(out_real.adv, discriminator(cr_augment(real), labels).adv)
+                d_loss = d_loss + config.lambda_cr * cr
+            optimizers["D"].zero_grad(set_to_none=True)
+            d_loss.backward()
+            optimizers["D"].step()
+
+        fake, fake_labels = fakes(len(real), real.device)
+        out_fake = discriminator(fake, fake_labels)
+        g_adv = hinge_generator_loss(out_fake.adv)
+        g_cond = head_loss(out_fake, fake_labels)
+        optimizers["G"].zero_grad(set_to_none=True)
+        (g_adv + g_cond).backward()
+        optimizers["G"].step()
+        if "G_ema" in nets:
+            ema_update_(nets["G_ema"], plain_g, config.ema_decay, index, config.ema_start)
+
+        if index % config.probe_every == 0 or not last_probe:
+            train_x, train_y, held_x, held_y = probes
+            last_probe["D(train)"] = probe_discriminator(plain_d, train_x, train_y)
+            last_probe["D(held-out)"] = probe_discriminator(plain_d, held_x, held_y)
+        record = {"d_adv": d_adv, "d_cond": d_cond, "g_adv": g_adv, "g_cond": g_cond, **last_probe}
+        if spec.cr:
+            record["cr"] = cr
+        return record
+
+    return step
+
+
+@dataclass
+class TrainedRun:
+    method: str
+    seed: int
+    generator: Generator  # the EMA generator for BigGAN, else G
+    result: TrainResult
+
+
+def train_run(
+    config: ContraGANConfig, data: ImageData, method: str, seed: int, device: torch.device, progress: bool = True
+) -> TrainedRun:
+    """Train (or resume, or load the finished) run of `method` at `seed`."""
+    spec = method_spec(method, config)
+    nets, optimizers = build(config, data, spec, device, seed)
+    run_config = {
+        **config.training_config(),
+        "backbone": spec.backbone,
+        "head": spec.head,
+        "cr": spec.cr,
+        "probe_every": config.probe_every,
+        "probe_images": config.probe_images,
+    }
+    run_dir = run_dir_for(RUNS_ID, run_config, f"{spec.run_name}-seed{seed}")
+    train_nets = {n: distributed.wrap(m, device) if n != "G_ema" else m for n, m in nets.items()}
+    sampler = BatchSampler(data.train_x, data.train_y, distributed.shard_batch_size(config.batch_size))
+    k = config.probe_images
+    probes = (data.train_x[:k], data.train_y[:k], data.test_x[:k], data.test_y[:k])
+    step = make_step(train_nets, optimizers, sampler, spec, config, probes)
+    result = train(
+        run_dir,
+        train_nets,
+        optimizers,
+        step,
+        config.steps,
+        seed,
+        checkpoint_every=config.checkpoint_every,
+        progress=progress,
+        description=f"{method} seed {seed}",
+        sync_every=1 if device.type == "cpu" else 50,
+    )
+    generator = nets.get("G_ema", nets["G"])
+    return TrainedRun(method, seed, generator.eval(), result)
+
+
+class Evaluator:
+    """FID (pooled and intra-class), the classifier IS and PRDC against the real training split."""
+
+    def __init__(self, config: ContraGANConfig, data: ImageData, device: torch.device):
+        self.config, self.data = config, data
+        classifier = ClassifierConfig(steps=config.classifier_steps)
+        self.extractor = get_extractor(config.extractor, data, device, classifier)
+        self.classifier = get_extractor(f"classifier:{data.name}", data, device, classifier)
+        self.real_features = cached_features(self.extractor, data, "train")
+        self.real_labels = data.train_y.cpu()
+
+    def evaluate(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
+        features = self.extractor.features(images)
+        logits = self.classifier.logits(images)
+        intra = per_class_frechet_distance(self.real_features, self.real_labels, features, labels)
+        return {
+            "FID": frechet_distance(self.real_features, features),
+            "intra-class FID": float(np.mean(list(intra.values()))),
+            "classifier IS": inception_score(logits, self.config.is_splits)["mean"],
+            "label accuracy": float((logits.argmax(1) == labels).float().mean()),
+            **prdc(self.real_features, features, self.config.prdc_k),
+        }
+
+    def protocol(self, generated: int) -> dict:
+        c = self.config
+        return {
+            "reference": f"real training split of {self.data.name} ({len(self.data.train_x)} images)",
+            "generated": f"{c.samples_per_class} per class ({generated} in all), generator seed 10000+seed",
+            "FID": "pooled over classes; intra-class FID = per-class FID averaged over classes",
+            "IS": f"inception-score form over {self.classifier.name}'s logits, {c.is_splits} splits",
+            "label accuracy": f"top-1 of {self.classifier.name} on the samples against the label they were generated for",
+            "PRDC": PRDC_PROTOCOL.format(k=c.prdc_k),
+            "real-data row": "the held-out split scored like a model (per-class FID on its own classes)",
+            "comparable_to_paper": self.data.name.startswith("cifar10") and c.extractor == "inception-v3-fid",
+            "extractor": self.extractor.describe(),
+        }
+
+
+@dataclass
+class TableRun:
+    config: ContraGANConfig
+    metrics: dict[str, dict[int, dict]]  # method → seed → metrics
+    histories: dict[str, dict[str, list[float]]]  # "method seed k" → history
+    grids: dict[str, torch.Tensor]
+    protocol: dict
+    wall_time_s: float
+
+
+def run_table(
+    config: ContraGANConfig, data: ImageData, device: torch.device, progress: bool = True, grid_per_class: int = 8
+) -> TableRun:
+    """Train every (method, seed) of `config.methods`, evaluate each, keep grids and histories."""
+    start = time.perf_counter()
+    evaluator = Evaluator(config, data, device)
+    metrics: dict[str, dict[int, dict]] = {m: {} for m in config.methods}
+    histories, grids = {}, {}
+    for seed in config.seeds:
+        for method in config.methods:
+            run = train_run(config, data, method, seed, device, progress)
+            history = run.result.history
+            histories[f"{method} seed {seed}"] = history
+            images, labels = generate_per_class(run.generator, config.samples_per_class, 10_000 + seed, device)
+            metrics[method][seed] = {**evaluator.evaluate(images, labels), GAP_METRIC: late_gap(history)}
+            if seed == config.seeds[0]:
+                shape = images.shape[1:]
+                grids[method] = images.view(data.num_classes, -1, *shape)[:, :grid_per_class].reshape(-1, *shape)
+    real = evaluator.evaluate(data.test_x.cpu(), data.test_y.cpu())
+    metrics[REAL] = {seed: real for seed in config.seeds}
+    generated = config.samples_per_class * data.num_classes
+    return TableRun(config, metrics, histories, grids, evaluator.protocol(generated), time.perf_counter() - start)
+
+
+def late_gap(history: dict[str, list[float]]) -> float:
+    """D(train) − D(held-out), averaged over the second half of training (the overfitting measure)."""
+    train_values, held = np.asarray(history["D(train)"]), np.asarray(history["D(held-out)"])
+    half = len(train_values) // 2
+    return float(np.mean(train_values[half:] - held[half:]))
+
+
+def result_rows(table: TableRun, metrics: tuple[str, ...] = METRICS) -> list[dict]:
+    """One row per (method, metric); the real-data row has the sample-quality metrics only."""
+    seeds = table.config.seeds
+    rows = seed_rows(table.metrics, table.config.methods, metrics, seeds)
+    return rows + seed_rows(table.metrics, [REAL], [m for m in metrics if m in METRICS], seeds)
+
+
+def _backbones(methods) -> list[str]:
+    return list(dict.fromkeys(m.partition(" + ")[0] for m in methods if " + " in m))
+
+
+def verdicts_table1(table: TableRun) -> list[dict]:
+    """Per backbone: 2C's FID lower than ACGAN's and than projection's (seed-paired)."""
+    m, seeds, out = table.metrics, table.config.seeds, []
+    for backbone in _backbones(table.config.methods):
+        parts = [
+            compare_methods(m, seeds, "FID", f"{backbone} + {rival}", f"{backbone} + 2C", "lower")
+            for rival in ("ACGAN", "projection")
+        ]
+        out.append(
+            {
+                "claim": f"on {backbone}, 2C conditioning gives a lower FID than ACGAN and than projection",
+                "rule": _RULE,
+                "verdict": combine_verdicts([p.verdict for p in parts]),
+                "parts": [p.as_dict() for p in parts],
+            }
+        )
+    return out
+
+
+def verdicts_table2(table: TableRun) -> list[dict]:
+    """ContraGAN vs its rivals on FID, and CR on top of ContraGAN."""
+    m, seeds = table.metrics, table.config.seeds
+    claims = [
+        ("ContraGAN (BigGAN + 2C) has a lower FID than BigGAN (BigGAN + projection)", ["BigGAN"], "ContraGAN"),
+        ("ContraGAN has a lower FID than SNResGAN and SAGAN", ["SNResGAN", "SAGAN"], "ContraGAN"),
+        ("consistency regularisation lowers ContraGAN's FID further", ["ContraGAN"], "ContraGAN + CR"),
+    ]
+    out = []
+    for claim, rivals, method in claims:
+        parts = [compare_methods(m, seeds, "FID", rival, method, "lower") for rival in rivals]
+        out.append(
+            {
+                "claim": claim,
+                "rule": _RULE,
+                "verdict": combine_verdicts([p.verdict for p in parts]),
+                "parts": [p.as_dict() for p in parts],
+            }
+        )
+    return out
+
+
+def verdicts_overfitting(table: TableRun) -> list[dict]:
+    """2C's D separates training from held-out reals less than projection's D does."""
+    part = compare_methods(table.metrics, table.config.seeds, GAP_METRIC, "projection", "2C", "lower")
+    return [
+        {
+            "claim": "the 2C loss reduces discriminator overfitting: a smaller gap between D's outputs on training "
+            "and on held-out real images than with projection",
+            "rule": _RULE + f"; the gap is mean D(train) − mean D(held-out) over the second half of training, "
+            f"{table.config.probe_images} images of each split probed every {table.config.probe_every} G steps",
+            "verdict": part.verdict,
+            "parts": [part.as_dict()],
+        }
+    ]
+
+
+_RULE = (
+    "seed-paired 95% t interval of (claimed better − rival): holds if it lies below 0, does not hold if it lies "
+    "above 0, else inconclusive; a claim with several parts holds only if every part holds"
+)
+
+
+def probe_curves(table: TableRun) -> dict[str, dict[str, list[float]]]:
+    """method → {"D(train)", "D(held-out)", "gap"} averaged over seeds, one value per G step."""
+    out: dict[str, dict[str, list[float]]] = {}
+    for method in table.config.methods:
+        runs = [table.histories[f"{method} seed {s}"] for s in table.config.seeds]
+        train_values = np.mean([r["D(train)"] for r in runs], axis=0)
+        held = np.mean([r["D(held-out)"] for r in runs], axis=0)
+        out[method] = {
+            "D(train)": train_values.tolist(),
+            "D(held-out)": held.tolist(),
+            "gap": (train_values - held).tolist(),
+        }
+    return out
+
+
+def reported_gain_frame(table_id: str = TABLE1):
+    """Per backbone, from the paper's own Table 1: 2C's FID gain over the better rival and whether it
+    exceeds the two printed spreads added together (computed from the registry, not typed)."""
+    import pandas as pd
+
+    from replication.reported import reported_for
+
+    entries = {e.method: e for e in reported_for(table_id) if e.metric == "FID" and e.value is not None}
+    lines = []
+    for backbone in _backbones(entries):
+        ours = entries[f"{backbone} + 2C"]
+        rival = min((entries[f"{backbone} + {h}"] for h in ("ACGAN", "projection")), key=lambda e: e.value)
+        gain = rival.value - ours.value
+        spread = (ours.spread or 0.0) + (rival.spread or 0.0)
+        lines.append(
+            {
+                "backbone": backbone,
+                "2C (paper)": f"{ours.value:g} ± {ours.spread:g}",
+                "better rival (paper)": f"{rival.method.partition(' + ')[2]}: {rival.value:g} ± {rival.spread:g}",
+                "gain of 2C (FID)": f"{gain:+.3f}",
+                "sum of the ± ": f"{spread:.3f}",
+                "gain beyond the paper's spread": "yes" if gain > spread else "no",
+            }
+        )
+    return pd.DataFrame(lines)

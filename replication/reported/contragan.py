@@ -1,0 +1,82 @@
+"""ContraGAN (Kang & Park, NeurIPS 2020; arXiv 2006.12681): reported numbers and claims.
+
+Research: shared/reported_tables.md §4. The numbers are arXiv v1's Tables 1 and 2 (CIFAR-10 FID),
+which survive as images in the official repository; the NeurIPS version's tables were not found.
+"""
+
+from __future__ import annotations
+
+from replication.reported import Reported
+
+_TABLE1_SOURCE = (
+    "Kang & Park, arXiv 2006.12681 v1, Table 1 (CIFAR-10 FID, 'mean ± variance'): image docs/figures/Table1.png "
+    "in POSTECH-CVLab/PyTorch-StudioGAN (commit 96e09cb, 2020-06-23)"
+)
+_TABLE2_SOURCE = (
+    "Kang & Park, arXiv 2006.12681 v1, Table 2 (CIFAR-10 FID): image docs/figures/Table2.png in "
+    "POSTECH-CVLab/PyTorch-StudioGAN; '*' values are quoted there from the original papers"
+)
+
+# (backbone, head) → (FID, ±) on CIFAR-10
+_TABLE1_CIFAR10 = {
+    ("SNDCGAN", "ACGAN"): (21.439, 0.581),
+    ("SNDCGAN", "projection"): (19.524, 0.249),
+    ("SNDCGAN", "2C"): (18.788, 0.571),
+    ("SNResGAN", "ACGAN"): (11.588, 0.093),
+    ("SNResGAN", "projection"): (11.025, 0.177),
+    ("SNResGAN", "2C"): (11.334, 0.126),
+    ("BigGAN", "ACGAN"): (10.697, 0.129),
+    ("BigGAN", "projection"): (10.739, 0.016),
+    ("BigGAN", "2C"): (10.597, 0.273),
+}
+
+ENTRIES: tuple[Reported, ...] = (
+    *(
+        Reported("contragan_table1", f"{backbone} + {head}", "FID", value, _TABLE1_SOURCE, "P", spread=spread)
+        for (backbone, head), (value, spread) in _TABLE1_CIFAR10.items()
+    ),
+    Reported("contragan_table2", "SNResGAN", "FID", 17.5, _TABLE2_SOURCE, "P", note="'*': from the SNGAN/CRGAN paper"),
+    Reported("contragan_table2", "SAGAN", "FID", 17.283, _TABLE2_SOURCE, "P"),
+    Reported(
+        "contragan_table2",
+        "BigGAN",
+        "FID",
+        10.722,
+        _TABLE2_SOURCE,
+        "P",
+        note="the authors' BigGAN run; the BigGAN paper's own value quoted beside it is 14.73",
+    ),
+    Reported("contragan_table2", "ContraGAN", "FID", 10.322, _TABLE2_SOURCE, "P"),
+    Reported(
+        "contragan_table2",
+        "ContraGAN + CR",
+        "FID",
+        None,
+        "not in the paper's tables; the paper only says ContraGAN 'can benefit from consistency regularization'. "
+        "StudioGAN's README (commit 620796f) lists 7.685 under another protocol (10k test images), not comparable",
+        "not found",
+    ),
+    Reported(
+        "contragan_overfitting",
+        "2C",
+        "D gap (train − held-out)",
+        None,
+        "Kang & Park 2020, abstract and discriminator-overfitting figure: a qualitative claim, no number",
+        "not found",
+    ),
+)
+
+CLAIMS: dict[str, str] = {
+    "contragan_table1": (
+        "With the same backbone, conditioning D by the 2C loss gives a lower FID than ACGAN and projection "
+        "(Kang & Park 2020, arXiv v1 Table 1: true on SNDCGAN and BigGAN, not on SNResGAN, CIFAR-10)."
+    ),
+    "contragan_table2": (
+        "ContraGAN has a lower FID than SNResGAN, SAGAN and BigGAN (CIFAR-10: 10.322 vs 10.722 for BigGAN, "
+        "+3.7%; arXiv v1 Table 2), and benefits from consistency regularisation."
+    ),
+    "contragan_overfitting": (
+        "The 2C loss reduces the discriminator's overfitting to the training images compared with projection "
+        "(Kang & Park 2020, abstract)."
+    ),
+}
