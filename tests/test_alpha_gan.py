@@ -113,3 +113,15 @@ def test_unknown_method_lists_the_valid_ones(mnist5k):
 
     with pytest.raises(ValueError, match="WGAN-GP"):
         alpha_gan.build(get_profile(alpha_gan.TABLE_ID, "smoke"), mnist5k, "BiGAN", torch.device("cpu"), 0)
+
+
+def test_age_encoder_codes_lie_on_the_sphere_of_radius_sqrt_nz():
+    import torch
+
+    from replication.nets.alpha_gan import CodeEncoder32, to_sphere
+
+    torch.manual_seed(0)
+    codes = CodeEncoder32(8, 4, 1, sphere=True)(torch.randn(5, 1, 32, 32))
+    torch.testing.assert_close(codes.norm(dim=1), torch.full((5,), 8**0.5))
+    z = torch.tensor([[3.0, 4.0]])
+    torch.testing.assert_close(to_sphere(z), torch.tensor([[3.0, 4.0]]) / 5 * 2**0.5)

@@ -49,6 +49,7 @@ steps = None  # None: the profile's number of G steps
 extractor = None  # None: the profile's ("inception-v3-fid" at gpu/paper, the classifier offline)
 device = "auto"
 progress = True
+gpus_per_run = 1  # > 1: train each (method, seed) with torchrun DDP on this many GPUs, then evaluate here
 
 # %%
 from dataclasses import asdict
@@ -56,7 +57,7 @@ from dataclasses import asdict
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
-from replication import book, results
+from replication import book, launch, results
 from replication.data import load_dataset
 from replication.device import pick_device
 from replication.experiments import contragan
@@ -92,6 +93,10 @@ if profile_name == "smoke":
 # EMA of its generator.
 
 # %%
+if gpus_per_run > 1:  # the 2C loss all-gathers its negatives across the ranks
+    launch.train_with_torchrun(
+        contragan.TABLE1, profile_name, config.methods, config.seeds, gpus_per_run, dataset=dataset, steps=steps
+    )
 table = contragan.run_table(config, data, torch_device, progress=progress)
 verdicts = contragan.verdicts_table1(table)
 path = results.save(

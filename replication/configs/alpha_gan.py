@@ -39,6 +39,9 @@ class AlphaGANConfig:
 
 
 # smoke/cpu: offline MNIST-5k, narrow nets, lr 5e-4 for the short runs, n_critic 2 for the budget.
+# cpu: 600 steps. Measured (seed 0, per-class MS-SSIM of 1000 samples; real data 0.44): DCGAN 0.77 at
+# 400 steps, 0.58 at 600; at 250 steps (an earlier profile) DCGAN and alpha-GAN collapsed (0.86–0.88);
+# at 2e-4 DCGAN collapses completely at 600 steps (0.997).
 PROFILES = {
     "alpha_gan_table": {
         "smoke": AlphaGANConfig(
@@ -62,7 +65,7 @@ PROFILES = {
             nz=32,
             width=16,
             batch_size=64,
-            steps=250,
+            steps=600,
             lr=5e-4,
             wgan_critic_steps=2,
             seeds=(0, 1, 2),
@@ -71,7 +74,7 @@ PROFILES = {
             critic_steps=150,
             recon_images=300,
             classifier_steps=600,
-            checkpoint_every=125,
+            checkpoint_every=200,
         ),
         "gpu": AlphaGANConfig(steps=20_000, seeds=(0, 1, 2), samples=5000, critic_steps=1000),
         "paper": AlphaGANConfig(),

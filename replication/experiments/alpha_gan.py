@@ -29,6 +29,7 @@ from replication.nets.alpha_gan import (
     FeatureDiscriminator32,
     GaussianEncoder32,
     Generator32,
+    to_sphere,
 )
 from replication.nets.cvae_gan import reparameterise
 from replication.results import seed_rows
@@ -69,7 +70,7 @@ def build(
     elif method == "WGAN-GP":
         nets["D"] = FeatureDiscriminator32(w, c, batch_norm=False, image_size=size)
     elif method == "AGE":
-        nets["E"] = CodeEncoder32(nz, w, c, size)
+        nets["E"] = CodeEncoder32(nz, w, c, size, sphere=True)
     else:
         nets["E"] = GaussianEncoder32(nz, w, c, size)
     return {k: v.to(device) for k, v in nets.items()}
@@ -133,12 +134,12 @@ def make_step(nets: dict, optimizers: dict, sampler: BatchSampler, config: Alpha
     def age(_: int) -> dict:
         x, _y = sampler()
         with torch.no_grad():
-            fake = G(prior(len(x), x.device))
-        e_real = E(x)
+            fake = G(to_sphere(prior(len(x), x.device)))
+        e_real = E(x)  # on the sphere (CodeEncoder32(sphere=True)), so the divergences stay bounded
         e_loss = A.gaussian_moment_kl(e_real) - A.gaussian_moment_kl(E(fake))
         e_loss = e_loss + config.age_rec_x * (x - G(e_real)).abs().mean()
         update(("E",), e_loss)
-        z = prior(len(x), x.device)
+        z = to_sphere(prior(len(x), x.device))
         e_fake = E(G(z))
         g_loss = A.gaussian_moment_kl(e_fake) + config.age_rec_z * (z - e_fake).square().mean()
         update(("G",), g_loss)
@@ -172,9 +173,10 @@ def train_run(
         n: torch.optim.Adam(m.parameters(), lr=config.lr, betas=(config.beta1, config.beta2)) for n, m in nets.items()
     }
     ge = 1 if method == RATIO_1 else config.ge_steps_per_d
-    run_dir = run_dir_for(
-        TABLE_ID, {**config.training_config(), "method": method, "ge_steps_per_d": ge}, f"{method}-seed{seed}"
-    )
+    run_config = {**config.training_config(), "method": method, "ge_steps_per_d": ge}
+    if method == "AGE":
+        run_config["age_latent"] = "sphere"  # AGE's codes on the sphere (Gaussian codes diverged)
+    run_dir = run_dir_for(TABLE_ID, run_config, f"{method}-seed{seed}")
     sampler = BatchSampler(data.train_x, data.train_y, config.batch_size)
     step = make_step(nets, optimizers, sampler, config, method)
     result = train(

@@ -180,13 +180,15 @@ def train_run(
     spec = method_spec(method, config)
     nets, optimizers = build(config, data, spec, device, seed)
     run_config = {
-        **config.training_config(),
+        **config.training_config(),  # less the EMA settings where there is no EMA (they change nothing)
         "backbone": spec.backbone,
         "head": spec.head,
         "cr": spec.cr,
         "probe_every": config.probe_every,
         "probe_images": config.probe_images,
     }
+    if "G_ema" not in nets:
+        run_config = {k: v for k, v in run_config.items() if not k.startswith("ema_")}
     run_dir = run_dir_for(RUNS_ID, run_config, f"{spec.run_name}-seed{seed}")
     train_nets = {n: distributed.wrap(m, device) if n != "G_ema" else m for n, m in nets.items()}
     sampler = BatchSampler(data.train_x, data.train_y, distributed.shard_batch_size(config.batch_size))

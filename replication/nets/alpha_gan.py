@@ -14,7 +14,14 @@ import torch.nn as nn
 from replication.nets.cvae_gan import ConvTrunk, FeatureDiscriminator32
 from replication.nets.dcgan import CondGenerator32, dcgan_init_
 
-__all__ = ["Generator32", "CodeEncoder32", "GaussianEncoder32", "CodeDiscriminator", "FeatureDiscriminator32"]
+__all__ = [
+    "Generator32",
+    "CodeEncoder32",
+    "GaussianEncoder32",
+    "CodeDiscriminator",
+    "FeatureDiscriminator32",
+    "to_sphere",
+]
 
 
 class Generator32(CondGenerator32):
@@ -28,16 +35,24 @@ class Generator32(CondGenerator32):
 
 
 class CodeEncoder32(nn.Module):
-    """E(x) → z (deterministic)."""
+    """E(x) → z (deterministic). `sphere=True` (AGE) projects z onto the sphere of radius √nz, where
+    N(0, I) samples concentrate; it keeps AGE's batch-moment divergences bounded."""
 
-    def __init__(self, nz: int, width: int, in_channels: int, image_size: int = 32):
+    def __init__(self, nz: int, width: int, in_channels: int, image_size: int = 32, sphere: bool = False):
         super().__init__()
         self.trunk = ConvTrunk(in_channels, width, image_size=image_size)
         self.head = nn.Linear(self.trunk.out_features, nz)
+        self.sphere = sphere
         dcgan_init_(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.trunk(x))
+        z = self.head(self.trunk(x))
+        return to_sphere(z) if self.sphere else z
+
+
+def to_sphere(z: torch.Tensor) -> torch.Tensor:
+    """z / ‖z‖ · √nz: AGE's latent space (Ulyanov et al. 2018 use the unit sphere; this radius matches N(0, I))."""
+    return nn.functional.normalize(z, dim=1) * z.shape[1] ** 0.5
 
 
 class GaussianEncoder32(nn.Module):
