@@ -194,6 +194,7 @@ def test_prdc_equals_a_naive_loop_and_separates_disjoint_sets():
     fake = torch.randn(30, 3, generator=g, dtype=torch.float64) * 1.5 + 0.5
     ours, naive = prdc(real, fake, k=5), naive_prdc(real, fake, 5)
     assert ours == pytest.approx(naive)
+    assert prdc(real, fake, k=5, chunk=7) == pytest.approx(naive)  # computed in blocks: the same numbers
     assert 0 < ours["precision"] < 1 and 0 < ours["coverage"] < 1
     far = prdc(real, fake + 100.0, k=5)
     assert far == {"precision": 0.0, "recall": 0.0, "density": 0.0, "coverage": 0.0}

@@ -44,6 +44,7 @@ class ContraGANConfig:
     seeds: tuple[int, ...] = (0, 1, 2, 3)
     samples_per_class: int = 1000  # generated images per class for every metric
     prdc_k: int = 5
+    prdc_reference: int = 10_000  # real features PRDC compares against (a fixed random subset if more)
     is_splits: int = 10
     extractor: str = "inception-v3-fid"
     classifier_steps: int = 1500

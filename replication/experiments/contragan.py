@@ -221,6 +221,8 @@ class Evaluator:
         self.classifier = get_extractor(f"classifier:{data.name}", data, device, classifier)
         self.real_features = cached_features(self.extractor, data, "train")
         self.real_labels = data.train_y.cpu()
+        order = torch.randperm(len(self.real_features), generator=torch.Generator().manual_seed(0))
+        self.prdc_reference = self.real_features[order[: config.prdc_reference]]
 
     def evaluate(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
         features = self.extractor.features(images)
@@ -231,7 +233,7 @@ class Evaluator:
             "intra-class FID": float(np.mean(list(intra.values()))),
             "classifier IS": inception_score(logits, self.config.is_splits)["mean"],
             "label accuracy": float((logits.argmax(1) == labels).float().mean()),
-            **prdc(self.real_features, features, self.config.prdc_k),
+            **prdc(self.prdc_reference, features, self.config.prdc_k),
         }
 
     def protocol(self, generated: int) -> dict:
@@ -242,7 +244,8 @@ class Evaluator:
             "FID": "pooled over classes; intra-class FID = per-class FID averaged over classes",
             "IS": f"inception-score form over {self.classifier.name}'s logits, {c.is_splits} splits",
             "label accuracy": f"top-1 of {self.classifier.name} on the samples against the label they were generated for",
-            "PRDC": PRDC_PROTOCOL.format(k=c.prdc_k),
+            "PRDC": PRDC_PROTOCOL.format(k=c.prdc_k)
+            + f"; reference: {len(self.prdc_reference)} real training features (fixed random subset if fewer than all)",
             "real-data row": "the held-out split scored like a model (per-class FID on its own classes)",
             "comparable_to_paper": self.data.name.startswith("cifar10") and c.extractor == "inception-v3-fid",
             "extractor": self.extractor.describe(),

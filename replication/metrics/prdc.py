@@ -8,6 +8,8 @@ NND_k(x) the distance from x to its k-th nearest neighbour in its own set (itsel
     recall    = 1/N Σ_i 1[ ∃ j: X_i ∈ B(Y_j, NND_k(Y_j)) ]
     density   = 1/(k M) Σ_j Σ_i 1[ Y_j ∈ B(X_i, NND_k(X_i)) ]
     coverage  = 1/N Σ_i 1[ ∃ j: Y_j ∈ B(X_i, NND_k(X_i)) ]
+
+Distances are computed in blocks of `chunk` rows, so memory stays O(chunk · max(N, M)).
 """
 
 from __future__ import annotations
@@ -19,25 +21,31 @@ PROTOCOL = (
 )
 
 
-def _kth_neighbour_distance(x: torch.Tensor, k: int) -> torch.Tensor:
+def _kth_neighbour_distance(x: torch.Tensor, k: int, chunk: int) -> torch.Tensor:
     """Distance from every row to its k-th nearest other row (the row itself is at distance 0)."""
-    distances = torch.cdist(x, x)
-    return distances.kthvalue(k + 1, dim=1).values
+    return torch.cat([torch.cdist(part, x).kthvalue(k + 1, dim=1).values for part in x.split(chunk)])
 
 
-def prdc(real_features: torch.Tensor, fake_features: torch.Tensor, k: int = 5) -> dict[str, float]:
+def prdc(real_features: torch.Tensor, fake_features: torch.Tensor, k: int = 5, chunk: int = 2048) -> dict[str, float]:
     """{"precision", "recall", "density", "coverage"} of fakes against reals (module docstring)."""
     if min(len(real_features), len(fake_features)) <= k:
         raise ValueError(f"PRDC with k={k} needs more than {k} real and fake samples")
     real, fake = real_features.double(), fake_features.double()
-    real_radius = _kth_neighbour_distance(real, k)  # [N]
-    fake_radius = _kth_neighbour_distance(fake, k)  # [M]
-    real_to_fake = torch.cdist(real, fake)  # [N, M]
-    inside_real_balls = real_to_fake <= real_radius[:, None]  # fake j inside the ball of real i
-    inside_fake_balls = real_to_fake <= fake_radius[None, :]  # real i inside the ball of fake j
+    real_radius = _kth_neighbour_distance(real, k, chunk)  # [N]
+    fake_radius = _kth_neighbour_distance(fake, k, chunk)  # [M]
+    fake_in_some_real_ball = torch.zeros(len(fake), dtype=torch.bool)
+    real_balls_per_fake = torch.zeros(len(fake), dtype=torch.float64)
+    recalled, covered = [], []
+    for start in range(0, len(real), chunk):
+        distances = torch.cdist(real[start : start + chunk], fake)  # [c, M]
+        inside_real_balls = distances <= real_radius[start : start + chunk, None]  # fake j in real i's ball
+        fake_in_some_real_ball |= inside_real_balls.any(dim=0)
+        real_balls_per_fake += inside_real_balls.double().sum(dim=0)
+        covered.append(inside_real_balls.any(dim=1))
+        recalled.append((distances <= fake_radius[None, :]).any(dim=1))  # real i in some fake ball
     return {
-        "precision": float(inside_real_balls.any(dim=0).double().mean()),
-        "recall": float(inside_fake_balls.any(dim=1).double().mean()),
-        "density": float(inside_real_balls.double().sum() / (k * len(fake))),
-        "coverage": float(inside_real_balls.any(dim=1).double().mean()),
+        "precision": float(fake_in_some_real_ball.double().mean()),
+        "recall": float(torch.cat(recalled).double().mean()),
+        "density": float(real_balls_per_fake.sum() / (k * len(fake))),
+        "coverage": float(torch.cat(covered).double().mean()),
     }
