@@ -6,8 +6,8 @@ For every model family registered in `CASES` and the current device, two modes s
 - `fast`: the data set as one device tensor indexed per batch, plus `replication.speed`'s fast
   settings (bf16 autocast, channels_last, fused Adam on GPU; `--compile` adds torch.compile).
 
-Columns: images/s (real images consumed per second of full D+G iterations at the family's D:G
-ratio and batch), ms per iteration, peak memory (CUDA: max allocated; CPU: process peak RSS), and
+Columns: images/s (real images consumed per second of full iterations at the family's update ratio
+and batch), ms per iteration, peak memory (CUDA: max allocated; CPU: process peak RSS), and
 the seconds to generate N samples and compute their FID (features of the real split cached).
 It also prints the wall time of every executed notebook from `book/executed/status.json`.
 
@@ -59,7 +59,7 @@ class BenchCase:
 
     name: str
     batch_size: int
-    d_steps_per_g: int
+    batches_per_iter: int  # real batches one iteration consumes (D steps per G step; alpha-GAN: E/G steps + 1)
     make_step: Callable[[Callable, Speed], Callable[[int], dict]]  # (sampler, speed) -> step_fn
     sample: Callable[[int], torch.Tensor]  # n -> generated images on the device
 
@@ -119,9 +119,60 @@ def cvae_gan32(data: ImageData, device: torch.device) -> BenchCase:
     )
 
 
+def contragan32(backbone: str) -> Callable[[ImageData, torch.device], BenchCase]:
+    """ContraGAN's paper settings (CIFAR-10 configs) on one backbone with the 2C head: width 96,
+    batch 64, 5 D steps per G step. The loop has no speed switches: `fast` changes the input pipeline."""
+
+    def case(data: ImageData, device: torch.device) -> BenchCase:
+        from replication.configs.contragan import ContraGANConfig
+        from replication.experiments import contragan
+
+        config = ContraGANConfig(dataset=data.name, probe_every=10**9)
+        spec = contragan.MethodSpec(backbone, "2C")
+        holder = {}
+
+        def make_step(sampler, speed):
+            nets, optimizers = contragan.build(config, data, spec, device, 0)
+            holder["g"] = nets.get("G_ema", nets["G"])
+            probe = data.train_x[:64].to(device), data.train_y[:64].to(device)
+            return contragan.make_step(nets, optimizers, sampler, spec, config, probe + probe)
+
+        sample = _class_cycling_sampler(holder, config.nz, data, device)
+        return BenchCase(f"contragan-{backbone.lower()}32", config.batch_size, config.d_steps_per_g, make_step, sample)
+
+    return case
+
+
+def alpha_gan32(data: ImageData, device: torch.device) -> BenchCase:
+    """alpha-GAN's four nets (E, G, D, C) at width 64, batch 64, 2 E/G updates per D/C update
+    (3 real batches per iteration). No speed switches in its loop: `fast` changes the input pipeline."""
+    from replication.configs.alpha_gan import AlphaGANConfig
+    from replication.experiments import alpha_gan
+
+    config = AlphaGANConfig(dataset=data.name)
+    holder = {}
+
+    def make_step(sampler, speed):
+        nets = alpha_gan.build(config, data, "alpha-GAN", device, 0)
+        holder["g"] = nets["G"]
+        betas = (config.beta1, config.beta2)
+        optimizers = {n: adam(m.parameters(), speed, lr=config.lr, betas=betas) for n, m in nets.items()}
+        return alpha_gan.make_step(nets, optimizers, sampler, config, "alpha-GAN")
+
+    @torch.no_grad()
+    def sample(n: int) -> torch.Tensor:
+        return alpha_gan.samples(holder["g"], n, 0, device)
+
+    return BenchCase("alpha-gan32", config.batch_size, config.ge_steps_per_d + 1, make_step, sample)
+
+
 CASES: dict[str, Callable[[ImageData, torch.device], BenchCase]] = {
     "dcgan32-msgan": dcgan32_msgan,
     "cvae-gan32": cvae_gan32,
+    "contragan-sndcgan32": contragan32("SNDCGAN"),
+    "contragan-snresgan32": contragan32("SNResGAN"),
+    "contragan-biggan32": contragan32("BigGAN"),
+    "alpha-gan32": alpha_gan32,
 }
 
 
@@ -160,7 +211,7 @@ def measure(
     elapsed = time.perf_counter() - start
     return {
         "mode": mode,
-        "images/s": case.batch_size * case.d_steps_per_g * iters / elapsed,
+        "images/s": case.batch_size * case.batches_per_iter * iters / elapsed,
         "ms/iter": 1000 * elapsed / iters,
         "peak MB": _peak_memory_mb(device),
         "warmup+compile s": warmup_s,

@@ -93,13 +93,15 @@ def _rng_state() -> dict:
 
 
 def _set_rng_state(state: dict) -> None:
-    torch.set_rng_state(state["torch"])
+    """Restore `_rng_state()`; RNG states are CPU byte tensors even when the checkpoint was loaded
+    with map_location=cuda (which moves them to the GPU)."""
+    torch.set_rng_state(state["torch"].cpu())
     python_state = state["python"]
     random.setstate((python_state[0], tuple(python_state[1]), python_state[2]))
-    keys = state["numpy"].numpy().astype(np.uint32)
+    keys = state["numpy"].cpu().numpy().astype(np.uint32)
     np.random.set_state(("MT19937", keys, state["numpy_pos"], 0, 0.0))
     if "cuda" in state and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(state["cuda"])
+        torch.cuda.set_rng_state_all([s.cpu() for s in state["cuda"]])
 
 
 @contextmanager

@@ -13,9 +13,11 @@ from replication.train import NonFiniteLossError, train
 STEPS = 12
 
 
-def _setup(mnist5k, run_dir, seed=0):
+def _setup(mnist5k, run_dir, seed=0, device="cpu"):
     config = get_profile("msgan_table1", "smoke", steps=STEPS)
-    g, d, opt_g, opt_d = msgan.build_models(config, mnist5k, torch.device("cpu"), seed)
+    device = torch.device(device)
+    mnist5k = mnist5k.to(device)
+    g, d, opt_g, opt_d = msgan.build_models(config, mnist5k, device, seed)
     sampler = BatchSampler(mnist5k.train_x, mnist5k.train_y, config.batch_size)
     step = msgan.make_step(g, d, opt_g, opt_d, sampler, config.nz, 1.0)
     return dict(
@@ -49,6 +51,18 @@ def test_resumed_run_ends_with_the_same_weights_as_an_uninterrupted_one(mnist5k,
     assert resumed.history == full.history
     for key, value in _weights(g_full).items():
         assert torch.equal(value, g_resumed.state_dict()[key]), key
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA (skipped on CPU-only machines and CI)")
+def test_a_run_resumes_on_cuda(mnist5k, tmp_path):
+    """The checkpoint is loaded with map_location=cuda, which moves the saved CPU RNG state to the GPU;
+    resuming must still work (it raised 'RNG state must be a torch.ByteTensor' before the fix)."""
+    cuda = torch.device("cuda")
+    args, _ = _setup(mnist5k, tmp_path / "run", device=cuda)
+    train(**args, stop_after_steps=5)
+    args, _ = _setup(mnist5k, tmp_path / "run", device=cuda)
+    resumed = train(**args)
+    assert resumed.resumed_from == 5 and resumed.finished
 
 
 def test_rerunning_a_finished_run_loads_it_without_training(mnist5k, tmp_path):
