@@ -44,6 +44,8 @@ for path in files:
             f"data `{prov['dataset']['name']}`; settings {payload['settings']}"
         )
     )
+    if payload.get("note"):
+        display(Markdown(f"*{payload['note']}*"))
     frame = pd.DataFrame(payload["training"])
     display(frame.round(2))
     display(pd.DataFrame(payload["fid"]).round(2))
