@@ -40,13 +40,11 @@ device = "auto"
 progress = True
 
 # %%
-from dataclasses import asdict
-
 import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import Markdown, display
 
-from replication import book, results
+from replication import book
 from replication.data import load_dataset
 from replication.device import pick_device
 from replication.experiments import contragan
@@ -70,20 +68,8 @@ if profile_name == "smoke":
     display(Markdown(book.SMOKE_WARNING))
 
 # %%
-table = contragan.run_table(config, data, torch_device, progress=progress)
-verdicts = contragan.verdicts_overfitting(table)
-curves = contragan.probe_curves(table)
-path = results.save(
-    contragan.OVERFITTING,
-    profile_name,
-    contragan.result_rows(table, (contragan.GAP_METRIC, *contragan.METRICS)),
-    table.protocol,
-    verdicts,
-    results.provenance(profile_name, data.describe(), torch_device, table.wall_time_s, config.seeds),
-    details={"config": asdict(config), "curves": curves},
-)
-saved = results.load(contragan.OVERFITTING, profile_name)
-print(f"results written to {path} ({table.wall_time_s:.0f} s)")
+table, saved = contragan.run_and_save(contragan.OVERFITTING, profile_name, config, data, torch_device, progress)
+curves = saved["details"]["curves"]
 
 # %% [markdown]
 # ## D's outputs on training vs held-out real images

@@ -52,12 +52,10 @@ progress = True
 gpus_per_run = 1  # > 1: train each (method, seed) with torchrun DDP on this many GPUs, then evaluate here
 
 # %%
-from dataclasses import asdict
-
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
-from replication import book, launch, results
+from replication import book
 from replication.data import load_dataset
 from replication.device import pick_device
 from replication.experiments import contragan
@@ -93,23 +91,9 @@ if profile_name == "smoke":
 # EMA of its generator.
 
 # %%
-if gpus_per_run > 1:  # the 2C loss all-gathers its negatives across the ranks
-    launch.train_with_torchrun(
-        contragan.TABLE1, profile_name, config.methods, config.seeds, gpus_per_run, dataset=dataset, steps=steps
-    )
-table = contragan.run_table(config, data, torch_device, progress=progress)
-verdicts = contragan.verdicts_table1(table)
-path = results.save(
-    contragan.TABLE1,
-    profile_name,
-    contragan.result_rows(table),
-    table.protocol,
-    verdicts,
-    results.provenance(profile_name, data.describe(), torch_device, table.wall_time_s, config.seeds),
-    details={"config": asdict(config)},
+table, saved = contragan.run_and_save(
+    contragan.TABLE1, profile_name, config, data, torch_device, progress, gpus_per_run, dataset=dataset, steps=steps
 )
-saved = results.load(contragan.TABLE1, profile_name)
-print(f"results written to {path} ({table.wall_time_s:.0f} s)")
 
 # %% [markdown]
 # ## Samples

@@ -11,12 +11,12 @@ profiles agree.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
 
-from replication import distributed
+from replication import distributed, launch, results
 from replication.configs.contragan import ContraGANConfig
 from replication.data import BatchSampler, ImageData
 from replication.ema import ema_update_, make_ema
@@ -34,7 +34,6 @@ from replication.metrics.inception_score import inception_score
 from replication.metrics.prdc import PROTOCOL as PRDC_PROTOCOL
 from replication.metrics.prdc import prdc
 from replication.nets.contragan import Discriminator, Generator, get_backbone
-from replication.results import seed_rows
 from replication.sampling import generate_per_class
 from replication.stats import combine_verdicts, compare_methods
 from replication.train import TrainResult, run_dir_for, seed_everything, train
@@ -296,8 +295,8 @@ def late_gap(history: dict[str, list[float]]) -> float:
 def result_rows(table: TableRun, metrics: tuple[str, ...] = METRICS) -> list[dict]:
     """One row per (method, metric); the real-data row has the sample-quality metrics only."""
     seeds = table.config.seeds
-    rows = seed_rows(table.metrics, table.config.methods, metrics, seeds)
-    return rows + seed_rows(table.metrics, [REAL], [m for m in metrics if m in METRICS], seeds)
+    rows = results.seed_rows(table.metrics, table.config.methods, metrics, seeds)
+    return rows + results.seed_rows(table.metrics, [REAL], [m for m in metrics if m in METRICS], seeds)
 
 
 def _backbones(methods) -> list[str]:
@@ -406,3 +405,31 @@ def reported_gain_frame(table_id: str = TABLE1):
             }
         )
     return pd.DataFrame(lines)
+
+
+def run_and_save(
+    table_id: str,
+    profile: str,
+    config: ContraGANConfig,
+    data: ImageData,
+    device: torch.device,
+    progress: bool = True,
+    gpus_per_run: int = 1,
+    **overrides,
+) -> tuple[TableRun, dict]:
+    """A notebook's whole job: train every run (under torchrun when `gpus_per_run` > 1, then load
+    them here) and evaluate it, compute the table's verdicts, write `results/<profile>/<table_id>.json`
+    and return the table with the saved results read back. `overrides`: the notebook's dataset/steps."""
+    if gpus_per_run > 1:  # the 2C loss all-gathers its negatives across the ranks
+        launch.train_with_torchrun(table_id, profile, config.methods, config.seeds, gpus_per_run, **overrides)
+    table = run_table(config, data, device, progress=progress)
+    verdicts = {TABLE1: verdicts_table1, TABLE2: verdicts_table2, OVERFITTING: verdicts_overfitting}[table_id]
+    details: dict = {"config": asdict(config)}
+    metrics = METRICS
+    if table_id == OVERFITTING:
+        metrics, details["curves"] = (GAP_METRIC, *METRICS), probe_curves(table)
+    provenance = results.provenance(profile, data.describe(), device, table.wall_time_s, config.seeds)
+    rows = result_rows(table, metrics)
+    path = results.save(table_id, profile, rows, table.protocol, verdicts(table), provenance, details=details)
+    print(f"results written to {path} ({table.wall_time_s:.0f} s)")
+    return table, results.load(table_id, profile)
