@@ -159,9 +159,8 @@ def alpha_gan32(data: ImageData, device: torch.device) -> BenchCase:
         optimizers = {n: adam(m.parameters(), speed, lr=config.lr, betas=betas) for n, m in nets.items()}
         return alpha_gan.make_step(nets, optimizers, sampler, config, "alpha-GAN")
 
-    @torch.no_grad()
     def sample(n: int) -> torch.Tensor:
-        return alpha_gan.samples(holder["g"], n, 0, device)
+        return alpha_gan.samples(holder["g"], n, 0, device)  # no_grad inside
 
     return BenchCase("alpha-gan32", config.batch_size, config.ge_steps_per_d + 1, make_step, sample)
 

@@ -426,8 +426,9 @@ def run_and_save(
     verdicts = {TABLE1: verdicts_table1, TABLE2: verdicts_table2, OVERFITTING: verdicts_overfitting}[table_id]
     details: dict = {"config": asdict(config)}
     metrics = METRICS
-    if table_id == OVERFITTING:
-        metrics, details["curves"] = (GAP_METRIC, *METRICS), probe_curves(table)
+    if table_id == OVERFITTING:  # the D gap is its measure; its probe curves go with the results
+        metrics = (GAP_METRIC, *METRICS)
+        details["curves"] = probe_curves(table)
     provenance = results.provenance(profile, data.describe(), device, table.wall_time_s, config.seeds)
     rows = result_rows(table, metrics)
     path = results.save(table_id, profile, rows, table.protocol, verdicts(table), provenance, details=details)
