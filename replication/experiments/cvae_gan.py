@@ -118,19 +118,17 @@ def make_step(
             logs["G_cls"] = F.cross_entropy(logits_p, c)
             total = logs["G_adv"] + logs["G_cls"]
         else:  # FM-CGAN and CVAE-GAN: asymmetric mean feature matching through D and C
-            with torch.no_grad():
-                _, fd_real = D(x)
-                _, fc_real = C(x)
-            _, fd_p = D(x_p)
-            _, fc_p = C(x_p)
+            # one forward per net over [real, prior (, reconstruction)]: shared BatchNorm statistics
+            batches = (x, x_p, x_rec) if method == "CVAE-GAN" else (x, x_p)
+            fd_real, fd_p, *fd_rec = L.joint_features(D, *batches)
+            fc_real, fc_p, *fc_rec = L.joint_features(C, *batches)
+            fd_real, fc_real = fd_real.detach(), fc_real.detach()  # the real side is the target
             centres.update(fc_real, c)
             logs["L_GD"] = L.mean_feature_matching(fd_real, fd_p)
             logs["L_GC"] = centres.loss(fc_p, c)
             total = config.lambda_gd * logs["L_GD"] + config.lambda_gc * logs["L_GC"]
             if method == "CVAE-GAN":
-                _, fd_rec = D(x_rec)
-                _, fc_rec = C(x_rec)
-                rec = L.reconstruction_loss(x, x_rec, fd_real, fd_rec, fc_real, fc_rec)
+                rec = L.reconstruction_loss(x, x_rec, fd_real, fd_rec[0], fc_real, fc_rec[0])
                 logs["L_KL"] = L.kl_divergence(mu, logvar)
                 logs["L_G"] = rec["L_G"]
                 total = total + config.lambda_kl * logs["L_KL"] + config.lambda_rec * logs["L_G"]

@@ -10,6 +10,10 @@ reconstruction, x_p = G(z_p, c) a sample from the prior z_p ~ N(0, I):
     L_D  = −E log D(x) − E log(1 − D(x')) − E log(1 − D(x_p))                    (eq. 5)
     L_C  = −E log P(c | x)                                                       (eq. 3)
 
+f_D and f_C of real, reconstructed and prior images are taken in ONE forward through D (and C)
+(`joint_features`): with train-mode BatchNorm, a forward per batch would normalise each batch by
+its own statistics and remove most of the real/generated mismatch the matching terms measure.
+
 Algorithm 1 updates C with L_C, D with L_D, G with λ2 L_G + λ3 L_GD + λ4 L_GC and E with
 λ1 L_KL + λ2 L_G. The generator's adversarial signal is the *asymmetric* mean feature matching
 (L_GD, L_GC), not the cross-entropy D and C are trained with. Every function returns a dict of
@@ -19,6 +23,7 @@ named terms (batch means over images, sums over pixels/features, as ½‖·‖²
 from __future__ import annotations
 
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 
 LAMBDA_KL, LAMBDA_REC, LAMBDA_GD, LAMBDA_GC = 3.0, 1.0, 1e-3, 1e-3
@@ -50,6 +55,13 @@ def reconstruction_loss(
     }
     terms["L_G"] = terms["rec_pixel"] + terms["rec_fd"] + terms["rec_fc"]
     return terms
+
+
+def joint_features(net: nn.Module, *batches: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """The hidden features `net(x)[1]` of several batches from one forward over their concatenation,
+    split back per batch: every batch is normalised by the same (joint) BatchNorm statistics."""
+    _, features = net(torch.cat(batches))
+    return tuple(features.split([len(b) for b in batches]))
 
 
 def mean_feature_matching(real_features: torch.Tensor, fake_features: torch.Tensor) -> torch.Tensor:
