@@ -15,6 +15,7 @@ from replication.losses.contragan import (
     conditional_contrastive_loss,
     consistency_loss,
     cr_augment,
+    cr_flips,
     hinge_discriminator_loss,
     hinge_generator_loss,
     projection_logit,
@@ -107,18 +108,38 @@ def test_projection_logit_by_hand_and_inside_the_discriminator():
     torch.testing.assert_close(d(x, y).adv, expected)
 
 
-def test_consistency_loss_and_cr_augmentation():
-    assert float(consistency_loss(torch.tensor([1.0, 2.0]), torch.tensor([0.0, 4.0]))) == pytest.approx(2.5)
+def test_consistency_loss_adds_the_heads_own_output():
+    from replication.nets.contragan import DiscOutput
+
+    adv, adv_aug = torch.tensor([1.0, 2.0]), torch.tensor([0.0, 4.0])  # mean of 1 and 4 = 2.5
+    assert float(consistency_loss(DiscOutput(adv), DiscOutput(adv_aug))) == pytest.approx(2.5)
+    emb, emb_aug = torch.zeros(2, 2), torch.tensor([[1.0, 1.0], [0.0, 2.0]])  # mean of 1, 1, 0, 4 = 1.5
+    two_c = consistency_loss(
+        DiscOutput(adv, embedding=emb, proxy=emb), DiscOutput(adv_aug, embedding=emb_aug, proxy=emb)
+    )
+    assert float(two_c) == pytest.approx(2.5 + 1.5)
+    acgan = consistency_loss(DiscOutput(adv, class_logits=emb), DiscOutput(adv_aug, class_logits=emb_aug))
+    assert float(acgan) == pytest.approx(2.5 + 1.5)
+
+
+@pytest.mark.parametrize("flip", [True, False])
+def test_cr_augmentation_is_a_reflect_padded_shift_and_flips_only_when_asked(flip):
     torch.manual_seed(0)
-    x = torch.randn(6, 2, 8, 8)
-    out = cr_augment(x, max_shift=2)
+    x = torch.randn(16, 2, 8, 8)
+    out = cr_augment(x, max_shift=2, flip=flip)
     assert out.shape == x.shape
     for image, augmented in zip(x, out, strict=True):
         candidates = []
-        for flipped in (image, image.flip(2)):
-            padded = torch.nn.functional.pad(flipped, (2, 2, 2, 2))
+        for flipped in (image, image.flip(2)) if flip else (image,):
+            padded = torch.nn.functional.pad(flipped[None], (2, 2, 2, 2), mode="reflect")[0]
             candidates += [padded[:, dy : dy + 8, dx : dx + 8] for dy in range(5) for dx in range(5)]
-        assert any(torch.equal(augmented, c) for c in candidates)  # a flip and a shift of the input, nothing else
+        assert any(torch.equal(augmented, c) for c in candidates)  # a (flip and) shift of the input, nothing else
+    grey_border = torch.nn.functional.pad(x, (2, 2, 2, 2))[:, :, :8, :8]  # the old zero-padded corner shift
+    assert not any(torch.equal(a, g) for a, g in zip(out, grey_border, strict=True))
+
+
+def test_cr_does_not_flip_digits():
+    assert not cr_flips("mnist5k") and not cr_flips("digits") and cr_flips("cifar10")
 
 
 @pytest.mark.parametrize("backbone", list(BACKBONES))

@@ -25,6 +25,7 @@ from replication.losses.contragan import (
     conditional_contrastive_loss,
     consistency_loss,
     cr_augment,
+    cr_flips,
     hinge_discriminator_loss,
     hinge_generator_loss,
 )
@@ -113,6 +114,7 @@ def make_step(nets: dict, optimizers: dict, sampler: BatchSampler, spec: MethodS
     generator, discriminator = nets["G"], nets["D"]
     plain_g, plain_d = distributed.unwrap(generator), distributed.unwrap(discriminator)
     num_classes = plain_g.num_classes
+    flip = cr_flips(config.dataset)
     last_probe: dict[str, float] = {}
 
     def fakes(n: int, device: torch.device):
@@ -136,7 +138,7 @@ def make_step(nets: dict, optimizers: dict, sampler: BatchSampler, spec: MethodS
             d_cond = head_loss(out_real, labels)
             d_loss = d_adv + d_cond
             if spec.cr:
-                cr = consistency_loss(out_real.adv, discriminator(cr_augment(real), labels).adv)
+                cr = consistency_loss(out_real, discriminator(cr_augment(real, flip=flip), labels))
                 d_loss = d_loss + config.lambda_cr * cr
             optimizers["D"].zero_grad(set_to_none=True)
             d_loss.backward()
@@ -186,6 +188,8 @@ def train_run(
         "probe_every": config.probe_every,
         "probe_images": config.probe_images,
     }
+    if spec.cr:  # the augmentation T (reflect-padded shifts since this key; flips except on digits)
+        run_config["cr_augment"] = "reflect shift" + (" + flip" if cr_flips(config.dataset) else "")
     if "G_ema" not in nets:
         run_config = {k: v for k, v in run_config.items() if not k.startswith("ema_")}
     run_dir = run_dir_for(RUNS_ID, run_config, f"{spec.run_name}-seed{seed}")
@@ -248,6 +252,8 @@ class Evaluator:
             "real-data row": "the held-out split scored like a model (per-class FID on its own classes)",
             "comparable_to_paper": self.data.name.startswith("cifar10") and c.extractor == "inception-v3-fid",
             "extractor": self.extractor.describe(),
+            "CR": f"λ_cr {c.lambda_cr} × (‖ΔD(x)‖² + ‖Δ head output‖²) under T = shift ±4 px (reflect padding)"
+            + (" + horizontal flip" if cr_flips(c.dataset) else ", no flip (digits)"),
         }
 
 

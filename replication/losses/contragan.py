@@ -15,11 +15,16 @@ are all-gathered so that the k-sums span the global batch; each rank's anchors a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
 from replication import distributed
+
+if TYPE_CHECKING:
+    from replication.nets.contragan import DiscOutput
 
 
 def hinge_discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
@@ -93,13 +98,16 @@ def conditional_contrastive_loss(
     return (torch.logsumexp(all_terms, dim=1) - torch.logsumexp(positive_terms, dim=1)).mean()
 
 
-def cr_augment(x: torch.Tensor, max_shift: int = 4) -> torch.Tensor:
-    """CR-GAN's augmentation T (Zhang et al. 2020): random horizontal flip and a random translation
-    by up to `max_shift` pixels (zero padding), drawn per image from the global torch RNG."""
+def cr_augment(x: torch.Tensor, max_shift: int = 4, flip: bool = True) -> torch.Tensor:
+    """CR-GAN's augmentation T (Zhang et al. 2020): a random horizontal flip (when `flip`) and a random
+    translation by up to `max_shift` pixels, the border filled by reflection (not by zeros, which
+    are grey in [-1, 1] and mark every shifted image), drawn per image from the global torch RNG.
+    Digits are augmented without the flip: a mirrored 2, 3 or 7 is not the same class."""
     n, _, height, width = x.shape
-    flip = torch.rand(n, device=x.device) < 0.5
-    x = torch.where(flip[:, None, None, None], x.flip(3), x)
-    padded = F.pad(x, (max_shift,) * 4)
+    if flip:
+        flips = torch.rand(n, device=x.device) < 0.5
+        x = torch.where(flips[:, None, None, None], x.flip(3), x)
+    padded = F.pad(x, (max_shift,) * 4, mode="reflect")
     dx, dy = (torch.randint(0, 2 * max_shift + 1, (n,), device=x.device) for _ in range(2))
     rows = (dy[:, None] + torch.arange(height, device=x.device)[None, :])[:, None, :, None]
     cols = (dx[:, None] + torch.arange(width, device=x.device)[None, :])[:, None, None, :]
@@ -108,6 +116,23 @@ def cr_augment(x: torch.Tensor, max_shift: int = 4) -> torch.Tensor:
     return padded[batch, channel, rows, cols]
 
 
-def consistency_loss(logits: torch.Tensor, augmented_logits: torch.Tensor) -> torch.Tensor:
-    """CR (Zhang et al. 2020, eq. 2): λ_cr · E ‖D(x) − D(T(x))‖², λ applied by the caller."""
-    return (logits - augmented_logits).pow(2).mean()
+# Data sets of digits: a mirrored digit is another glyph (or none), so CR does not flip them.
+DIGIT_DATASETS = ("mnist5k", "digits")
+
+
+def cr_flips(dataset: str) -> bool:
+    """Whether CR's augmentation flips images of `dataset` (not digits; CIFAR-10 and the like, yes)."""
+    return dataset not in DIGIT_DATASETS
+
+
+def consistency_loss(real: DiscOutput, augmented: DiscOutput) -> torch.Tensor:
+    """CR (Zhang et al. 2020, eq. 2) as StudioGAN applies it to conditional heads:
+    ‖D(x) − D(T(x))‖² on the adversarial logit, plus the same on the head's own output — the
+    embedding l(x) for 2C, the class logits for ACGAN (projection has none beyond its logit).
+    Each term a mean over elements; λ_cr is applied by the caller."""
+    loss = (real.adv - augmented.adv).pow(2).mean()
+    for name in ("embedding", "class_logits"):
+        a, b = getattr(real, name), getattr(augmented, name)
+        if a is not None:
+            loss = loss + (a - b).pow(2).mean()
+    return loss
