@@ -167,7 +167,7 @@ def load_cifar10(root: Path | None = None) -> ImageData:
 
 
 def _read_image_folder_entries(path: Path) -> dict[str, dict[str, list[tuple[str, bytes]]]]:
-    """{split: {class: [(file name, encoded bytes)]}} from a folder or a zip (any prefix folder)."""
+    """{split: {class: [(path inside the set, encoded bytes)]}} from a folder or a zip (any prefix folder)."""
     entries: dict[str, dict[str, list[tuple[str, bytes]]]] = {}
 
     def add(parts: tuple[str, ...], read) -> None:
@@ -175,24 +175,50 @@ def _read_image_folder_entries(path: Path) -> dict[str, dict[str, list[tuple[str
             return
         split, label = parts[-3], parts[-2]
         if split in ("train", "test"):
-            entries.setdefault(split, {}).setdefault(label, []).append((parts[-1], read()))
+            entries.setdefault(split, {}).setdefault(label, []).append(("/".join(parts), read()))
 
     if path.is_dir():
         for file in sorted(path.rglob("*")):
             if file.is_file():
                 add(file.relative_to(path).parts, file.read_bytes)
-    else:
+        return entries
+    try:
         with zipfile.ZipFile(path) as archive:
             for info in sorted(archive.infolist(), key=lambda i: i.filename):
                 if not info.is_dir():
                     add(tuple(info.filename.split("/")), lambda info=info: archive.read(info))
+    except (zipfile.BadZipFile, EOFError, OSError) as error:  # truncated zip, bad CRC of a member, unreadable
+        raise ValueError(f"imagefolder: {path} is not a readable folder or .zip ({error}).") from error
     return entries
 
 
-def load_image_folder(path: str | Path, image_size: int | None = None) -> ImageData:
-    """An ImageFolder-layout folder or zip: `train/<class>/*` and `test/<class>/*` (RGB or grey)."""
-    from PIL import Image
+def _decode_image(raw: bytes, where: str, image_size: int | None) -> np.ndarray:
+    """One encoded image → uint8 [C, H, W] (grey stays 1 channel); `where` names it in errors."""
+    from PIL import Image, UnidentifiedImageError
 
+    try:
+        image = Image.open(io.BytesIO(raw))
+        image = image.convert("L" if image.mode in ("L", "1", "I;16") else "RGB")
+        if image_size is not None and image.size != (image_size, image_size):
+            image = image.resize((image_size, image_size), Image.BICUBIC)
+        array = np.asarray(image, dtype=np.uint8)
+    except (OSError, ValueError, SyntaxError) as error:  # PIL: unidentified, truncated, corrupt data
+        reason = "not a recognised image format" if isinstance(error, UnidentifiedImageError) else str(error)
+        raise ValueError(f"imagefolder: {where} is not a readable image ({reason}); remove or replace it.") from error
+    return array[None] if array.ndim == 2 else array.transpose(2, 0, 1)
+
+
+def _describe_shape(shape: tuple[int, ...]) -> str:
+    channels, height, width = shape
+    return f"{width}×{height} {'grey' if channels == 1 else 'RGB'}"
+
+
+def load_image_folder(path: str | Path, image_size: int | None = None) -> ImageData:
+    """An ImageFolder-layout folder or zip: `train/<class>/*` and `test/<class>/*` (RGB or grey).
+
+    All images must share one size and colour mode, unless `image_size` is given: then every image
+    is resized (bicubic) to image_size² on loading. A file that is not a readable image, or that
+    differs from the first image, is named in the error (its path inside the folder or zip)."""
     path = Path(path).expanduser()
     if not path.exists():
         raise DatasetNotFoundError(
@@ -206,20 +232,26 @@ def load_image_folder(path: str | Path, image_size: int | None = None) -> ImageD
     class_names = sorted(entries["train"])
     class_index = {name: i for i, name in enumerate(class_names)}
     digest = hashlib.sha256()
+    first: list[tuple[str, tuple[int, ...]]] = []  # (where, shape) of the first image: all must match it
 
     def decode(split: str) -> tuple[np.ndarray, np.ndarray]:
         images, labels = [], []
         for label in sorted(entries[split]):
             if label not in class_index:
                 raise ValueError(f"imagefolder: class {label!r} in {split}/ is not in train/ ({class_names}).")
-            for _, raw in sorted(entries[split][label]):
+            for inner, raw in sorted(entries[split][label]):
                 digest.update(raw)
-                image = Image.open(io.BytesIO(raw))
-                image = image.convert("L" if image.mode in ("L", "1", "I;16") else "RGB")
-                if image_size is not None and image.size != (image_size, image_size):
-                    image = image.resize((image_size, image_size), Image.BICUBIC)
-                array = np.asarray(image, dtype=np.uint8)
-                images.append(array[None] if array.ndim == 2 else array.transpose(2, 0, 1))
+                where = f"{inner} in {path}"
+                array = _decode_image(raw, where, image_size)
+                if not first:
+                    first.append((inner, array.shape))
+                elif array.shape != first[0][1]:
+                    raise ValueError(
+                        f"imagefolder: {where} is {_describe_shape(array.shape)}, but {first[0][0]} (the first "
+                        f"image) is {_describe_shape(first[0][1])}; all images must match, or pass image_size= "
+                        "to resize every image on loading."
+                    )
+                images.append(array)
                 labels.append(class_index[label])
         return np.stack(images), np.asarray(labels, dtype=np.int64)
 
@@ -243,8 +275,32 @@ def resize_images(x: torch.Tensor, size: int) -> torch.Tensor:
     return F.interpolate(x, size=(size, size), mode="bilinear", antialias=True, align_corners=False).clamp_(-1, 1)
 
 
-def load_dataset(name: str, image_size: int | None = None, root: Path | None = None) -> ImageData:
-    """Load a data set by name (see the module docstring); optionally resize to image_size²."""
+def require_classes(data: ImageData, minimum: int = 2, table: str | None = None) -> ImageData:
+    """`data` itself if it has at least `minimum` classes, else a ValueError naming the set and the table.
+
+    Conditional GANs (MSGAN, ContraGAN, CVAE-GAN) need two classes or more; alpha-GAN is unconditional
+    and takes one-class sets such as the prepared CelebA (class `all`), so it does not call this."""
+    if data.num_classes < minimum:
+        who = f"{table} is conditional and needs" if table else "this table needs"
+        raise ValueError(
+            f"{data.name} has {data.num_classes} class{'es' if data.num_classes != 1 else ''} "
+            f"({', '.join(repr(c) for c in data.class_names)}), but {who} at least {minimum} classes "
+            "(one folder per class under train/ and test/); one-class sets suit the unconditional alpha-GAN only."
+        )
+    return data
+
+
+def load_dataset(
+    name: str,
+    image_size: int | None = None,
+    root: Path | None = None,
+    *,
+    min_classes: int = 1,
+    table: str | None = None,
+) -> ImageData:
+    """Load a data set by name (see the module docstring); optionally resize to image_size².
+
+    `min_classes` (2 for the conditional tables, named by `table` in the error) refuses sets with fewer classes."""
     if name == "mnist5k":
         data = load_mnist5k()
     elif name == "digits":
@@ -252,13 +308,13 @@ def load_dataset(name: str, image_size: int | None = None, root: Path | None = N
     elif name == "cifar10":
         data = load_cifar10(root)
     elif name.startswith("imagefolder:"):
-        return load_image_folder(name.split(":", 1)[1], image_size)
+        return require_classes(load_image_folder(name.split(":", 1)[1], image_size), min_classes, table)
     else:
         raise ValueError(f"Unknown data set {name!r}. Valid names: {', '.join(DATASET_NAMES)}.")
     if image_size is not None:
         data.train_x = resize_images(data.train_x, image_size)
         data.test_x = resize_images(data.test_x, image_size)
-    return data
+    return require_classes(data, min_classes, table)
 
 
 class BatchSampler:
