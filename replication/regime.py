@@ -1,0 +1,99 @@
+"""Regime checks: is a claim's precondition met at the scale this run reached?
+
+A verdict tests a claim only in the claim's regime (the book's methods page): mode seeking is a
+cure for collapse, so it is tested only against a baseline that collapses; "2C conditions better
+than projection" is tested only when the conditional generators use their labels at all. Each
+table computes its checks from the same runs as its numbers (`replication.experiments.*`), and
+`attach` stores them beside the verdicts they guard. A verdict whose precondition fails becomes
+**not tested**, with the check's measurement as its reason; the verdict the numbers alone would
+give is kept as `verdict_in_regime_would_be` for the reader who wants it.
+
+Shared rules, so that every table states its thresholds the same way:
+- "uses its labels": the evaluator's top-1 on samples against the label they were generated for is
+  at least halfway from chance to perfect, `chance + (1 − chance) / 2` (0.55 for ten classes);
+- "less diverse than the data": the seed-paired 95 % t interval of (model − real) lies below 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+
+from replication.stats import t_interval
+
+NOT_TESTED = "not tested"
+
+
+@dataclass
+class RegimeCheck:
+    name: str  # the precondition, as the page says it: "the baseline collapses"
+    met: bool
+    measurement: str  # the numbers behind it, in words: "DCGAN 0.171 vs real 0.186 (95 % CI …)"
+    rule: str  # the threshold: "upper end of the 95 % CI of (DCGAN − real) < 0"
+    values: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def attach(verdict: dict, checks: Sequence[RegimeCheck]) -> dict:
+    """`verdict` with its regime checks stored; 'not tested' (with the reason) if any check fails."""
+    out = {**verdict, "regime": [c.as_dict() for c in checks]}
+    failed = [c for c in checks if not c.met]
+    if failed:
+        out["verdict_in_regime_would_be"] = verdict["verdict"]
+        out["verdict"] = NOT_TESTED
+        out["not_tested_because"] = "; ".join(
+            f"{c.name} does not hold at this budget ({c.measurement})" for c in failed
+        )
+    return out
+
+
+def verdict_text(verdict: dict) -> str:
+    """'holds' / 'does not hold' / … or 'not tested: <precondition> …' as printed on a page."""
+    if verdict["verdict"] == NOT_TESTED and verdict.get("not_tested_because"):
+        return f"{NOT_TESTED}: {verdict['not_tested_because']}"
+    return verdict["verdict"]
+
+
+def label_threshold(num_classes: int) -> float:
+    """Halfway from chance (1/K) to perfect top-1."""
+    chance = 1.0 / num_classes
+    return chance + (1.0 - chance) / 2
+
+
+def uses_labels(accuracy: dict[str, Sequence[float]], num_classes: int) -> RegimeCheck:
+    """Every method's mean label accuracy (over seeds) ≥ `label_threshold`."""
+    threshold = label_threshold(num_classes)
+    means = {m: sum(v) / len(v) for m, v in accuracy.items()}
+    return RegimeCheck(
+        name="the conditional generators use their labels",
+        met=all(v >= threshold for v in means.values()),
+        measurement="label accuracy "
+        + ", ".join(f"{m} {v:.2f}" for m, v in means.items())
+        + f" (chance {1 / num_classes:.2f})",
+        rule=f"every method's mean label accuracy ≥ {threshold:.2f} (halfway from chance to 1)",
+        values={"label_accuracy": means, "threshold": threshold},
+    )
+
+
+def less_diverse_than_data(
+    method: str, model: Sequence[float], real: Sequence[float] | float, metric: str
+) -> RegimeCheck:
+    """`method` collapses: the 95 % interval of (model − real) diversity, paired by seed, lies below 0."""
+    real_values = list(real) if isinstance(real, Iterable) else [float(real)] * len(model)
+    mean, low, high = t_interval([m - r for m, r in zip(model, real_values, strict=True)])
+    met = len(model) >= 2 and high < 0
+    return RegimeCheck(
+        name=f"the baseline ({method}) is less diverse than the real data",
+        met=met,
+        measurement=f"{metric}: {method} {sum(model) / len(model):.4f} vs real {sum(real_values) / len(real_values):.4f}"
+        + (f" (Δ {mean:+.4f}, 95 % CI [{low:+.4f}, {high:+.4f}])" if len(model) >= 2 else " (one seed)"),
+        rule=f"upper end of the 95 % CI of ({method} − real) {metric} < 0",
+        values={
+            "model": list(model),
+            "real": real_values,
+            "mean_difference": mean,
+            "ci_high": high if met or len(model) >= 2 else None,
+        },
+    )

@@ -1,0 +1,32 @@
+import json
+
+from replication import regime
+
+
+def _verdict(value="holds"):
+    return {"claim": "B beats A", "rule": "paired t", "verdict": value, "parts": []}
+
+
+def test_a_failed_precondition_turns_any_verdict_into_not_tested_with_its_measurement():
+    check = regime.uses_labels({"A": [0.10, 0.12], "B": [0.90, 0.95]}, num_classes=10)
+    assert not check.met and check.values["threshold"] == 0.55
+    out = regime.attach(_verdict("holds"), [check])
+    assert out["verdict"] == "not tested" and out["verdict_in_regime_would_be"] == "holds"
+    text = regime.verdict_text(out)
+    assert text.startswith("not tested: the conditional generators use their labels") and "A 0.11" in text
+    json.dumps(out, allow_nan=False)  # stored in the results file as it is
+
+
+def test_a_met_precondition_keeps_the_verdict_and_records_the_check():
+    check = regime.uses_labels({"A": [0.60, 0.70], "B": [0.90, 0.95]}, num_classes=10)
+    out = regime.attach(_verdict("does not hold"), [check])
+    assert check.met and out["verdict"] == "does not hold" and out["regime"][0]["met"] is True
+    assert regime.verdict_text(out) == "does not hold"
+
+
+def test_collapse_check_needs_the_whole_interval_below_the_data():
+    collapsed = regime.less_diverse_than_data("DCGAN", [0.10, 0.11, 0.12], [0.186] * 3, "L1")
+    near = regime.less_diverse_than_data("DCGAN", [0.17, 0.19, 0.18], [0.186] * 3, "L1")
+    one_seed = regime.less_diverse_than_data("DCGAN", [0.10], 0.186, "L1")
+    assert collapsed.met and not near.met and not one_seed.met
+    json.dumps([c.as_dict() for c in (collapsed, near, one_seed)], allow_nan=False)
