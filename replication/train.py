@@ -5,14 +5,24 @@ periodic atomic checkpoints, resuming, and stopping on a non-finite loss. What o
 does (which nets update, how often, with which losses) is the caller's `step_fn`, which returns
 a dict of named scalar losses.
 
-Reliability rules (design.md §8):
+Reliability rules (what `train` guarantees; see also the README, "When things go wrong"):
 - every RNG is seeded at the start, and its state travels in the checkpoint, so an interrupted
-  run that resumes ends with the same weights as one that never stopped;
+  run that resumes ends with the same weights, optimiser states and loss history as one that
+  never stopped;
 - a checkpoint (models, optimisers, RNG states, history, step) is written every
   `checkpoint_every` steps, at the end, and when the run is interrupted (Ctrl-C / kernel
   interrupt is deferred to the end of the current step, so the checkpoint is never mid-step);
+- a checkpoint carries its own sha256 and replaces the old one in a single rename
+  (`replication.io.save_torch_checked`), so a kill -9, a power cut or a full disk at any moment
+  leaves a complete, verifiable checkpoint; the one before it is kept as `checkpoint.pt.prev`;
 - rerunning with the same run folder resumes from the last checkpoint; a finished run returns
-  at once;
+  at once. A checkpoint that fails its checksum is never used: the run resumes from
+  `checkpoint.pt.prev` with a warning and the bad file is moved aside as `checkpoint.pt.corrupt`;
+  only when neither is usable does it stop, naming both files (then move the run folder aside to
+  train from step 0);
+- one process at a time trains a run folder: `train` holds `<run>/train.lock` for its whole call;
+  a second caller waits, printing which process (pid, host, since when) holds it, or with
+  `lock_timeout` fails with RunLockedError;
 - a NaN/inf loss stops the run with the step number; the last good checkpoint is left as it was.
 """
 
@@ -26,7 +36,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +45,16 @@ import torch
 import torch.nn as nn
 
 from replication import distributed
-from replication.io import load_torch_checked, save_torch_checked, write_json_atomic
+from replication.io import (
+    CorruptFileError,
+    load_torch_checked,
+    load_torch_recovering,
+    previous_path,
+    remove_stale_temps,
+    save_torch_checked,
+    write_json_atomic,
+)
+from replication.locks import run_lock
 from replication.paths import runs_root
 
 CHECKPOINT_NAME = "checkpoint.pt"
@@ -156,6 +175,7 @@ def train(
     stop_after_steps: int | None = None,
     description: str = "",
     sync_every: int = 1,
+    lock_timeout: float | None = None,
 ) -> TrainResult:
     """Run `step_fn(step)` for steps 0..steps-1, resuming from `run_dir/checkpoint.pt` if present.
 
@@ -165,38 +185,94 @@ def train(
     per step); NaN/inf detection still names the exact step, and no checkpoint is written before
     the losses it covers were checked. Modules may be DDP-wrapped (`replication.distributed`):
     checkpoints hold the unwrapped weights, rank 0 writes them, every rank keeps its RNG state.
+    The run folder is locked for the whole call (by rank 0 under DDP): another `train` on it waits,
+    or raises RunLockedError after `lock_timeout` seconds when that is given.
     """
-    from tqdm.auto import tqdm
-
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
+    lock = run_lock(run_dir, lock_timeout) if distributed.is_main() else nullcontext()
+    with lock:
+        return _train_locked(
+            run_dir,
+            modules,
+            optimizers,
+            step_fn,
+            steps,
+            seed,
+            checkpoint_every,
+            progress,
+            stop_after_steps,
+            description,
+            sync_every,
+        )
+
+
+def _load_checkpoint(checkpoint_path: Path, device: torch.device) -> dict:
+    """The newest good checkpoint (falling back to the previous one, with a warning); a corrupt
+    newest one is moved aside so that the next save does not make it the fallback."""
+    try:
+        state, used = load_torch_recovering(checkpoint_path, device, describe=lambda s: f" (step {int(s['step'])})")
+    except CorruptFileError as error:
+        raise CorruptFileError(
+            f"{error} No checkpoint in {checkpoint_path.parent} can be resumed; to train from step 0, move that "
+            "folder aside (keep it if you want to look into it) and rerun."
+        ) from None
+    if used != checkpoint_path and distributed.is_main() and checkpoint_path.exists():
+        checkpoint_path.replace(checkpoint_path.with_name(checkpoint_path.name + ".corrupt"))
+    return state
+
+
+def _train_locked(
+    run_dir: Path,
+    modules: Mapping[str, nn.Module],
+    optimizers: Mapping[str, torch.optim.Optimizer],
+    step_fn: StepFn,
+    steps: int,
+    seed: int,
+    checkpoint_every: int,
+    progress: bool,
+    stop_after_steps: int | None,
+    description: str,
+    sync_every: int,
+) -> TrainResult:
+    from tqdm.auto import tqdm
+
     checkpoint_path = run_dir / CHECKPOINT_NAME
     rng_path = run_dir / f"rng-rank{distributed.rank()}.pt"
     history: dict[str, list[float]] = {}
     start_step = 0
     device = next(iter(modules.values())).parameters().__next__().device
+    if distributed.is_main():
+        remove_stale_temps(checkpoint_path)  # left by a save that was killed; nobody else writes here
     distributed.barrier()  # nobody reads a checkpoint that rank 0 is still writing
 
-    if checkpoint_path.exists():
-        state = load_torch_checked(checkpoint_path, map_location=device)
+    last_saved: int | None = None
+    if checkpoint_path.exists() or previous_path(checkpoint_path).exists():
+        state = _load_checkpoint(checkpoint_path, device)
         for name, module in modules.items():
             distributed.unwrap(module).load_state_dict(state["modules"][name])
         for name, optimizer in optimizers.items():
             optimizer.load_state_dict(state["optimizers"][name])
         rng = state["rng"]
-        if distributed.is_distributed() and rng_path.exists():
-            rng_state = load_torch_checked(rng_path)
-            if int(rng_state["step"]) == int(state["step"]):
-                rng = rng_state["rng"]
+        if distributed.is_distributed():
+            for candidate in (rng_path, previous_path(rng_path)):  # this rank's state at the checkpoint's step
+                try:
+                    rng_state = load_torch_checked(candidate)
+                except (FileNotFoundError, CorruptFileError):
+                    continue  # then the checkpoint's (rank 0's) RNG state, as before per-rank files existed
+                if int(rng_state["step"]) == int(state["step"]):
+                    rng = rng_state["rng"]
+                    break
         _set_rng_state(rng)
         history = {k: list(v) for k, v in state["history"].items()}
-        start_step = int(state["step"])
+        start_step = last_saved = int(state["step"])
     else:
         seed_everything(distributed.rank_seed(seed))  # ranks draw different data and noise
 
     def save(step_done: int) -> None:
+        nonlocal last_saved
         if distributed.is_distributed():
-            save_torch_checked(rng_path, {"step": step_done, "rng": _rng_state()})
+            save_torch_checked(rng_path, {"step": step_done, "rng": _rng_state()}, keep_previous=True)
         if distributed.is_main():
             save_torch_checked(
                 checkpoint_path,
@@ -207,18 +283,19 @@ def train(
                     "rng": _rng_state(),
                     "history": history,
                 },
+                keep_previous=True,
             )
             write_json_atomic(run_dir / "history.json", {"step": step_done, "history": history})
         distributed.barrier()
+        last_saved = step_done
 
     def record(pending: list) -> None:
         for step_index, losses in _flush(pending):
             bad = {name: v for name, v in losses.items() if not math.isfinite(v)}
             if bad:
-                last_good = torch.load(checkpoint_path, weights_only=True)["step"] if checkpoint_path.exists() else None
                 where = (
-                    f"the last good checkpoint (step {last_good}) is kept at {checkpoint_path}"
-                    if last_good is not None
+                    f"the last good checkpoint (step {last_saved}) is kept at {checkpoint_path}"
+                    if last_saved is not None
                     else "no checkpoint had been written yet"
                 )
                 raise NonFiniteLossError(f"non-finite loss at step {step_index}: {bad}; {where}.")

@@ -61,4 +61,4 @@ def test_atomic_checkpoint_write_interrupted_mid_file_keeps_the_old_one(tmp_path
     with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
         save_torch_checked(target, {"w": torch.zeros(3), "bad": lambda: None})  # pickling fails mid-write
     assert torch.equal(load_torch_checked(target)["w"], torch.ones(3))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["ckpt.pt", "ckpt.pt.sha256"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ckpt.pt"]  # checksum inside, no temp file left
