@@ -97,3 +97,40 @@ def less_diverse_than_data(
             "ci_high": high if met or len(model) >= 2 else None,
         },
     )
+
+
+def grows_over_training(name: str, early: Sequence[float], late: Sequence[float]) -> RegimeCheck:
+    """`name` grows: the seed-paired 95 % t interval of (late − early) lies above 0 (needs ≥ 2 seeds)."""
+    mean, low, high = t_interval([b - a for a, b in zip(early, late, strict=True)])
+    met = len(early) >= 2 and low > 0
+    return RegimeCheck(
+        name=f"{name} grows over training",
+        met=met,
+        measurement=f"early {sum(early) / len(early):+.4f} → late {sum(late) / len(late):+.4f}"
+        + (f" (Δ {mean:+.4f}, 95 % CI [{low:+.4f}, {high:+.4f}])" if len(early) >= 2 else " (one seed)"),
+        rule="lower end of the seed-paired 95 % CI of (late − early) > 0",
+        values={
+            "early": list(early),
+            "late": list(late),
+            "mean_difference": mean,
+            "ci_low": low if len(early) >= 2 else None,
+        },
+    )
+
+
+def checks_frame(verdicts: Sequence[dict]):
+    """The distinct regime checks of `verdicts` as a table: precondition, measurement, rule, met."""
+    import pandas as pd
+
+    lines = {}
+    for verdict in verdicts:
+        for check in verdict.get("regime", []):
+            lines.setdefault((check["name"], check["measurement"]), check)
+    columns = ["precondition", "measurement", "rule", "met"]
+    return pd.DataFrame(
+        [
+            {"precondition": c["name"], "measurement": c["measurement"], "rule": c["rule"], "met": c["met"]}
+            for c in lines.values()
+        ],
+        columns=columns,
+    )

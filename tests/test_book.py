@@ -42,7 +42,9 @@ def test_every_notebook_executed_and_its_results_carry_a_computed_verdict(smoke_
         compare_paired("JSD", "DCGAN", values["DCGAN", "JSD"], "MSGAN", values["MSGAN", "JSD"], "lower"),
         compare_paired("FID", "DCGAN", values["DCGAN", "FID"], "MSGAN", values["MSGAN", "FID"], "not worse", 0.05),
     ]
-    assert saved["verdicts"][0]["verdict"] == combine_verdicts([p.verdict for p in parts])
+    verdict = saved["verdicts"][0]
+    assert verdict.get("verdict_in_regime_would_be", verdict["verdict"]) == combine_verdicts([p.verdict for p in parts])
+    assert verdict["regime"][0]["name"] == "the baseline (DCGAN) is less diverse than the real data"
 
 
 def test_the_built_book_shows_the_msgan_table_card_and_status(smoke_book):
@@ -53,7 +55,7 @@ def test_the_built_book_shows_the_msgan_table_card_and_status(smoke_book):
     assert (
         "Protocol — profile smoke" in table and "classifier:mnist5k" in table and "stand-in for inception-v3" in table
     )
-    assert re.search(r"Verdict: (holds|does not hold|inconclusive)", table)
+    assert re.search(r"Verdict: (holds|does not hold|inconclusive|not tested)", table) and "Regime check" in table
     assert "meaningless" in table  # smoke numbers are labelled as such
     assert "<img" in (html / "book/executed/notebooks/msgan/table1_labels.html").read_text()  # sample grids
     card = _text(html / "book/executed/book/msgan/card.html")

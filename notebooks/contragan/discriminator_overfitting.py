@@ -104,6 +104,28 @@ plt.show()
 book.show_table(saved, [contragan.GAP_METRIC])
 
 # %% [markdown]
+# ## Regime check
+# "2C reduces discriminator overfitting" is a claim about a D that overfits: the baseline's
+# (projection's) gap must grow over training. Per seed, growth is the mean gap over the last quarter
+# of the probed G steps minus the mean over the first quarter (the probe at step 0, before D has seen
+# anything, left out); it must be positive across seeds, the lower end of its seed-paired 95 % t
+# interval above 0. Where it is not, the verdict reads "not tested".
+
+# %%
+import pandas as pd
+from IPython.display import HTML
+
+from replication import regime
+
+display(HTML(regime.checks_frame(saved["verdicts"]).to_html(index=False, border=0)))
+for check in {c["name"]: c for v in saved["verdicts"] for c in v.get("regime", [])}.values():
+    growth = pd.DataFrame(
+        {"seed": config.seeds, "early gap": check["values"]["early"], "late gap": check["values"]["late"]}
+    )
+    growth["late − early"] = growth["late gap"] - growth["early gap"]
+    display(HTML(growth.round(4).to_html(index=False, border=0)))
+
+# %% [markdown]
 # ## Verdict
 
 # %%

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import torch
 
-from replication import distributed, launch, results
+from replication import distributed, launch, regime, results
 from replication.configs.contragan import ContraGANConfig
 from replication.data import BatchSampler, ImageData
 from replication.ema import ema_update_, make_ema
@@ -265,6 +265,7 @@ class TableRun:
     grids: dict[str, torch.Tensor]
     protocol: dict
     wall_time_s: float
+    num_classes: int = 10  # for the label-accuracy chance level of the regime check
 
 
 def run_table(
@@ -288,7 +289,15 @@ def run_table(
     real = evaluator.evaluate(data.test_x.cpu(), data.test_y.cpu())
     metrics[REAL] = {seed: real for seed in config.seeds}
     generated = config.samples_per_class * data.num_classes
-    return TableRun(config, metrics, histories, grids, evaluator.protocol(generated), time.perf_counter() - start)
+    return TableRun(
+        config,
+        metrics,
+        histories,
+        grids,
+        evaluator.protocol(generated),
+        time.perf_counter() - start,
+        data.num_classes,
+    )
 
 
 def late_gap(history: dict[str, list[float]]) -> float:
@@ -371,6 +380,59 @@ _RULE = (
 )
 
 
+def claim_methods(verdict: dict) -> list[str]:
+    """The methods a verdict compares, in order of first mention in its parts."""
+    return list(dict.fromkeys(m for p in verdict.get("parts", []) for m in (p["method_a"], p["method_b"])))
+
+
+def labels_check(table: TableRun, methods: list[str]) -> regime.RegimeCheck:
+    """`regime.uses_labels` over the evaluator's label accuracy of `methods`, per seed."""
+    seeds = table.config.seeds
+    accuracy = {m: [table.metrics[m][s]["label accuracy"] for s in seeds] for m in methods}
+    return regime.uses_labels(accuracy, table.num_classes)
+
+
+def probed_gaps(history: dict[str, list[float]], probe_every: int) -> list[float]:
+    """D(train) − D(held-out) at the probed G steps (index % probe_every == 0; the value is held between)."""
+    train_values, held = history["D(train)"], history["D(held-out)"]
+    return [train_values[i] - held[i] for i in range(0, len(train_values), probe_every)]
+
+
+def gap_growth(history: dict[str, list[float]], probe_every: int) -> tuple[float, float]:
+    """(early, late) gap of one run: the mean over the first and over the last quarter of the probes
+    after the first one (at step 0, before D has seen anything), a quarter being at least one probe."""
+    gaps = probed_gaps(history, probe_every)[1:]
+    if len(gaps) < 2:
+        raise ValueError(f"{len(gaps)} probe(s) after the first: growth needs 2 (steps ≥ 2 × probe_every + 1)")
+    quarter = max(1, len(gaps) // 4)
+    return float(np.mean(gaps[:quarter])), float(np.mean(gaps[-quarter:]))
+
+
+def overfitting_check(table: TableRun, baseline: str = "projection") -> regime.RegimeCheck:
+    """The baseline's D overfits at this budget: its train/held-out gap grows, seed-paired."""
+    pairs = [gap_growth(table.histories[f"{baseline} seed {s}"], table.config.probe_every) for s in table.config.seeds]
+    return regime.grows_over_training(
+        f"the baseline's ({baseline}'s) D train/held-out gap", [e for e, _ in pairs], [late for _, late in pairs]
+    )
+
+
+def attach_regime(table_id: str, table: TableRun, verdicts: list[dict]) -> list[dict]:
+    """The table's verdicts as saved, each with its regime checks (`replication.regime.attach`): Tables 1
+    and 2 need every method a claim compares to use its labels; the overfitting study needs the
+    baseline's (projection's) D gap to grow. A verdict comparing a method without runs is kept as it is."""
+    ran = {m for m, by_seed in table.metrics.items() if by_seed}
+    out = []
+    for verdict in verdicts:
+        methods = claim_methods(verdict)
+        if not methods or not set(methods) <= ran:
+            out.append(verdict)
+        elif table_id == OVERFITTING:
+            out.append(regime.attach(verdict, [overfitting_check(table)]))
+        else:
+            out.append(regime.attach(verdict, [labels_check(table, methods)]))
+    return out
+
+
 def probe_curves(table: TableRun) -> dict[str, dict[str, list[float]]]:
     """method → {"D(train)", "D(held-out)", "gap"} averaged over seeds, one value per G step."""
     out: dict[str, dict[str, list[float]]] = {}
@@ -437,6 +499,7 @@ def run_and_save(
         details["curves"] = probe_curves(table)
     provenance = results.provenance(profile, data.describe(), device, table.wall_time_s, config.seeds)
     rows = result_rows(table, metrics)
-    path = results.save(table_id, profile, rows, table.protocol, verdicts(table), provenance, details=details)
+    saved_verdicts = attach_regime(table_id, table, verdicts(table))
+    path = results.save(table_id, profile, rows, table.protocol, saved_verdicts, provenance, details=details)
     print(f"results written to {path} ({table.wall_time_s:.0f} s)")
     return table, results.load(table_id, profile)

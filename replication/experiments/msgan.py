@@ -8,16 +8,17 @@ batches, then G on both fakes, plus λ_ms · L_ms. The baseline is the identical
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
-from replication import distributed
+from replication import distributed, regime
 from replication.configs.msgan import MSGANTable1Config
 from replication.data import BatchSampler, ImageData
 from replication.losses.gan import bce_discriminator_loss, bce_generator_loss
 from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio
+from replication.metrics.diversity import L1_PROTOCOL, same_class_l1_diversity
 from replication.metrics.features import ClassifierConfig, FeatureExtractor, cached_features, get_extractor
 from replication.metrics.fid import frechet_distance, per_class_frechet_distance
 from replication.metrics.ndb import NDBBins
@@ -30,7 +31,10 @@ from replication.train import TrainResult, run_dir_for, seed_everything, train
 
 TABLE_ID = "msgan_table1"
 METHODS = ("DCGAN", "MSGAN")
-METRICS = ("FID", "NDB", "JSD", "FID (pooled)", "NDB (pooled)", "JSD (pooled)")
+DIVERSITY = "same-class L1 diversity"  # the regime check's measure (replication.metrics.diversity)
+METRICS = ("FID", "NDB", "JSD", "FID (pooled)", "NDB (pooled)", "JSD (pooled)", DIVERSITY)
+REAL = "real data (training split)"
+DIVERSITY_PAIRS, DIVERSITY_SEED = 1000, 0  # random same-class pairs per class, and their seed
 
 
 def lambda_ms_for(method: str, config: MSGANTable1Config) -> float:
@@ -146,6 +150,8 @@ class Evaluator:
             for c in range(data.num_classes)
         }
         self.pooled_bins = NDBBins(pixels, config.ndb_bins_pooled, seed=0, alpha=config.ndb_alpha)
+        # the data's own same-class diversity: the level below which the baseline counts as collapsed
+        self.real_diversity = same_class_l1_diversity(data.train_x, data.train_y, DIVERSITY_PAIRS, DIVERSITY_SEED)
 
     def protocol(self) -> dict:
         c = self.config
@@ -159,6 +165,8 @@ class Evaluator:
                 "JSD in nats; k-means seed 0"
             ),
             "extractor": self.extractor.describe(),
+            "diversity": L1_PROTOCOL.format(pairs=DIVERSITY_PAIRS, seed=DIVERSITY_SEED)
+            + f"; real value from the training split ({len(self.data.train_x)} images)",
         }
 
     def evaluate(self, images: torch.Tensor, labels: torch.Tensor) -> dict:
@@ -168,6 +176,7 @@ class Evaluator:
         pixels = images.numpy()
         per_class = {c: bins.evaluate(pixels[labels.numpy() == c]) for c, bins in self.class_bins.items()}
         pooled = self.pooled_bins.evaluate(pixels)
+        diversity, diversity_per_class = same_class_l1_diversity(images, labels, DIVERSITY_PAIRS, DIVERSITY_SEED)
         return {
             "FID": float(np.mean(list(per_class_fid.values()))),
             "NDB": float(np.mean([r.ndb for r in per_class.values()])),
@@ -175,8 +184,15 @@ class Evaluator:
             "FID (pooled)": frechet_distance(self.real_features, fake_features),
             "NDB (pooled)": float(pooled.ndb),
             "JSD (pooled)": pooled.jsd,
+            DIVERSITY: diversity,
             "per_class": {
-                str(c): {"FID": per_class_fid[c], "NDB": per_class[c].ndb, "JSD": per_class[c].jsd} for c in per_class
+                str(c): {
+                    "FID": per_class_fid[c],
+                    "NDB": per_class[c].ndb,
+                    "JSD": per_class[c].jsd,
+                    DIVERSITY: diversity_per_class[c],
+                }
+                for c in per_class
             },
         }
 
@@ -191,6 +207,8 @@ class TableRun:
     grids: dict[str, torch.Tensor]  # method → samples of the first seed, class-major
     protocol: dict
     wall_time_s: float
+    # the real training split's same-class diversity: (mean over classes, {class: value})
+    real_diversity: tuple[float, dict[int, float]] = field(default_factory=lambda: (float("nan"), {}))
 
 
 def run_table(
@@ -211,11 +229,16 @@ def run_table(
                 grids[method] = images.view(data.num_classes, config.samples_per_class, *images.shape[1:])[
                     :, :grid_per_class
                 ].reshape(-1, *images.shape[1:])
-    return TableRun(config, metrics, histories, grids, evaluator.protocol(), time.perf_counter() - start)
+    return TableRun(
+        config, metrics, histories, grids, evaluator.protocol(), time.perf_counter() - start, evaluator.real_diversity
+    )
 
 
 def result_rows(table: TableRun) -> list[dict]:
-    return seed_rows(table.metrics, METHODS, METRICS, table.config.seeds)
+    """One row per (method, metric), and the real data's same-class diversity (the same value at every seed)."""
+    seeds = table.config.seeds
+    real = {REAL: {s: {DIVERSITY: table.real_diversity[0]} for s in seeds}}
+    return seed_rows(table.metrics, METHODS, METRICS, seeds) + seed_rows(real, [REAL], [DIVERSITY], seeds)
 
 
 def verdicts(table: TableRun) -> list[dict]:
@@ -250,4 +273,19 @@ def per_class_details(table: TableRun) -> dict:
             for c, values in metrics["per_class"].items():
                 for metric, value in values.items():
                     out.setdefault(method, {}).setdefault(c, {}).setdefault(metric, []).append(value)
+    for c, value in table.real_diversity[1].items():
+        out.setdefault(REAL, {})[str(c)] = {DIVERSITY: [value]}
     return out
+
+
+def regime_checks(table: TableRun) -> list[regime.RegimeCheck]:
+    """Mode seeking is a cure for collapse: the claim is tested only where the baseline (DCGAN) is less
+    diverse than the real data by same-class pixel L1 diversity, seed-paired against the real value."""
+    dcgan = [table.metrics["DCGAN"][s][DIVERSITY] for s in table.config.seeds]
+    return [regime.less_diverse_than_data("DCGAN", dcgan, table.real_diversity[0], DIVERSITY)]
+
+
+def attach_regime(table: TableRun, verdicts: list[dict]) -> list[dict]:
+    """The verdicts as saved: each with the table's regime checks (`replication.regime.attach`)."""
+    checks = regime_checks(table)
+    return [regime.attach(v, checks) for v in verdicts]
