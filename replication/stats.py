@@ -117,7 +117,7 @@ def compare_methods(
     """`compare_paired` on metrics[method][seed][metric] for methods a (reference) and b; a "not run"
     comparison (no numbers) when either method has no metrics for these seeds."""
     if any(m not in metrics or any(s not in metrics[m] for s in seeds) for m in (a, b)):
-        return not_run(metric, a, b, claim, len(seeds))
+        return not_run(metric, a, b, claim)
     values = {m: [metrics[m][s][metric] for s in seeds] for m in (a, b)}
     return compare_paired(metric, a, values[a], b, values[b], claim, margin)
 

@@ -50,6 +50,7 @@ def test_contragan_table1_verdicts_with_a_subset_of_methods():
     (verdict,) = contragan.verdicts_table1(table)
     parts = {p["method_a"]: p for p in verdict["parts"]}
     assert parts["BigGAN + ACGAN"]["verdict"] == NOT_RUN and parts["BigGAN + ACGAN"]["ci_low"] is None
+    assert parts["BigGAN + ACGAN"]["n"] == 0
     assert parts["BigGAN + projection"]["verdict"] == HOLDS
     assert verdict["verdict"] == NOT_RUN  # a claim against two rivals, one never trained: not established
     json.dumps(verdict, allow_nan=False)  # storable
