@@ -20,8 +20,10 @@
 # (`replication/speed.py`). Each table carries the commit, device and date it was measured with.
 
 # %% tags=["parameters"]
-profile = "auto"
-executed_dir = None
+from typing import Optional  # papermill --help-notebook reads Optional/Union, not X | None
+
+profile: str = "auto"  # smoke | cpu | gpu | paper | auto (gpu with CUDA, else cpu)
+executed_dir: Optional[str] = None  # None: <repo>/book/executed (the runner passes its output folder)
 
 # %% tags=["remove-input"]
 import json
@@ -29,7 +31,10 @@ import json
 import pandas as pd
 from IPython.display import Markdown, display
 
+from replication.parameters import check_parameters
 from replication.paths import results_root
+
+check_parameters(globals(), declared=("profile", "executed_dir"))
 
 files = sorted((results_root() / "bench").glob("*.json"))
 if not files:

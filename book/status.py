@@ -18,8 +18,10 @@
 # each results file the device, commit and date it was produced with.
 
 # %% tags=["parameters"]
-profile = "auto"
-executed_dir = None
+from typing import Optional  # papermill --help-notebook reads Optional/Union, not X | None
+
+profile: str = "auto"  # smoke | cpu | gpu | paper | auto (gpu with CUDA, else cpu)
+executed_dir: Optional[str] = None  # None: <repo>/book/executed (the runner passes its output folder)
 
 # %% tags=["remove-input"]
 import json
@@ -29,8 +31,11 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from replication import results
+from replication.parameters import check_parameters
 from replication.paths import repo_root
 from replication.profiles import resolve_profile_name
+
+check_parameters(globals(), declared=("profile", "executed_dir"))
 
 profile_name = resolve_profile_name(profile)
 status_file = Path(executed_dir or repo_root() / "book" / "executed") / "status.json"

@@ -80,8 +80,8 @@ def verdict_frame(results: dict) -> pd.DataFrame:
                 {
                     "claim": verdict["claim"],
                     "part": _part_text(part),
-                    "mean Δ (B − A)": f"{part['mean_difference']:+.4f}",
-                    "95% CI": f"[{part['ci_low']:+.4f}, {part['ci_high']:+.4f}]",
+                    "mean Δ (B − A)": _signed(part["mean_difference"]),
+                    "95% CI": _interval(part["ci_low"], part["ci_high"]),
                     "n seeds": part["n"],
                     "part verdict": part["verdict"],
                     "claim verdict": verdict["verdict"],
@@ -90,12 +90,22 @@ def verdict_frame(results: dict) -> pd.DataFrame:
     return pd.DataFrame(lines)
 
 
+def _signed(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.4f}"
+
+
+def _interval(low: float | None, high: float | None) -> str:
+    """The 95 % interval, or "—" where none exists (one seed, or a method not run)."""
+    return "—" if low is None or high is None else f"[{low:+.4f}, {high:+.4f}]"
+
+
 def _part_text(part: dict) -> str:
     a, b, metric = part["method_a"], part["method_b"], part["metric"]
+    margin = "?" if part["margin"] is None else f"{part['margin']:.3g}"  # None: not run
     if part["claim"] == "within":
-        return f"{b} within ±{part['margin']:.3g} of {a} on {metric}"
+        return f"{b} within ±{margin} of {a} on {metric}"
     if part["claim"] == "not worse":
-        return f"{b} not worse than {a} on {metric} (margin {part['margin']:.3g})"
+        return f"{b} not worse than {a} on {metric} (margin {margin})"
     return f"{b} {part['claim']} than {a} on {metric}"
 
 
@@ -156,6 +166,9 @@ def show_verdicts(results: dict) -> None:
     """In a notebook: the verdict table, the rule, and one line per claim with its computed verdict."""
     from IPython.display import Markdown, display
 
+    if not results["verdicts"]:
+        display(Markdown("**No verdict**: none of the paper's claims compares methods that were run here."))
+        return
     display(verdict_frame(results))
     display(Markdown("**Rule.** " + results["verdicts"][0]["rule"] + "."))
     for verdict in results["verdicts"]:

@@ -18,6 +18,8 @@ from dataclasses import fields, replace
 
 import torch
 
+from replication.parameters import check_extractor, check_methods, check_seeds, positive_int
+
 PROFILE_NAMES = ("smoke", "cpu", "gpu", "paper", "auto")
 
 
@@ -45,7 +47,12 @@ def resolve_profile_name(name: str) -> str:
 
 
 def get_profile(table_id: str, name: str, **overrides):
-    """The config of `table_id` at profile `name`, with non-None `overrides` replacing fields."""
+    """The config of `table_id` at profile `name`, with non-None `overrides` replacing fields.
+
+    Overrides are checked before anything runs (`replication.parameters`): seeds (n ≥ 1 → 0..n−1, or
+    distinct integers ≥ 0), steps (≥ 1), methods (a list of the table's method names, each once),
+    dataset, extractor. When the data set is overridden and the extractor is not, a classifier
+    extractor follows the data set (`classifier:<dataset>`, resolved against the loaded data)."""
     if table_id not in TABLE_PROFILES:
         raise ValueError(f"Unknown table {table_id!r}. Valid tables: {', '.join(TABLE_PROFILES)}.")
     config = TABLE_PROFILES[table_id][resolve_profile_name(name)]
@@ -54,8 +61,32 @@ def get_profile(table_id: str, name: str, **overrides):
     if unknown:
         raise ValueError(f"Unknown settings {sorted(unknown)} for {table_id}. Valid: {', '.join(sorted(valid))}.")
     overrides = {k: v for k, v in overrides.items() if v is not None}
-    if "seeds" in overrides and isinstance(overrides["seeds"], int):
-        overrides["seeds"] = tuple(range(overrides["seeds"]))  # `-p seeds 5` means seeds 0..4
-    elif "seeds" in overrides:
-        overrides["seeds"] = tuple(overrides["seeds"])
+    if "seeds" in overrides:
+        overrides["seeds"] = check_seeds(overrides["seeds"])  # `-p seeds 5` means seeds 0..4
+    if "steps" in overrides:
+        positive_int("steps", overrides["steps"])
+    if "methods" in overrides:
+        overrides["methods"] = check_methods(overrides["methods"], TABLE_PROFILES[table_id]["paper"].methods)
+    if "dataset" in overrides:
+        _check_dataset(overrides["dataset"])
+        if "extractor" in valid and "extractor" not in overrides and config.extractor.startswith("classifier:"):
+            overrides["extractor"] = "classifier:<dataset>"
+    if "extractor" in overrides:
+        check_extractor(overrides["extractor"], overrides.get("dataset", config.dataset))
+    if "fast" in overrides and not isinstance(overrides["fast"], bool):
+        raise ValueError(f"Parameter fast must be null, true or false, got {overrides['fast']!r}.")
+    if "overfitting_backbone" in overrides:
+        from replication.nets.contragan import get_backbone
+
+        get_backbone(overrides["overfitting_backbone"])  # raises with the valid backbones
     return replace(config, **overrides)
+
+
+def _check_dataset(dataset: object) -> None:
+    from replication.data import DATASET_NAMES, DOWNLOADED_DATASETS, OFFLINE_DATASETS
+
+    known = isinstance(dataset, str) and (
+        dataset in OFFLINE_DATASETS + DOWNLOADED_DATASETS or (dataset.startswith("imagefolder:") and len(dataset) > 12)
+    )
+    if not known:
+        raise ValueError(f"Unknown data set {dataset!r}. Valid names: {', '.join(DATASET_NAMES)}.")

@@ -11,9 +11,12 @@ d̄ ± t_{0.975, n−1} · sd(d)/√n.
   is < δ·|mean_A|; does not hold if its lower end is > δ·|mean_A|; else inconclusive.
 - "within" claims (B ≈ A, equivalence within ±δ·|mean_A|): holds if the whole interval lies
   inside (−δ·|mean_A|, +δ·|mean_A|); does not hold if it lies entirely outside; else inconclusive.
-- fewer than 2 seeds: inconclusive (no interval can be formed).
+- one seed: "inconclusive (one seed)" — no interval can be formed (it is stored as null, shown as "—").
+- a method that was not run (a notebook given a subset of `methods`): the comparison is "not run",
+  with no interval.
 - a claim made of several parts holds if every part holds, does not hold if any part does not
-  hold, and is inconclusive otherwise.
+  hold; otherwise it is "not run" if a part was not run (the claim cannot be established without
+  it), "inconclusive (one seed)" if every part had one seed, and inconclusive otherwise.
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ import numpy as np
 from scipy import stats
 
 HOLDS, DOES_NOT_HOLD, INCONCLUSIVE = "holds", "does not hold", "inconclusive"
+ONE_SEED = "inconclusive (one seed)"  # n = 1: no interval
+NOT_RUN = "not run"  # a method of the comparison was not trained (a subset of `methods`)
+VERDICTS = (HOLDS, DOES_NOT_HOLD, INCONCLUSIVE, ONE_SEED, NOT_RUN)
 CLAIMS = ("lower", "higher", "not worse", "within")
 CONFIDENCE = 0.95
 
@@ -47,23 +53,25 @@ class PairedComparison:
     claim: str  # "lower", "higher", "not worse" or "within"
     method_a: str
     method_b: str
-    mean_difference: float  # mean of B − A
-    ci_low: float
-    ci_high: float
+    mean_difference: float | None  # mean of B − A (None: not run)
+    ci_low: float | None  # None: one seed or not run (JSON null)
+    ci_high: float | None
     n: int
-    margin: float  # the non-inferiority margin in metric units (0 for "lower")
+    margin: float | None  # the non-inferiority margin in metric units (0 for "lower"; None: not run)
     verdict: str
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def t_interval(differences: Sequence[float], confidence: float = CONFIDENCE) -> tuple[float, float, float]:
-    """(mean, low, high) of the two-sided t interval; (mean, −inf, inf) for fewer than 2 values."""
+def t_interval(
+    differences: Sequence[float], confidence: float = CONFIDENCE
+) -> tuple[float, float | None, float | None]:
+    """(mean, low, high) of the two-sided t interval; (mean, None, None) for fewer than 2 values."""
     d = np.asarray(differences, dtype=np.float64)
     mean = float(d.mean())
     if len(d) < 2:
-        return mean, -math.inf, math.inf
+        return mean, None, None
     half = float(stats.t.ppf(0.5 + confidence / 2, len(d) - 1) * d.std(ddof=1) / math.sqrt(len(d)))
     return mean, mean - half, mean + half
 
@@ -87,7 +95,7 @@ def compare_paired(
     mean, low, high = t_interval(differences)
     bound = margin * abs(float(np.mean(a))) if claim in ("not worse", "within") else 0.0
     if len(differences) < 2:
-        verdict = INCONCLUSIVE
+        verdict = ONE_SEED
     elif claim == "higher":
         verdict = HOLDS if low > 0 else DOES_NOT_HOLD if high < 0 else INCONCLUSIVE
     elif claim == "within":
@@ -106,15 +114,28 @@ def compare_paired(
 def compare_methods(
     metrics: dict, seeds: Sequence[int], metric: str, a: str, b: str, claim: str = "lower", margin: float = 0.0
 ) -> PairedComparison:
-    """`compare_paired` on metrics[method][seed][metric] for methods a (reference) and b."""
+    """`compare_paired` on metrics[method][seed][metric] for methods a (reference) and b; a "not run"
+    comparison (no numbers) when either method has no metrics for these seeds."""
+    if any(m not in metrics or any(s not in metrics[m] for s in seeds) for m in (a, b)):
+        return not_run(metric, a, b, claim)
     values = {m: [metrics[m][s][metric] for s in seeds] for m in (a, b)}
     return compare_paired(metric, a, values[a], b, values[b], claim, margin)
 
 
+def not_run(metric: str, a_name: str, b_name: str, claim: str = "lower", n: int = 0) -> PairedComparison:
+    """The comparison of a method that was not trained: verdict "not run", no numbers."""
+    return PairedComparison(metric, claim, a_name, b_name, None, None, None, n, None, NOT_RUN)
+
+
 def combine_verdicts(verdicts: Sequence[str]) -> str:
-    """All parts hold → holds; any part does not hold → does not hold; otherwise inconclusive."""
+    """All parts hold → holds; any part does not hold → does not hold; otherwise not run if a part
+    was not run, inconclusive (one seed) if every part had one seed, else inconclusive."""
     if verdicts and all(v == HOLDS for v in verdicts):
         return HOLDS
     if any(v == DOES_NOT_HOLD for v in verdicts):
         return DOES_NOT_HOLD
+    if any(v == NOT_RUN for v in verdicts):
+        return NOT_RUN
+    if verdicts and all(v == ONE_SEED for v in verdicts):
+        return ONE_SEED
     return INCONCLUSIVE

@@ -6,6 +6,7 @@ from replication.stats import (
     DOES_NOT_HOLD,
     HOLDS,
     INCONCLUSIVE,
+    ONE_SEED,
     combine_verdicts,
     compare_paired,
     summarise,
@@ -31,7 +32,7 @@ def test_lower_claim_holds_fails_or_is_inconclusive():
     assert compare_paired("NDB", "A", a, "B", [5.0, 6.1, 6.9], "lower").verdict == HOLDS
     assert compare_paired("NDB", "A", a, "B", [15.0, 16.2, 16.9], "lower").verdict == DOES_NOT_HOLD
     assert compare_paired("NDB", "A", a, "B", [9.0, 12.0, 11.5], "lower").verdict == INCONCLUSIVE
-    assert compare_paired("NDB", "A", [1.0], "B", [0.0], "lower").verdict == INCONCLUSIVE  # one seed
+    assert compare_paired("NDB", "A", [1.0], "B", [0.0], "lower").verdict == ONE_SEED  # no interval from one seed
 
 
 def test_not_worse_claim_uses_the_relative_margin():

@@ -16,14 +16,19 @@
 # # CVAE-GAN replication card
 
 # %% tags=["parameters"]
-profile = "auto"
-executed_dir = None
+from typing import Optional  # papermill --help-notebook reads Optional/Union, not X | None
+
+profile: str = "auto"  # smoke | cpu | gpu | paper | auto (gpu with CUDA, else cpu)
+executed_dir: Optional[str] = None  # None: <repo>/book/executed (the runner passes its output folder)
 
 # %% tags=["remove-input"]
 from IPython.display import Markdown, display
 
 from replication import book, results
+from replication.parameters import check_parameters
 from replication.profiles import resolve_profile_name
+
+check_parameters(globals(), declared=("profile", "executed_dir"))
 
 profile_name = resolve_profile_name(profile)
 for table_id, title in (

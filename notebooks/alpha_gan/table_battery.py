@@ -31,12 +31,14 @@
 # available (see paper); the verdicts test its claims' directions on the offline digits.
 
 # %% tags=["parameters"]
-profile = "auto"
-seeds = None
-dataset = None
-steps = None
-device = "auto"
-progress = True
+from typing import Optional, Union  # papermill --help-notebook reads Optional/Union, not X | None
+
+profile: str = "auto"  # smoke | cpu | gpu | paper | auto (gpu with CUDA, else cpu)
+seeds: Union[int, list, None] = None  # None: the profile's seeds; n ≥ 1: seeds 0..n-1; or a list of distinct seeds ≥ 0
+dataset: Optional[str] = None  # None: the profile's; mnist5k | digits | cifar10 | "imagefolder:<path>"
+steps: Optional[int] = None  # None: the profile's number of training steps (G steps); else ≥ 1
+device: str = "auto"  # auto | cpu | cuda | cuda:<index>
+progress: bool = True  # tqdm bars (the batch runner turns them off)
 
 # %%
 from dataclasses import asdict
@@ -49,8 +51,11 @@ from replication import book, results
 from replication.data import load_dataset
 from replication.device import pick_device
 from replication.experiments import alpha_gan
+from replication.parameters import check_parameters
 from replication.plots import image_grid, plot_loss_curves
 from replication.profiles import get_profile, resolve_profile_name
+
+check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
 profile_name = resolve_profile_name(profile)
 config = get_profile(alpha_gan.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)

@@ -31,13 +31,16 @@
 # projection and + 2C (same settings, so they are trained once); `gpu`/`paper`: BigGAN on CIFAR-10.
 
 # %% tags=["parameters"]
-profile = "auto"
-seeds = None
-dataset = None
-steps = None
-backbone = None  # None: the profile's (SNDCGAN at smoke/cpu, BigGAN at gpu/paper)
-device = "auto"
-progress = True
+from typing import Optional, Union  # papermill --help-notebook reads Optional/Union, not X | None
+
+profile: str = "auto"  # smoke | cpu | gpu | paper | auto (gpu with CUDA, else cpu)
+seeds: Union[int, list, None] = None  # None: the profile's seeds; n ≥ 1: seeds 0..n-1; or a list of distinct seeds ≥ 0
+dataset: Optional[str] = None  # None: the profile's; mnist5k | digits | cifar10 | "imagefolder:<path>"
+steps: Optional[int] = None  # None: the profile's number of training steps (G steps); else ≥ 1
+extractor: Optional[str] = None  # None: the profile's (classifier:<dataset> at smoke/cpu, inception-v3-fid at gpu)
+backbone: Optional[str] = None  # None: the profile's (SNDCGAN at smoke/cpu, BigGAN at gpu/paper)
+device: str = "auto"  # auto | cpu | cuda | cuda:<index>
+progress: bool = True  # tqdm bars (the batch runner turns them off)
 
 # %%
 import matplotlib.pyplot as plt
@@ -48,14 +51,25 @@ from replication import book
 from replication.data import load_dataset
 from replication.device import pick_device
 from replication.experiments import contragan
+from replication.parameters import check_parameters
 from replication.profiles import get_profile, resolve_profile_name
+
+check_parameters(
+    globals(), declared=("profile", "seeds", "dataset", "steps", "extractor", "backbone", "device", "progress")
+)
 
 profile_name = resolve_profile_name(profile)
 config = get_profile(
-    contragan.OVERFITTING, profile_name, seeds=seeds, dataset=dataset, steps=steps, overfitting_backbone=backbone
+    contragan.OVERFITTING,
+    profile_name,
+    seeds=seeds,
+    dataset=dataset,
+    steps=steps,
+    overfitting_backbone=backbone,
+    extractor=extractor,
 )
 torch_device = pick_device(device)
-data = load_dataset(config.dataset).to(torch_device)
+data = load_dataset(config.dataset, image_size=contragan.IMAGE_SIZE).to(torch_device)
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; data `{data.name}`; backbone **{config.overfitting_backbone}**; "

@@ -34,14 +34,16 @@
 # CIFAR-10 at reduced steps; `paper`: the paper's configs.
 
 # %% tags=["parameters"]
-profile = "auto"  # smoke | cpu | gpu | paper | auto (gpu with CUDA, else cpu)
-seeds = None  # None: the profile's seeds; an int n means seeds 0..n-1
-dataset = None  # None: the profile's data set
-steps = None  # None: the profile's number of G steps
-extractor = None  # None: the profile's feature extractor
-device = "auto"
-progress = True
-gpus_per_run = 1  # > 1: train each (method, seed) with torchrun DDP on this many GPUs, then evaluate here
+from typing import Optional, Union  # papermill --help-notebook reads Optional/Union, not X | None
+
+profile: str = "auto"  # smoke | cpu | gpu | paper | auto (gpu with CUDA, else cpu)
+seeds: Union[int, list, None] = None  # None: the profile's seeds; n ≥ 1: seeds 0..n-1; or a list of distinct seeds ≥ 0
+dataset: Optional[str] = None  # None: the profile's; mnist5k | digits | cifar10 | "imagefolder:<path>"
+steps: Optional[int] = None  # None: the profile's number of training steps (G steps); else ≥ 1
+extractor: Optional[str] = None  # None: the profile's (classifier:<dataset> at smoke/cpu, inception-v3-fid at gpu)
+device: str = "auto"  # auto | cpu | cuda | cuda:<index>
+progress: bool = True  # tqdm bars (the batch runner turns them off)
+gpus_per_run: int = 1  # ≥ 1; > 1: train each (method, seed) with torchrun DDP on this many GPUs, then evaluate here
 
 # %%
 import matplotlib.pyplot as plt
@@ -51,13 +53,18 @@ from replication import book
 from replication.data import load_dataset
 from replication.device import pick_device
 from replication.experiments import contragan
+from replication.parameters import check_parameters
 from replication.plots import plot_class_grids, plot_loss_curves
 from replication.profiles import get_profile, resolve_profile_name
+
+check_parameters(
+    globals(), declared=("profile", "seeds", "dataset", "steps", "extractor", "device", "progress", "gpus_per_run")
+)
 
 profile_name = resolve_profile_name(profile)
 config = get_profile(contragan.TABLE2, profile_name, seeds=seeds, dataset=dataset, steps=steps, extractor=extractor)
 torch_device = pick_device(device)
-data = load_dataset(config.dataset).to(torch_device)
+data = load_dataset(config.dataset, image_size=contragan.IMAGE_SIZE).to(torch_device)
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; data: `{data.name}`; {config.steps} G steps × batch "

@@ -39,12 +39,14 @@
 # 128 px: only the *orderings* are comparable, never the values.
 
 # %% tags=["parameters"]
-profile = "auto"  # smoke | cpu | gpu | paper | auto
-seeds = None  # None: the profile's seeds; an int n means seeds 0..n-1
-dataset = None  # None: the profile's data set
-steps = None
-device = "auto"
-progress = True
+from typing import Optional, Union  # papermill --help-notebook reads Optional/Union, not X | None
+
+profile: str = "auto"  # smoke | cpu | gpu | paper | auto (gpu with CUDA, else cpu)
+seeds: Union[int, list, None] = None  # None: the profile's seeds; n ≥ 1: seeds 0..n-1; or a list of distinct seeds ≥ 0
+dataset: Optional[str] = None  # None: the profile's; mnist5k | digits | cifar10 | "imagefolder:<path>"
+steps: Optional[int] = None  # None: the profile's number of training steps (G steps); else ≥ 1
+device: str = "auto"  # auto | cpu | cuda | cuda:<index>
+progress: bool = True  # tqdm bars (the batch runner turns them off)
 
 # %%
 from dataclasses import asdict
@@ -56,8 +58,11 @@ from replication import book, results
 from replication.data import load_dataset
 from replication.device import pick_device
 from replication.experiments import cvae_gan
+from replication.parameters import check_parameters
 from replication.plots import plot_class_grids, plot_loss_curves
 from replication.profiles import get_profile, resolve_profile_name
+
+check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
 profile_name = resolve_profile_name(profile)
 config = get_profile(cvae_gan.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)

@@ -35,10 +35,12 @@ from replication.metrics.inception_score import inception_score
 from replication.metrics.prdc import PROTOCOL as PRDC_PROTOCOL
 from replication.metrics.prdc import prdc
 from replication.nets.contragan import Discriminator, Generator, get_backbone
+from replication.parameters import resolve_extractor
 from replication.sampling import generate_per_class
 from replication.stats import combine_verdicts, compare_methods
 from replication.train import TrainResult, run_dir_for, seed_everything, train
 
+IMAGE_SIZE = 32  # the nets' resolution: other data sets (digits' 8×8, an image folder) are resized to it
 RUNS_ID = "contragan"  # one runs/ folder for the three notebooks (shared runs)
 TABLE1, TABLE2, OVERFITTING = "contragan_table1", "contragan_table2", "contragan_overfitting"
 METRICS = ("FID", "intra-class FID", "classifier IS", "label accuracy", "precision", "recall", "density", "coverage")
@@ -220,7 +222,7 @@ class Evaluator:
     def __init__(self, config: ContraGANConfig, data: ImageData, device: torch.device):
         self.config, self.data = config, data
         classifier = ClassifierConfig(steps=config.classifier_steps)
-        self.extractor = get_extractor(config.extractor, data, device, classifier)
+        self.extractor = get_extractor(resolve_extractor(config.extractor, data.name), data, device, classifier)
         self.classifier = get_extractor(f"classifier:{data.name}", data, device, classifier)
         self.real_features = cached_features(self.extractor, data, "train")
         self.real_labels = data.train_y.cpu()

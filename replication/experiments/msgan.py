@@ -23,12 +23,14 @@ from replication.metrics.features import ClassifierConfig, FeatureExtractor, cac
 from replication.metrics.fid import frechet_distance, per_class_frechet_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.dcgan import CondDiscriminator32, CondGenerator32
+from replication.parameters import resolve_extractor
 from replication.results import seed_rows
 from replication.sampling import generate_per_class
 from replication.speed import BASELINE, Speed, adam, autocast, fast_settings, prepare
 from replication.stats import combine_verdicts, compare_methods
 from replication.train import TrainResult, run_dir_for, seed_everything, train
 
+IMAGE_SIZE = 32  # the nets' resolution: other data sets (digits' 8×8, an image folder) are resized to it
 TABLE_ID = "msgan_table1"
 METHODS = ("DCGAN", "MSGAN")
 DIVERSITY = "same-class L1 diversity"  # the regime check's measure (replication.metrics.diversity)
@@ -141,7 +143,9 @@ class Evaluator:
     def __init__(self, config: MSGANTable1Config, data: ImageData, device: torch.device):
         self.config, self.data = config, data
         classifier = ClassifierConfig(steps=config.classifier_steps)
-        self.extractor: FeatureExtractor = get_extractor(config.extractor, data, device, classifier)
+        self.extractor: FeatureExtractor = get_extractor(
+            resolve_extractor(config.extractor, data.name), data, device, classifier
+        )
         self.real_features = cached_features(self.extractor, data, "train")
         pixels = data.train_x.cpu().numpy()
         labels = data.train_y.cpu().numpy()
