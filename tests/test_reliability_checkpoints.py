@@ -67,7 +67,9 @@ def _assert_same_as_reference(args: dict, result, reference) -> None:
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1"}
+    """The child computes with as many threads as this process: a run resumed here must continue
+    bit for bit what the child trained (thread count changes the float sums of a convolution)."""
+    return {**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": str(torch.get_num_threads())}
 
 
 def _flip_a_byte(path: Path) -> None:
@@ -82,7 +84,6 @@ KILLER = """
 import os, signal, sys
 from pathlib import Path
 import torch
-torch.set_num_threads(1)
 sys.path.insert(0, {tests!r})
 from test_reliability_checkpoints import setup_run
 from replication.data import load_dataset

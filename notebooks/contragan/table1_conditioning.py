@@ -81,7 +81,9 @@ config = get_profile(
     extractor=extractor,
 )
 torch_device = pick_device(device)
-data = load_dataset(config.dataset, image_size=contragan.IMAGE_SIZE).to(torch_device)
+data = load_dataset(config.dataset, image_size=contragan.IMAGE_SIZE, min_classes=2, table=contragan.TABLE1).to(
+    torch_device
+)
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; data: `{data.name}` "

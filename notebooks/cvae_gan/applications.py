@@ -51,7 +51,7 @@ check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "d
 profile_name = resolve_profile_name(profile)
 config = get_profile(apps.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)
 torch_device = pick_device(device)
-data = load_dataset(config.dataset, image_size=config.image_size).to(torch_device)
+data = load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=apps.TABLE_ID).to(torch_device)
 if profile_name == "smoke":
     display(Markdown(book.SMOKE_WARNING))
 

@@ -67,7 +67,9 @@ check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "d
 profile_name = resolve_profile_name(profile)
 config = get_profile(cvae_gan.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)
 torch_device = pick_device(device)
-data = load_dataset(config.dataset, image_size=config.image_size).to(torch_device)
+data = load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=cvae_gan.TABLE_ID).to(
+    torch_device
+)
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; data `{data.name}` {data.image_shape}; "

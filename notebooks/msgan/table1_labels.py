@@ -72,7 +72,7 @@ config = get_profile(
     msgan.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps, extractor=extractor, fast=fast
 )
 torch_device = pick_device(device)
-data = load_dataset(config.dataset, image_size=msgan.IMAGE_SIZE).to(torch_device)
+data = load_dataset(config.dataset, image_size=msgan.IMAGE_SIZE, min_classes=2, table=msgan.TABLE_ID).to(torch_device)
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; data: `{data.name}` "
