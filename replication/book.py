@@ -10,6 +10,7 @@ import html
 
 import pandas as pd
 
+from replication.regime import verdict_text
 from replication.reported import PAPER_CLAIMS, reported_value
 from replication.stats import __doc__ as VERDICT_RULE_DOC
 
@@ -84,7 +85,7 @@ def verdict_frame(results: dict) -> pd.DataFrame:
                     "95% CI": _interval(part["ci_low"], part["ci_high"]),
                     "n seeds": part["n"],
                     "part verdict": part["verdict"],
-                    "claim verdict": verdict["verdict"],
+                    "claim verdict": verdict_text(verdict),
                 }
             )
     return pd.DataFrame(lines)
@@ -124,7 +125,7 @@ def replication_card(results: dict) -> str:
     table_id = results["table_id"]
     claim = PAPER_CLAIMS.get(table_id, "(no claim registered)")
     prov = results["provenance"]
-    verdict_lines = "\n".join(f"- **{v['verdict']}** — {v['claim']}" for v in results["verdicts"])
+    verdict_lines = "\n".join(f"- **{verdict_text(v)}** — {v['claim']}" for v in results["verdicts"])
     rows = wide_frame(results).to_markdown()
     text = (
         f"**Claim.** {claim}\n\n"
@@ -172,4 +173,4 @@ def show_verdicts(results: dict) -> None:
     display(verdict_frame(results))
     display(Markdown("**Rule.** " + results["verdicts"][0]["rule"] + "."))
     for verdict in results["verdicts"]:
-        display(Markdown(f"**Verdict: {verdict['verdict']}** — {verdict['claim']}."))
+        display(Markdown(f"**Verdict: {verdict_text(verdict)}** — {verdict['claim']}."))
