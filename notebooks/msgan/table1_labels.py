@@ -164,4 +164,4 @@ display(diversity)
 # %%
 display(book.verdict_frame(saved))
 display(Markdown("**Rule.** " + saved["verdicts"][0]["rule"] + "."))
-display(Markdown(f"**Verdict: {regime.verdict_text(saved["verdicts"][0])}** — {saved['verdicts'][0]['claim']}."))
+display(Markdown(f"**Verdict: {regime.verdict_text(saved['verdicts'][0])}** — {saved['verdicts'][0]['claim']}."))
