@@ -22,7 +22,7 @@ executed_dir = None
 # %% tags=["remove-input"]
 from IPython.display import Markdown, display
 
-from replication import book, results
+from replication import book
 from replication.profiles import resolve_profile_name
 
 profile_name = resolve_profile_name(profile)
@@ -30,7 +30,4 @@ for table_id, title in (
     ("cvae_gan_table1", "Table 1: recognisability and realism"),
     ("cvae_gan_applications", "Applications"),
 ):
-    try:
-        display(Markdown(f"## {title}\n\n" + book.replication_card(results.load(table_id, profile_name))))
-    except FileNotFoundError as missing:
-        display(Markdown(f"## {title}\n\nNo results yet: {missing}."))
+    display(Markdown(book.card_section(title, table_id, profile_name)))
