@@ -117,9 +117,10 @@ def execute(notebook: Path, output: Path, parameters: dict, key: str | None) -> 
     import nbformat
     import papermill
 
-    source = to_ipynb(notebook)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = partial_path(output)
+    partial.unlink(missing_ok=True)  # a partial copy left by an earlier failure would now mislead
+    source = to_ipynb(notebook)
     log = output.with_name(output.stem + ".results-written.txt")
     log.unlink(missing_ok=True)
     previous_log = os.environ.get(WRITTEN_LOG_ENV)
