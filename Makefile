@@ -28,8 +28,11 @@ test: $(STAMP)
 	$(PY) -m ruff format --check replication tests data_scripts notebooks book
 	$(PY) -m pytest
 
+# The runner exits 0 (all ran), 1 (some notebooks failed: build the book anyway, then fail) or
+# anything else (2: bad arguments such as an unknown profile; interrupted; crashed): stop, build nothing.
 book: $(STAMP)
 	@rc=0; $(PY) -m replication.runner --profile $(PROFILE) || rc=$$?; \
+	if [ $$rc -ne 0 ] && [ $$rc -ne 1 ]; then echo "Runner stopped (exit $$rc): the book was not built"; exit $$rc; fi; \
 	$(MAKE) --no-print-directory build-book || exit $$?; \
 	if [ $$rc -ne 0 ]; then echo "Some notebooks failed: see book/executed/status.json"; fi; exit $$rc
 

@@ -7,9 +7,12 @@ reported registry (`replication.reported`); nothing computes or types a number o
 from __future__ import annotations
 
 import html
+import json
+from pathlib import Path
 
 import pandas as pd
 
+from replication import results as results_io
 from replication.regime import verdict_text
 from replication.reported import PAPER_CLAIMS, reported_value
 from replication.stats import __doc__ as VERDICT_RULE_DOC
@@ -138,6 +141,65 @@ def replication_card(results: dict) -> str:
     if results["profile"] == "smoke":
         text = SMOKE_WARNING + "\n\n" + text
     return text
+
+
+def card_section(title: str, table_id: str, profile: str, root: Path | None = None) -> str:
+    """A `## title` section with the card of `table_id`, or one line saying why there is none (no traceback)."""
+    path = results_io.results_path(table_id, profile, root)
+    shown = results_io.display_path(path, root)
+    if not path.exists():
+        return f"## {title}\n\nNo results yet: `{shown}` does not exist; run its notebook at profile `{profile}`."
+    try:
+        return f"## {title}\n\n" + replication_card(results_io.read_file(path, root))
+    except (ValueError, OSError) as error:
+        return f"## {title}\n\n**Results file unreadable.** {error}"
+    except (KeyError, TypeError, AttributeError) as error:
+        return f"## {title}\n\n**Results file unreadable.** `{shown}`: malformed ({type(error).__name__}: {error})"
+
+
+RUN_COLUMNS = ["notebook", "profile", "status", "wall_time_s", "date_utc", "error"]
+
+
+def notebook_runs_frame(status_file: Path) -> pd.DataFrame:
+    """The table notebooks' runs recorded in the runner's status.json; one error line if it is unreadable."""
+    if not Path(status_file).exists():
+        return pd.DataFrame([], columns=RUN_COLUMNS)
+    try:
+        entries = json.loads(Path(status_file).read_text(encoding="utf-8"))["notebooks"]
+        runs = [e for e in entries if e.get("kind") == "table"]
+    except (ValueError, OSError, KeyError, TypeError, AttributeError) as error:
+        message = f"{Path(status_file).name} is unreadable ({type(error).__name__}); re-run the runner"
+        return pd.DataFrame([{"notebook": "—", "status": "unknown", "error": message}], columns=RUN_COLUMNS)
+    return pd.DataFrame(runs, columns=RUN_COLUMNS).astype(object).fillna("")
+
+
+def results_files_frame(profile: str, root: Path | None = None) -> pd.DataFrame:
+    """One row per results file of `profile` with its provenance, or with the error when it cannot be read."""
+    rows = []
+    for path, payload, error in results_io.scan(profile, root):
+        if payload is None:
+            rows.append({"table": path.stem, "profile": path.parent.name, "error": error})
+            continue
+        try:
+            prov = payload["provenance"]
+            rows.append(
+                {
+                    "table": payload["table_id"],
+                    "profile": payload["profile"],
+                    "device": prov["device"],
+                    "wall time (s)": prov["wall_time_s"],
+                    "seeds": len(prov["seeds"]),
+                    "data set": prov["dataset"]["name"],
+                    "commit": prov["git_commit"][:10] + (" (dirty)" if prov["git_dirty"] else ""),
+                    "date (UTC)": prov["date_utc"],
+                    "error": "",
+                }
+            )
+        except (KeyError, TypeError, AttributeError) as bad:
+            shown = results_io.display_path(path, root)
+            rows.append({"table": path.stem, "profile": path.parent.name, "error": f"{shown}: malformed ({bad!r})"})
+    columns = ["table", "profile", "device", "wall time (s)", "seeds", "data set", "commit", "date (UTC)", "error"]
+    return pd.DataFrame(rows, columns=columns).astype(object).fillna("")
 
 
 def per_class_frame(results: dict, key: str = "per_class") -> pd.DataFrame:

@@ -46,6 +46,15 @@ class ResultsSchemaError(ValueError):
     """A results payload lacks a required field."""
 
 
+class ResultsFileError(ValueError):
+    """A results file cannot be read as JSON (truncated, overwritten, not UTF-8, unreadable)."""
+
+
+# When set (by the notebook runner), `save` appends the path of every file it writes to this file,
+# so the runner can record which results an executed notebook produced and check them later.
+WRITTEN_LOG_ENV = "REPLICATION_RESULTS_LOG"
+
+
 def git_state(root: Path | None = None) -> tuple[str, bool | None]:
     """(commit, dirty) of the checkout, or ("unknown", None) outside a git work tree."""
     root = root or repo_root()
@@ -110,6 +119,8 @@ def seed_rows(metrics: dict, methods, metric_names, seeds) -> list[dict]:
 
 
 def validate(payload: dict) -> None:
+    if not isinstance(payload, dict):
+        raise ResultsSchemaError(f"results payload is a {type(payload).__name__}, not an object")
     missing = [k for k in REQUIRED_KEYS if k not in payload]
     if missing:
         raise ResultsSchemaError(f"results payload lacks {missing}")
@@ -154,16 +165,66 @@ def save(
     validate(payload)
     path = results_path(table_id, profile, root)
     write_json_atomic(path, payload)
+    log = os.environ.get(WRITTEN_LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"{path.resolve()}\n")
     return path
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """`<profile>/<table>.json` for a file under the results folder, else its name: no machine paths in the book."""
+    try:
+        return Path(path).resolve().relative_to((root or results_root()).resolve()).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
+def read_file(path: Path, root: Path | None = None) -> dict:
+    """Read and validate one results file; ResultsFileError / ResultsSchemaError name it and say what is wrong."""
+    shown = display_path(path, root)
+    try:
+        payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ResultsFileError(
+            f"{shown} is not valid JSON ({error.msg}, line {error.lineno} column {error.colno}): "
+            "delete it and re-run its notebook"
+        ) from None
+    except UnicodeDecodeError:
+        raise ResultsFileError(f"{shown} is not UTF-8 text: delete it and re-run its notebook") from None
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        raise ResultsFileError(f"{shown} cannot be read ({error.strerror or type(error).__name__})") from None
+    try:
+        validate(payload)
+    except ResultsSchemaError as error:
+        raise ResultsSchemaError(f"{shown}: {error}; re-run its notebook") from None
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ResultsSchemaError(
+            f"{shown}: malformed results ({type(error).__name__}: {error}); re-run its notebook"
+        ) from None
+    return payload
 
 
 def load(table_id: str, profile: str, root: Path | None = None) -> dict:
     path = results_path(table_id, profile, root)
     if not path.exists():
         raise FileNotFoundError(f"no results for {table_id} at profile {profile} ({path}); run its notebook first")
-    payload = json.loads(path.read_text())
-    validate(payload)
-    return payload
+    return read_file(path, root)
+
+
+def scan(profile: str | None = None, root: Path | None = None) -> list[tuple[Path, dict | None, str | None]]:
+    """Every results file (of one profile, or all) as (path, payload, None), or (path, None, error) if broken."""
+    base = root or results_root()
+    pattern = f"{profile}/*.json" if profile else "*/*.json"
+    found = []
+    for path in sorted(base.glob(pattern)):
+        try:
+            found.append((path, read_file(path, base), None))
+        except (ValueError, OSError) as error:
+            found.append((path, None, str(error)))
+    return found
 
 
 def load_all(profile: str | None = None, root: Path | None = None) -> list[dict]:

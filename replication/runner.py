@@ -4,10 +4,16 @@
     python -m replication.runner --profile smoke --force  # re-execute everything
 
 A table notebook (`notebooks/<paper>/<table>.py`) is skipped when its executed copy carries the
-same key: sha256 of the notebook source, every `replication/` source file and the parameters.
+same key (sha256 of the notebook source, every `replication/` source file and the parameters) and
+every results file it wrote is still there with the sha256 recorded beside the key: a results file
+deleted, truncated, edited or moved (another REPLICATION_RESULTS) makes its notebook run again.
 Book pages that summarise results (`book/**/*.py`: cards, the execution-status page) always run.
 Each notebook's outcome (ok / failed / up to date, wall time, device, date) goes to
-`<out>/status.json`, which the execution-status page shows.
+`<out>/status.json`, which the execution-status page shows; an unreadable status.json is set aside
+(`status.json.corrupt-<time>`) and rebuilt. A failed notebook's partial executed copy, with the
+whole traceback, is kept as `<out>/.../<name>.partial.ipynb`.
+
+Exit status: 0 all ran, 1 some notebooks failed (the book can still be built), 2 bad arguments.
 """
 
 from __future__ import annotations
@@ -16,15 +22,18 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
-from replication.io import write_json_atomic
-from replication.paths import PACKAGE_DIR, repo_root
+from replication.io import sha256_file, write_json_atomic
+from replication.paths import PACKAGE_DIR, repo_root, results_root
 from replication.profiles import PROFILE_NAMES, resolve_profile_name
+from replication.results import WRITTEN_LOG_ENV
 
 KEY_FIELD = "replication_key"
+RESULTS_FIELD = "replication_results"  # {results file (relative to the results folder): sha256}
 
 
 def table_notebooks(root: Path) -> list[Path]:
@@ -56,43 +65,138 @@ def to_ipynb(notebook: Path) -> Path:
     return target
 
 
-def executed_key(path: Path) -> str | None:
+def executed_metadata(path: Path) -> dict:
     if not path.exists():
-        return None
+        return {}
     try:
-        return json.loads(path.read_text())["metadata"].get(KEY_FIELD)
-    except (ValueError, KeyError):
-        return None
+        metadata = json.loads(path.read_text(encoding="utf-8"))["metadata"]
+    except (ValueError, KeyError, TypeError, OSError):
+        return {}
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def executed_key(path: Path) -> str | None:
+    return executed_metadata(path).get(KEY_FIELD)
+
+
+def _results_file(recorded: str) -> Path:
+    path = Path(recorded)
+    return path if path.is_absolute() else results_root() / path
+
+
+def stale_reason(output: Path, key: str) -> str | None:
+    """Why the executed copy `output` is out of date for `key`, or None when it is up to date."""
+    metadata = executed_metadata(output)
+    if not metadata:
+        return "not executed yet"
+    if metadata.get(KEY_FIELD) != key:
+        return "sources or parameters changed"
+    written = metadata.get(RESULTS_FIELD)
+    if not isinstance(written, dict):
+        return "no record of the results files it wrote"
+    for recorded, digest in sorted(written.items()):
+        path = _results_file(recorded)
+        if not path.is_file():
+            return f"results file {recorded} is missing"
+        if sha256_file(path) != digest:
+            return f"results file {recorded} changed since it was written"
+    return None
+
+
+def _record(path: Path) -> str:
+    """A written results file as recorded: relative to the results folder when inside it."""
+    try:
+        return path.resolve().relative_to(results_root().resolve()).as_posix()
+    except ValueError:
+        return str(path.resolve())
 
 
 def execute(notebook: Path, output: Path, parameters: dict, key: str | None) -> None:
+    """Run `notebook` into `<output>.partial.ipynb`; on success stamp the key and the results files it wrote
+    (with their sha256) into its metadata and move it to `output`. On failure the partial copy stays."""
     import nbformat
     import papermill
 
-    source = to_ipynb(notebook)
     output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(output.stem + ".partial.ipynb")
-    papermill.execute_notebook(
-        str(source),
-        str(partial),
-        parameters=parameters,
-        kernel_name="python3",
-        cwd=str(notebook.parent),
-        progress_bar=False,
-    )
+    partial = partial_path(output)
+    partial.unlink(missing_ok=True)  # a partial copy left by an earlier failure would now mislead
+    source = to_ipynb(notebook)
+    log = output.with_name(output.stem + ".results-written.txt")
+    log.unlink(missing_ok=True)
+    previous_log = os.environ.get(WRITTEN_LOG_ENV)
+    os.environ[WRITTEN_LOG_ENV] = str(log)  # the kernel inherits it; results.save appends each path it writes
+    try:
+        papermill.execute_notebook(
+            str(source),
+            str(partial),
+            parameters=parameters,
+            kernel_name="python3",
+            cwd=str(notebook.parent),
+            progress_bar=False,
+        )
+        written = sorted({Path(line) for line in log.read_text().splitlines() if line}) if log.exists() else []
+    finally:
+        if previous_log is None:
+            os.environ.pop(WRITTEN_LOG_ENV, None)
+        else:
+            os.environ[WRITTEN_LOG_ENV] = previous_log
+        log.unlink(missing_ok=True)
     nb = nbformat.read(partial, as_version=4)
     if key is not None:
         nb.metadata[KEY_FIELD] = key
+        nb.metadata[RESULTS_FIELD] = {_record(path): sha256_file(path) for path in written if path.is_file()}
     nbformat.write(nb, partial)
     partial.replace(output)  # the executed copy appears only once the run succeeded
+
+
+def partial_path(output: Path) -> Path:
+    return output.with_name(output.stem + ".partial.ipynb")
+
+
+def describe_error(error: BaseException, limit: int = 1000) -> str:
+    """`Type: message` of what went wrong: the notebook's own exception for a papermill execution error."""
+    name = getattr(error, "ename", None)
+    value = getattr(error, "evalue", None)
+    if name is not None:
+        text = f"{name}: {value}" if value else str(name)
+    else:
+        lines = [line for line in str(error).strip().splitlines() if line.strip()]
+        text = f"{type(error).__name__}: {' '.join(lines[-3:])}" if lines else type(error).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """`path` relative to the checkout when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def load_status(status_path: Path) -> dict[str, dict]:
+    """The previous run's entries by notebook; an unreadable status.json is renamed aside, with a warning."""
+    if not status_path.exists():
+        return {}
+    try:
+        entries = json.loads(status_path.read_text(encoding="utf-8"))["notebooks"]
+        return {e["notebook"]: e for e in entries if isinstance(e, dict) and isinstance(e["notebook"], str)}
+    except (ValueError, KeyError, TypeError, OSError) as error:
+        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+        aside = status_path.with_name(f"{status_path.name}.corrupt-{stamp}")
+        status_path.replace(aside)
+        print(
+            f"warning: {status_path.name} is unreadable ({type(error).__name__}); set aside as {aside.name}, "
+            "rebuilding it (earlier outcomes of notebooks not run now are lost)",
+            file=sys.stderr,
+            flush=True,
+        )
+        return {}
 
 
 def run_all(profile: str, out_dir: Path, root: Path, force: bool = False, only: list[str] | None = None) -> list[dict]:
     profile = resolve_profile_name(profile)
     status_path = out_dir / "status.json"
-    previous = {}
-    if status_path.exists():
-        previous = {e["notebook"]: e for e in json.loads(status_path.read_text()).get("notebooks", [])}
+    previous = load_status(status_path)
     entries = []
     jobs = [(nb, True) for nb in table_notebooks(root)] + [(nb, False) for nb in book_notebooks(root)]
     for notebook, is_table in jobs:
@@ -112,12 +216,14 @@ def run_all(profile: str, out_dir: Path, root: Path, force: bool = False, only: 
             parameters = {"profile": profile, "executed_dir": str(out_dir)}
         key = source_key(notebook, parameters) if is_table else None
         entry = {"notebook": relative, "profile": profile, "kind": "table" if is_table else "page"}
-        if is_table and not force and executed_key(output) == key:
+        reason = stale_reason(output, key) if is_table and not force else None
+        if is_table and not force and reason is None:
             entry.update(previous.get(relative, {}), status="up to date", notebook=relative)
             print(f"[up to date] {relative}", flush=True)
             entries.append(entry)
             continue
-        print(f"[run] {relative} (profile {profile})", flush=True)
+        because = f"; {reason}" if reason and reason != "not executed yet" else ""
+        print(f"[run] {relative} (profile {profile}{because})", flush=True)
         start = time.perf_counter()
         try:
             if not is_table:  # pages read status.json: give them this run's entries so far
@@ -126,8 +232,12 @@ def run_all(profile: str, out_dir: Path, root: Path, force: bool = False, only: 
             entry["status"] = "ok"
         except Exception as error:  # record and go on with the other notebooks
             entry["status"] = "failed"
-            entry["error"] = f"{type(error).__name__}: {str(error)[-2000:]}"
-            print(f"[failed] {relative}: {entry['error'][:500]}", file=sys.stderr, flush=True)
+            entry["error"] = describe_error(error)
+            print(f"[failed] {relative}: {entry['error']}", file=sys.stderr, flush=True)
+            partial = partial_path(output)
+            if partial.exists():
+                entry["partial"] = shown_path(partial, root)
+                print(f"    whole traceback: {entry['partial']}", file=sys.stderr, flush=True)
         entry["wall_time_s"] = round(time.perf_counter() - start, 1)
         entry["date_utc"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         entries.append(entry)
@@ -147,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         resolve_profile_name(args.profile)
     except ValueError as error:
-        parser.error(str(error))
+        parser.error(str(error))  # exit status 2, before anything runs
     root = (args.root or repo_root()).resolve()
     out_dir = (args.out or root / "book" / "executed").resolve()
     entries = run_all(args.profile, out_dir, root, args.force, args.only)

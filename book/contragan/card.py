@@ -24,7 +24,7 @@ executed_dir: Optional[str] = None  # None: <repo>/book/executed (the runner pas
 # %% tags=["remove-input"]
 from IPython.display import Markdown, display
 
-from replication import book, results
+from replication import book
 from replication.experiments import contragan
 from replication.parameters import check_parameters
 from replication.profiles import resolve_profile_name
@@ -37,10 +37,7 @@ for table_id, title in (
     (contragan.TABLE2, "Table 2: against SNResGAN, SAGAN, BigGAN; + CR"),
     (contragan.OVERFITTING, "Discriminator overfitting"),
 ):
-    try:
-        display(Markdown(f"## {title}\n\n" + book.replication_card(results.load(table_id, profile_name))))
-    except FileNotFoundError as missing:
-        display(Markdown(f"## {title}\n\nNo results yet: {missing}."))
+    display(Markdown(book.card_section(title, table_id, profile_name)))
 
 # %% [markdown]
 # **Within the paper's own noise.** The paper's Table 1 gains of 2C on CIFAR-10, against its printed

@@ -24,7 +24,7 @@ executed_dir: Optional[str] = None  # None: <repo>/book/executed (the runner pas
 # %% tags=["remove-input"]
 from IPython.display import Markdown, display
 
-from replication import book, results
+from replication import book
 from replication.parameters import check_parameters
 from replication.profiles import resolve_profile_name
 
@@ -35,7 +35,4 @@ for table_id, title in (
     ("cvae_gan_table1", "Table 1: recognisability and realism"),
     ("cvae_gan_applications", "Applications"),
 ):
-    try:
-        display(Markdown(f"## {title}\n\n" + book.replication_card(results.load(table_id, profile_name))))
-    except FileNotFoundError as missing:
-        display(Markdown(f"## {title}\n\nNo results yet: {missing}."))
+    display(Markdown(book.card_section(title, table_id, profile_name)))

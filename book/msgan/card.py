@@ -24,15 +24,11 @@ executed_dir: Optional[str] = None  # None: <repo>/book/executed (the runner pas
 # %% tags=["remove-input"]
 from IPython.display import Markdown, display
 
-from replication import book, results
+from replication import book
 from replication.parameters import check_parameters
 from replication.profiles import resolve_profile_name
 
 check_parameters(globals(), declared=("profile", "executed_dir"))
 
 profile_name = resolve_profile_name(profile)
-try:
-    saved = results.load("msgan_table1", profile_name)
-    display(Markdown("## Table 1: conditioned on labels\n\n" + book.replication_card(saved)))
-except FileNotFoundError as missing:
-    display(Markdown(f"No results yet: {missing}."))
+display(Markdown(book.card_section("Table 1: conditioned on labels", "msgan_table1", profile_name)))
