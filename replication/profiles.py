@@ -1,4 +1,4 @@
-"""Profiles: one notebook, four scales (design.md §3).
+"""Profiles: one notebook, four scales (README, "Profiles").
 
 | profile | for                   | data                          | budget per notebook   |
 |---------|-----------------------|-------------------------------|-----------------------|

@@ -1,4 +1,4 @@
-"""Speed settings for training: what `fast` mode switches on, per device (design.md §7).
+"""Speed settings for training: what `fast` mode switches on, per device (README, "Scale up").
 
 | setting        | GPU (fast)              | CPU (fast)  | baseline |
 |----------------|-------------------------|-------------|----------|

@@ -133,7 +133,7 @@ book.show_table(saved, ["FID"])
 # label; *intra-class FID* and *label accuracy* (the evaluator classifier's top-1 against the label
 # a sample was generated for) show whether G follows its label. A method can win on the first and
 # lose on the other two: a short run in which G has not yet learned the conditioning. The paper's
-# table reports pooled FID only. StudioGAN's later benchmark (reported_tables.md §4g) found
+# table reports pooled FID only. StudioGAN's later benchmark (its README's CIFAR-10 table, github.com/POSTECH-CVLab/PyTorch-StudioGAN) found
 # ContraGAN's intra-class FID on CIFAR-10 far worse than BigGAN's, which is the same pattern.
 
 # %% [markdown]

@@ -2,7 +2,7 @@
 +CR) and the discriminator-overfitting study. One dataclass for all three; `methods` names the
 runs (see `replication.experiments.contragan.METHOD_SPECS`).
 
-The paper's CIFAR-10 settings (v1 configs, reported_tables.md §4f): batch 64, Adam(0.5, 0.999),
+The paper's CIFAR-10 settings (v1 configs in the official repository, POSTECH-CVLab/PyTorch-StudioGAN): batch 64, Adam(0.5, 0.999),
 lr 2e-4 for G and D, 5 D steps per G step, 80k G steps, hinge loss, 2C with λ = 1 and t = 1,
 embedding dim 512, z dim 80, conv width 96 (here `width` = 96 / 4 = 24 → 4·width = 96 channels
 in the ResNet backbones), EMA of G 0.9999 from step 1000 (BigGAN backbone).

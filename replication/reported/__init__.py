@@ -1,6 +1,6 @@
 """The papers' reported numbers, one entry per cell, each with its source.
 
-The research behind every entry is `shared/reported_tables.md` (marks: P primary, S secondary,
+Every entry names its source (marks: P primary, S secondary,
 B widely quoted; "not found" cells keep value None and render as "see paper"). Never type a
 number here without a source that a reader can open.
 """

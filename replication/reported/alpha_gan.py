@@ -1,6 +1,6 @@
 """alpha-GAN (Rosca et al. 2017): reported numbers and the claims the book tests.
 
-Research: shared/reported_tables.md §3: none of the paper's numbers was reachable (no PDF at hand),
+None of the paper's numbers was reachable (no PDF at hand),
 so every value is None ("see paper"); the claims are from the abstract [P] and third-party notes [S].
 """
 

@@ -1,6 +1,6 @@
 """ContraGAN (Kang & Park, NeurIPS 2020; arXiv 2006.12681): reported numbers and claims.
 
-Research: shared/reported_tables.md §4. The numbers are arXiv v1's Tables 1 and 2 (CIFAR-10 FID),
+Each number below carries its own source. The numbers are arXiv v1's Tables 1 and 2 (CIFAR-10 FID),
 which survive as images in the official repository; the NeurIPS version's tables were not found.
 """
 

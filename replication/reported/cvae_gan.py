@@ -1,6 +1,6 @@
 """CVAE-GAN (Bao et al., ICCV 2017): reported numbers and the claims the book tests.
 
-Research: shared/reported_tables.md §1. The Table 1 numbers are secondary [S]: quoted by a
+Each number below carries its own source. The Table 1 numbers are secondary [S]: quoted by a
 third-party reproduction, not read from the PDF.
 """
 

@@ -1,6 +1,6 @@
 """MSGAN (Mao et al., CVPR 2019): reported numbers and the claims the book tests.
 
-Research: shared/reported_tables.md §2. No numeric cell of MSGAN's tables was reachable, so every
+Each number below carries its own source. No numeric cell of MSGAN's tables was reachable, so every
 value is None ("see paper").
 """
 
