@@ -118,19 +118,75 @@ def grows_over_training(name: str, early: Sequence[float], late: Sequence[float]
     )
 
 
+def converged(history: Sequence[float], rel_tol: float = 0.05, abs_tol: float = 0.05, window: float = 0.1) -> dict:
+    """Is a curve flat at its end? The mean of its last `window` of points against the mean of the
+    `window` before it: met when |last − previous| ≤ max(rel_tol·|last|, abs_tol), i.e. the curve
+    moved by at most `rel_tol` of its value (or `abs_tol` in its units, for values near 0) over
+    the last 2·`window` of training. Too short a curve (fewer than 2 points) is not converged."""
+    n = len(history)
+    k = max(1, round(window * n))
+    if n < 2 * k:
+        return {"met": False, "last": None, "previous": None, "change": None, "tolerance": None, "points": n}
+    last = sum(history[-k:]) / k
+    previous = sum(history[-2 * k : -k]) / k
+    tolerance = max(rel_tol * abs(last), abs_tol)
+    return {
+        "met": abs(last - previous) <= tolerance,
+        "last": last,
+        "previous": previous,
+        "change": last - previous,
+        "tolerance": tolerance,
+        "points": n,
+    }
+
+
+def downsample(values: Sequence[float], points: int = 50) -> list[float]:
+    """At most `points` values, evenly spaced over `values`, always keeping the last one."""
+    n = len(values)
+    if n <= points:
+        return [float(v) for v in values]
+    return [float(values[round(i * (n - 1) / (points - 1))]) for i in range(points)]
+
+
+def pairwise_spread(x) -> float:
+    """Mean L1 distance per element between all pairs of distinct rows of `x` (a tensor [N, …])."""
+    import torch
+
+    flat = x.detach().flatten(1).double()
+    n = len(flat)
+    if n < 2:
+        raise ValueError("pairwise spread needs at least two items")
+    return float(torch.cdist(flat, flat, p=1).sum() / (n * (n - 1) * flat.shape[1]))
+
+
+def spread_ratio(outputs, inputs) -> float:
+    """Spread of `outputs` (e.g. reconstructions) over the spread of the `inputs` they came from:
+    0 for one constant output, 1 when the outputs differ from each other as much as the inputs do."""
+    return pairwise_spread(outputs) / pairwise_spread(inputs)
+
+
+def not_constant(ratio: float, threshold: float = 0.5) -> bool:
+    """The outputs keep at least `threshold` of the inputs' spread (a constant output keeps none)."""
+    return ratio >= threshold
+
+
 def checks_frame(verdicts: Sequence[dict]):
-    """The distinct regime checks of `verdicts` as a table: precondition, measurement, rule, met."""
+    """The regime checks stored on `verdicts`, one row per distinct check, as a pandas DataFrame
+    (precondition, measurement, rule, met); display it with `.to_html(index=False)`."""
     import pandas as pd
 
-    lines = {}
+    rows, seen = [], set()
     for verdict in verdicts:
         for check in verdict.get("regime", []):
-            lines.setdefault((check["name"], check["measurement"]), check)
-    columns = ["precondition", "measurement", "rule", "met"]
-    return pd.DataFrame(
-        [
-            {"precondition": c["name"], "measurement": c["measurement"], "rule": c["rule"], "met": c["met"]}
-            for c in lines.values()
-        ],
-        columns=columns,
-    )
+            key = (check["name"], check["measurement"])
+            if key not in seen:
+                seen.add(key)
+                rows.append(
+                    {
+                        "precondition": check["name"],
+                        "measurement": check["measurement"],
+                        "rule": check["rule"],
+                        "met": "yes" if check["met"] else "no",
+                    }
+                )
+    return pd.DataFrame(rows, columns=["precondition", "measurement", "rule", "met"])

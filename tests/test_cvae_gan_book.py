@@ -25,6 +25,9 @@ def test_cvae_gan_notebooks_ran_and_render(smoke_book):
     html = smoke_book / "_build/html/book/executed/notebooks/cvae_gan"
     page = _text(html / "table1_recognisability.html")
     assert "Table 1: reported vs reproduced" in page and "97.78" in page and "n/a: other data set" in page
-    assert re.search(r"Verdict: (holds|does not hold|inconclusive)", page)
+    assert re.search(r"Verdict: (holds|does not hold|inconclusive|not tested: )", page)
+    # the regime check: shown before the verdicts, and stored on every verdict (smoke never reaches it)
+    assert "Regime check" in page and "label swap" in page
+    assert all(v["regime"] and v["verdict"] == "not tested" for v in table["verdicts"])
     assert "Inpainting" in _text(html / "applications.html")
     assert "Claim." in _text(smoke_book / "_build/html/book/executed/book/cvae_gan/card.html")

@@ -63,7 +63,7 @@ path = results.save(
     profile_name,
     apps.result_rows(run),
     run.protocol,
-    apps.verdicts(run),
+    apps.with_regime(run, apps.verdicts(run)),
     results.provenance(profile_name, data.describe(), torch_device, time.perf_counter() - start, config.seeds),
     details={"config": asdict(config)},
 )
@@ -102,9 +102,25 @@ for ax, images, title in ((axes[0], run.morph_z, "z interpolation"), (axes[1], r
 plt.show()
 
 # %% [markdown]
+# ## Regime check
+#
+# The augmentation study adds CVAE-GAN samples with the label they were drawn for; if the generator
+# ignores its label they are mislabelled, and the study measures label noise instead of the paper's
+# claim. So its verdict needs the evaluator's top-1 on the added samples to reach halfway from
+# chance to 1. Inpainting decodes with each image's true class and fits the known pixels, whether
+# or not G uses the label: its verdict carries no check.
+
+# %%
+from IPython.display import HTML
+
+from replication import regime
+
+display(HTML(regime.checks_frame(saved["verdicts"]).to_html(index=False)))
+
+# %% [markdown]
 # ## Verdicts
 
 # %%
 display(book.verdict_frame(saved))
 for verdict in saved["verdicts"]:
-    display(Markdown(f"**Verdict: {verdict['verdict']}** — {verdict['claim']}. Rule: {verdict['rule']}."))
+    display(Markdown(f"**Verdict: {regime.verdict_text(verdict)}** — {verdict['claim']}. Rule: {verdict['rule']}."))

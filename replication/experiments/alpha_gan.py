@@ -7,11 +7,12 @@ study trains alpha-GAN a second time with one E/G update per D update.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 from torchmetrics.functional.image import structural_similarity_index_measure
 
+from replication import regime
 from replication.configs.alpha_gan import AlphaGANConfig
 from replication.data import BatchSampler, ImageData
 from replication.losses import alpha_gan as A
@@ -244,6 +245,9 @@ class TableRun:
     reconstructions: dict[str, torch.Tensor]
     protocol: dict
     wall_time_s: float
+    # regime: "method seed s" → the critic's held-out W at its monitored steps; method → seed → spread ratio
+    critic_held_out: dict[str, dict[str, list]] = field(default_factory=dict)
+    recon_spread: dict[str, dict[int, float]] = field(default_factory=dict)
 
 
 def run_table(config: AlphaGANConfig, data: ImageData, device: torch.device, progress: bool = True) -> TableRun:
@@ -260,6 +264,8 @@ def run_table(config: AlphaGANConfig, data: ImageData, device: torch.device, pro
     }
     metrics: dict[str, dict[int, dict]] = {m: {} for m in METHODS}
     histories, curves, grids, recs = {}, {}, {}, {"original": held_out[:8].cpu()}
+    critic_held_out: dict[str, dict[str, list]] = {}
+    recon_spread: dict[str, dict[int, float]] = {m: {} for m in RECONSTRUCTS}
     for seed in config.seeds:
         for method in METHODS:
             run = train_run(config, data, method, seed, device, progress)
@@ -272,6 +278,7 @@ def run_table(config: AlphaGANConfig, data: ImageData, device: torch.device, pro
                 steps=config.critic_steps,
                 seed=seed,
             )
+            critic_held_out[f"{method} seed {seed}"] = {"step": critic.held_out_steps, "W": critic.held_out_curve}
             logits = evaluator.logits(generated)
             scores = {
                 "independent critic W": critic.distance,
@@ -282,6 +289,7 @@ def run_table(config: AlphaGANConfig, data: ImageData, device: torch.device, pro
             if method in RECONSTRUCTS:
                 rebuilt = reconstruct(run.nets, held_out)
                 scores |= reconstruction_scores(held_out, rebuilt)
+                recon_spread[method][seed] = regime.spread_ratio(rebuilt.clamp(-1, 1), held_out)
                 if seed == config.seeds[0]:
                     recs[method] = rebuilt[:8].cpu()
             else:
@@ -298,7 +306,19 @@ def run_table(config: AlphaGANConfig, data: ImageData, device: torch.device, pro
         "reconstruction": f"{c.recon_images} held-out images; models without an encoder (DCGAN, WGAN-GP) use their nearest sample (L1) among the {c.samples}",
         "extractor": evaluator.describe(),
     }
-    return TableRun(config, metrics, real, histories, curves, grids, recs, protocol, time.perf_counter() - start)
+    return TableRun(
+        config,
+        metrics,
+        real,
+        histories,
+        curves,
+        grids,
+        recs,
+        protocol,
+        time.perf_counter() - start,
+        critic_held_out=critic_held_out,
+        recon_spread=recon_spread,
+    )
 
 
 def result_rows(table: TableRun) -> list[dict]:
@@ -349,4 +369,97 @@ def critic_curve_frame(table: TableRun, smooth: int = 10) -> dict[str, list[floa
     return {
         k: [sum(v[max(0, i - smooth) : i + 1]) / len(v[max(0, i - smooth) : i + 1]) for i in range(len(v))]
         for k, v in table.critic_curves.items()
+    }
+
+
+# Regime checks (replication/regime.py): the verdicts that read "independent critic W" need a critic
+# that had stopped improving; those that read "recon L1" need reconstructions that are not one image.
+CRITIC_REL_TOL = 0.05  # the held-out W moved by ≤ 5 % over the last 20 % of the critic's steps …
+# … or by ≤ 0.001 (critic units), which only guards a W of exactly 0: the critic's output starts
+# near 0 and grows as it learns, so a larger floor calls a young, still-rising critic converged (at
+# smoke its held-out W rose 0.001 → 0.009 over 10 steps, inside a 0.05 floor)
+CRITIC_ABS_TOL = 0.001
+SPREAD_THRESHOLD = 0.5  # reconstructions keep ≥ half the pairwise L1 spread of their inputs
+
+
+def critic_converged_check(table: TableRun, methods: list[str]) -> regime.RegimeCheck:
+    """Every (method, seed) critic's held-out W: |mean(last 10 %) − mean(previous 10 %)| within tolerance."""
+    results = {
+        key: regime.converged(curve["W"], CRITIC_REL_TOL, CRITIC_ABS_TOL)
+        for key, curve in table.critic_held_out.items()
+        if key.rsplit(" seed ", 1)[0] in methods
+    }
+    failed = {k: r for k, r in results.items() if not r["met"]}
+    if not results:
+        measurement = "no critic curve recorded"
+    elif failed:
+        measurement = "still moving: " + ", ".join(
+            f"{k} Δ {r['change']:+.4f} (tolerance {r['tolerance']:.4f})"
+            if r["change"] is not None
+            else f"{k} too short"
+            for k, r in failed.items()
+        )
+    else:
+        largest = max(results.items(), key=lambda kr: abs(kr[1]["change"]) / kr[1]["tolerance"])
+        measurement = (
+            f"all {len(results)} critics flat; largest move {largest[0]} Δ {largest[1]['change']:+.4f} "
+            f"(tolerance {largest[1]['tolerance']:.4f})"
+        )
+    return regime.RegimeCheck(
+        name="the independent critic converged",
+        met=bool(results) and not failed,
+        measurement=measurement,
+        rule=(
+            "for every method and seed in the claim, the held-out W estimate's mean over the last 10 % of critic steps "
+            f"is within max({CRITIC_REL_TOL:.0%} of it, {CRITIC_ABS_TOL}) of its mean over the 10 % before"
+        ),
+        values={"methods": list(methods), "per_run": results},
+    )
+
+
+def reconstructions_vary_check(table: TableRun, methods: list[str]) -> regime.RegimeCheck:
+    """Each encoder method's reconstructions differ from each other: mean spread ratio over seeds ≥ 0.5."""
+    ratios = {m: list(table.recon_spread.get(m, {}).values()) for m in methods}
+    means = {m: sum(v) / len(v) for m, v in ratios.items() if v}
+    return regime.RegimeCheck(
+        name="the reconstructions are not one constant output",
+        met=bool(means) and all(regime.not_constant(v, SPREAD_THRESHOLD) for v in means.values()),
+        measurement="spread ratio " + ", ".join(f"{m} {v:.2f}" for m, v in means.items()),
+        rule=(
+            "mean pairwise L1 between reconstructions of different held-out images ÷ the same for the images ≥ "
+            f"{SPREAD_THRESHOLD} for every encoder method in the claim (mean over seeds; a constant output gives 0)"
+        ),
+        values={"spread_ratio": ratios, "threshold": SPREAD_THRESHOLD},
+    )
+
+
+def regime_checks_for(table: TableRun, verdict: dict) -> list[regime.RegimeCheck]:
+    """The checks a verdict needs, from the metrics and methods of its parts."""
+    checks = []
+    for metric, make, eligible in (
+        ("independent critic W", critic_converged_check, METHODS),
+        ("recon L1", reconstructions_vary_check, RECONSTRUCTS),
+    ):
+        parts = [p for p in verdict["parts"] if p["metric"] == metric]
+        named = {m for p in parts for m in (p["method_a"], p["method_b"])}
+        methods = [m for m in eligible if m in named]
+        if methods:
+            checks.append(make(table, methods))
+    return checks
+
+
+def with_regime(table: TableRun, verdicts: list[dict]) -> list[dict]:
+    """Each verdict with its regime checks attached (`regime.attach`; none needed → an empty list)."""
+    return [regime.attach(v, regime_checks_for(table, v)) for v in verdicts]
+
+
+def regime_details(table: TableRun) -> dict:
+    """What the checks read, for the results file: the critics' held-out curves (≤ 50 points per
+    method and seed) with their convergence, and the reconstruction spread ratios."""
+    return {
+        "critic_held_out_W": table.critic_held_out,
+        "critic_converged": {
+            k: regime.converged(v["W"], CRITIC_REL_TOL, CRITIC_ABS_TOL) for k, v in table.critic_held_out.items()
+        },
+        "recon_spread_ratio": {m: {str(s): r for s, r in v.items()} for m, v in table.recon_spread.items()},
     }

@@ -11,11 +11,12 @@ Methods (one ablation ladder, same nets and steps):
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
 
+from replication import regime
 from replication.configs.cvae_gan import CVAEGANConfig
 from replication.data import BatchSampler, ImageData
 from replication.losses import cvae_gan as L
@@ -224,6 +225,8 @@ class TableRun:
     grids: dict[str, torch.Tensor]
     protocol: dict
     wall_time_s: float
+    # regime: method → seed → label_swap(...) for the methods with an encoder
+    swap: dict[str, dict[int, dict]] = field(default_factory=dict)
 
 
 def run_table(
@@ -234,12 +237,17 @@ def run_table(
     real = recognisability(extractor, data.test_x, data.test_y.cpu(), config.is_splits)
     metrics: dict[str, dict[int, dict]] = {m: {} for m in METHODS}
     histories, grids = {}, {}
+    swap: dict[str, dict[int, dict]] = {m: {} for m in ENCODER_METHODS}
+    swap_x, swap_y = data.test_x[:SWAP_IMAGES], data.test_y[:SWAP_IMAGES]
     for seed in config.seeds:
         for method in METHODS:
             run = train_run(config, data, method, seed, device, progress)
             histories[f"{method} seed {seed}"] = run.result.history
             images, labels = sample_per_class(run.models.generator, config.samples_per_class, 10_000 + seed, device)
             metrics[method][seed] = recognisability(extractor, images, labels, config.is_splits)
+            if method in ENCODER_METHODS:
+                models = run.models
+                swap[method][seed] = label_swap(models.encoder, models.generator, extractor, swap_x, swap_y, seed)
             if seed == config.seeds[0]:
                 shape = images.shape[1:]
                 grids[method] = images.view(data.num_classes, -1, *shape)[:, :grid_per_class].reshape(-1, *shape)
@@ -251,7 +259,7 @@ def run_table(
         "extractor": extractor.describe(),
         "comparable_to_paper": data.name not in ("mnist5k", "digits"),
     }
-    return TableRun(config, metrics, real, histories, grids, protocol, time.perf_counter() - start)
+    return TableRun(config, metrics, real, histories, grids, protocol, time.perf_counter() - start, swap=swap)
 
 
 def result_rows(table: TableRun) -> list[dict]:
@@ -302,3 +310,114 @@ def per_class_details(table: TableRun) -> dict:
             for c, value in metrics["per_class_top1"].items():
                 out.setdefault(method, {}).setdefault(c, {}).setdefault("top-1", []).append(value)
     return out
+
+
+# Regime checks (replication/regime.py): Table 1 compares how well samples of a class look like that
+# class, which means something only if each generator draws the class it is given.
+ENCODER_METHODS = ("CVAE", "CVAE-GAN")
+SWAP_IMAGES = 1000  # held-out images encoded for the label-swap test
+
+
+@torch.no_grad()
+def label_swap(encoder, generator, extractor, x: torch.Tensor, y: torch.Tensor, seed: int = 0) -> dict:
+    """Encode held-out images of class a (posterior mean μ), decode with another class b and classify.
+
+    b = (a + 1 + k) mod K with k drawn once per image (fixed generator seed) from 0..K−2, so b is
+    any other class. Returns the fractions of decodes the evaluator calls b ("follows label") and a
+    ("keeps identity"), and the encoder's mean KL(q(z|x, a) ‖ N(0, I)) in nats."""
+    encoder.eval()
+    generator.eval()
+    k = generator.num_classes
+    y = y.to(x.device)
+    offset = torch.randint(0, k - 1, (len(y),), generator=torch.Generator().manual_seed(30_000 + seed))
+    b = (y + 1 + offset.to(y.device)) % k
+    mus, kls = [], []
+    for xb, yb in zip(x.split(500), y.split(500), strict=True):
+        mu, logvar = encoder(xb, yb)
+        mus.append(mu)
+        kls.append(0.5 * (mu.square() + logvar.exp() - logvar - 1.0).sum(dim=1))
+    mu = torch.cat(mus)
+    decoded = torch.cat([generator(zb, bb) for zb, bb in zip(mu.split(500), b.split(500), strict=True)])
+    predicted = extractor.logits(decoded).argmax(1).to(y.device)
+    return {
+        "follows label": float((predicted == b).float().mean()),
+        "keeps identity": float((predicted == y).float().mean()),
+        "KL": float(torch.cat(kls).mean()),
+        "n": len(y),
+    }
+
+
+def _mean(values) -> float:
+    values = list(values)
+    return sum(values) / len(values)
+
+
+def _num_classes(table: TableRun) -> int:
+    """K: prior samples are drawn for every class, so each run's per-class top-1 has K entries."""
+    for runs in table.metrics.values():
+        for metrics in runs.values():
+            return len(metrics["per_class_top1"])
+    raise ValueError("no run was evaluated")
+
+
+def prior_follows_label_check(table: TableRun, methods: list[str]) -> regime.RegimeCheck:
+    """Every method's prior samples: mean top-1 over seeds (as a fraction) ≥ `regime.label_threshold(K)`."""
+    num_classes = _num_classes(table)
+    threshold = regime.label_threshold(num_classes)
+    means = {m: _mean(v["top-1"] for v in table.metrics[m].values()) / 100 for m in methods if table.metrics.get(m)}
+    return regime.RegimeCheck(
+        name="the prior samples follow their label",
+        met=bool(means) and all(v >= threshold for v in means.values()),
+        measurement="top-1 " + ", ".join(f"{m} {v:.2f}" for m, v in means.items()) + f" (chance {1 / num_classes:.2f})",
+        rule=f"every method's mean prior-sample top-1 ≥ {threshold:.2f} (halfway from chance to 1)",
+        values={"top1": means, "threshold": threshold},
+    )
+
+
+def swap_follows_label_check(table: TableRun, methods: list[str]) -> regime.RegimeCheck:
+    """Every encoder method's label swap: mean "follows label" over seeds ≥ `regime.label_threshold(K)`."""
+    num_classes = _num_classes(table)
+    threshold = regime.label_threshold(num_classes)
+    summary = {
+        m: {
+            key: _mean(v[key] for v in table.swap.get(m, {}).values())
+            for key in ("follows label", "keeps identity", "KL")
+        }
+        for m in methods
+        if table.swap.get(m)
+    }
+    return regime.RegimeCheck(
+        name="decoding with another label follows that label (label swap)",
+        met=bool(summary) and all(v["follows label"] >= threshold for v in summary.values()),
+        measurement="; ".join(
+            f"{m}: follows label {v['follows label']:.2f}, keeps identity {v['keeps identity']:.2f}, KL {v['KL']:.2f} nats"
+            for m, v in summary.items()
+        )
+        or "not measured",
+        rule=(
+            f"held-out images encoded (μ) and decoded with another class: every encoder method's mean fraction "
+            f"classified as the new class ≥ {threshold:.2f}"
+        ),
+        values={"swap": summary, "threshold": threshold},
+    )
+
+
+def regime_checks_for(table: TableRun, verdict: dict) -> list[regime.RegimeCheck]:
+    """Both Table 1 claims rank every method's generator: all must follow their label."""
+    named = {m for p in verdict["parts"] for m in (p["method_a"], p["method_b"])}
+    methods = [m for m in METHODS if m in named]
+    checks = [prior_follows_label_check(table, methods)]
+    encoders = [m for m in methods if m in ENCODER_METHODS]
+    if encoders:
+        checks.append(swap_follows_label_check(table, encoders))
+    return checks
+
+
+def with_regime(table: TableRun, verdicts: list[dict]) -> list[dict]:
+    """Each verdict with its regime checks attached (`regime.attach`)."""
+    return [regime.attach(v, regime_checks_for(table, v)) for v in verdicts]
+
+
+def regime_details(table: TableRun) -> dict:
+    """The label-swap measurements per method and seed, for the results file."""
+    return {"label_swap": {m: {str(s): v for s, v in seeds.items()} for m, seeds in table.swap.items()}}

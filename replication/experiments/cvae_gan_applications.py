@@ -12,15 +12,16 @@ They reuse the Table 1 runs (same config → same run folders: finished runs loa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
 from torchmetrics.functional.image import structural_similarity_index_measure
 
+from replication import regime
 from replication.configs.cvae_gan import CVAEGANConfig
 from replication.data import ImageData
-from replication.experiments.cvae_gan import sample_per_class, train_run
+from replication.experiments.cvae_gan import evaluator, sample_per_class, train_run
 from replication.metrics.features import classifier_accuracy
 from replication.nets.classifier import SmallClassifier
 from replication.stats import compare_paired, summarise
@@ -110,6 +111,9 @@ class ApplicationsRun:
     morph_z: torch.Tensor
     morph_c: torch.Tensor
     protocol: dict
+    # regime: seed → the evaluator's top-1 (fraction) on the CVAE-GAN samples added to the training set
+    fake_top1: dict[int, float] = field(default_factory=dict)
+    num_classes: int = 0
 
 
 SETTINGS = ("real subset only", "real subset + CVAE-GAN samples")
@@ -124,6 +128,8 @@ def run_applications(
     augmentation: dict[str, dict[int, float]] = {s: {} for s in SETTINGS}
     examples: dict[str, torch.Tensor] = {"original": x_test[:8].cpu(), "masked": (x_test[:8] * (1 - mask) - mask).cpu()}
     morph_z = morph_c = torch.empty(0)
+    fake_top1: dict[int, float] = {}
+    judge = evaluator(config, data, device)
     for seed in config.seeds:
         for method in INPAINT_METHODS:
             run = train_run(config, data, method, seed, device, progress)
@@ -136,6 +142,7 @@ def run_applications(
             if method == "CVAE-GAN":
                 subset_x, subset_y = real_subset(data, config.augment_real_per_class, seed)
                 fake_x, fake_y = sample_per_class(g, config.augment_fake_per_class, 20_000 + seed, device)
+                fake_top1[seed] = float((judge.logits(fake_x).argmax(1).cpu() == fake_y).float().mean())
                 for setting, (x, y) in zip(
                     SETTINGS,
                     [(subset_x, subset_y), (torch.cat([subset_x, fake_x]), torch.cat([subset_y, fake_y]))],
@@ -150,7 +157,17 @@ def run_applications(
         "augmentation": f"{config.augment_real_per_class} real training images per class, + {config.augment_fake_per_class} CVAE-GAN prior samples per class; classifier (SmallClassifier, width 16) trained {config.augment_steps} steps; accuracy on all {len(data.test_x)} held-out images. The CVAE-GAN saw the full training split, so the gain also carries what it learned from data the subset lacks",
         "comparable_to_paper": data.name not in ("mnist5k", "digits"),
     }
-    return ApplicationsRun(config, inpainting, augmentation, examples, morph_z, morph_c, protocol)
+    return ApplicationsRun(
+        config,
+        inpainting,
+        augmentation,
+        examples,
+        morph_z,
+        morph_c,
+        protocol,
+        fake_top1=fake_top1,
+        num_classes=data.num_classes,
+    )
 
 
 @torch.no_grad()
@@ -215,4 +232,31 @@ def verdicts(run: ApplicationsRun) -> list[dict]:
             "verdict": psnr.verdict,
             "parts": [psnr.as_dict()],
         },
+    ]
+
+
+def added_samples_follow_label_check(run: ApplicationsRun) -> regime.RegimeCheck:
+    """The augmentation adds CVAE-GAN samples *with the label they were drawn for*: if G ignores its
+    label they are mislabelled images, and the study measures label noise, not the paper's claim."""
+    values = list(run.fake_top1.values())
+    threshold = regime.label_threshold(run.num_classes)
+    mean = sum(values) / len(values) if values else 0.0
+    return regime.RegimeCheck(
+        name="the added CVAE-GAN samples follow their label",
+        met=bool(values) and mean >= threshold,
+        measurement=f"evaluator top-1 on the added samples {mean:.2f} (chance {1 / run.num_classes:.2f})"
+        if values
+        else "not measured",
+        rule=f"mean over seeds of the evaluator's top-1 on the added samples ≥ {threshold:.2f} (halfway from chance to 1)",
+        values={"top1": {str(s): v for s, v in run.fake_top1.items()}, "threshold": threshold},
+    )
+
+
+def with_regime(run: ApplicationsRun, verdicts: list[dict]) -> list[dict]:
+    """The augmentation verdict needs labelled samples that carry their label; inpainting does not
+    (it decodes with the image's true class and fits the known pixels, whether or not G uses the label):
+    its verdict gets an empty list of checks."""
+    return [
+        regime.attach(v, [added_samples_follow_label_check(run)] if v["parts"][0]["metric"] == "accuracy" else [])
+        for v in verdicts
     ]
