@@ -56,6 +56,12 @@ def verdict_text(verdict: dict) -> str:
     return verdict["verdict"]
 
 
+def claim_methods(verdict: dict, parts: Sequence[dict] | None = None) -> list[str]:
+    """The methods a verdict compares (in `parts`, default all its parts), in order of first mention."""
+    parts = verdict.get("parts", []) if parts is None else parts
+    return list(dict.fromkeys(m for p in parts for m in (p["method_a"], p["method_b"])))
+
+
 def label_threshold(num_classes: int) -> float:
     """Halfway from chance (1/K) to perfect top-1."""
     chance = 1.0 / num_classes

@@ -441,7 +441,7 @@ def regime_checks_for(table: TableRun, verdict: dict) -> list[regime.RegimeCheck
         ("recon L1", reconstructions_vary_check, RECONSTRUCTS),
     ):
         parts = [p for p in verdict["parts"] if p["metric"] == metric]
-        named = {m for p in parts for m in (p["method_a"], p["method_b"])}
+        named = set(regime.claim_methods(verdict, parts))
         methods = [m for m in eligible if m in named]
         if methods:
             checks.append(make(table, methods))

@@ -382,11 +382,6 @@ _RULE = (
 )
 
 
-def claim_methods(verdict: dict) -> list[str]:
-    """The methods a verdict compares, in order of first mention in its parts."""
-    return list(dict.fromkeys(m for p in verdict.get("parts", []) for m in (p["method_a"], p["method_b"])))
-
-
 def labels_check(table: TableRun, methods: list[str]) -> regime.RegimeCheck:
     """`regime.uses_labels` over the evaluator's label accuracy of `methods`, per seed."""
     seeds = table.config.seeds
@@ -425,7 +420,7 @@ def attach_regime(table_id: str, table: TableRun, verdicts: list[dict]) -> list[
     ran = {m for m, by_seed in table.metrics.items() if by_seed}
     out = []
     for verdict in verdicts:
-        methods = claim_methods(verdict)
+        methods = regime.claim_methods(verdict)
         if not methods or not set(methods) <= ran:
             out.append(verdict)
         elif table_id == OVERFITTING:

@@ -404,7 +404,7 @@ def swap_follows_label_check(table: TableRun, methods: list[str]) -> regime.Regi
 
 def regime_checks_for(table: TableRun, verdict: dict) -> list[regime.RegimeCheck]:
     """Both Table 1 claims rank every method's generator: all must follow their label."""
-    named = {m for p in verdict["parts"] for m in (p["method_a"], p["method_b"])}
+    named = set(regime.claim_methods(verdict))
     methods = [m for m in METHODS if m in named]
     checks = [prior_follows_label_check(table, methods)]
     encoders = [m for m in methods if m in ENCODER_METHODS]
