@@ -6,10 +6,11 @@ PY := $(VENV)/bin/python
 PROFILE ?= auto
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test book bench notebooks build-book lint clean help
+.PHONY: venv test book reference bench notebooks build-book lint clean help
 
 help:
 	@echo "make book [PROFILE=auto|smoke|cpu|gpu|paper]  run the notebooks (papermill) and build the HTML book"
+	@echo "make reference [PROFILE=…]                    copy the executed table notebooks into book/reference/ (commit it)"
 	@echo "make test                                     run the whole test suite (what CI runs)"
 	@echo "make bench                                    training images/s, ms/iter, memory, FID time (baseline vs fast)"
 	@echo "make notebooks                                write the paired .ipynb of every notebook (jupytext)"
@@ -35,6 +36,10 @@ book: $(STAMP)
 	if [ $$rc -ne 0 ] && [ $$rc -ne 1 ]; then echo "Runner stopped (exit $$rc): the book was not built"; exit $$rc; fi; \
 	$(MAKE) --no-print-directory build-book || exit $$?; \
 	if [ $$rc -ne 0 ]; then echo "Some notebooks failed: see book/executed/status.json"; fi; exit $$rc
+
+# After `make book PROFILE=cpu`: the committed reference build (book/reference/<profile>/ + results/<profile>/).
+reference: $(STAMP)
+	$(PY) -m replication.runner --profile $(PROFILE) --save-reference
 
 build-book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . --toc book/_toc.yml --config _config.yml

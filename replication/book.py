@@ -236,3 +236,42 @@ def show_verdicts(results: dict) -> None:
     display(Markdown("**Rule.** " + results["verdicts"][0]["rule"] + "."))
     for verdict in results["verdicts"]:
         display(Markdown(f"**Verdict: {verdict_text(verdict)}** — {verdict['claim']}."))
+
+
+def reference_note(profile: str, status_file: Path, root: Path | None = None) -> str:
+    """Markdown: which machine produced this profile's numbers, which table notebooks came from the committed
+    reference build rather than running for this build, and what a rerun on another machine changes."""
+    machines: dict[str, list[str]] = {}
+    for _path, payload, _error in results_io.scan(profile, root):
+        try:
+            prov = payload["provenance"]
+            torch_version = prov.get("versions", {}).get("torch", "?")
+            machine = f"{prov['device']} (torch {torch_version})"
+            machines.setdefault(machine, []).append(f"`{payload['table_id']}` ({prov['date_utc'][:10]})")
+        except (KeyError, TypeError, AttributeError):
+            continue  # an unreadable or malformed file is an error row in the results table
+    try:
+        entries = json.loads(Path(status_file).read_text(encoding="utf-8"))["notebooks"]
+        tables = [e for e in entries if isinstance(e, dict) and e.get("kind") == "table"]
+    except (ValueError, OSError, KeyError, TypeError):
+        tables = []
+    from_reference = [e["notebook"] for e in tables if e.get("source") == "reference"]
+    lines = [f"### Where the `{profile}` numbers come from", ""]
+    if not machines:
+        lines.append(f"No results files at `{profile}` yet.")
+    for machine, produced in sorted(machines.items()):
+        lines.append(f"- **{machine}**: {', '.join(sorted(produced))}")
+    lines.append("")
+    if from_reference:
+        lines.append(
+            f"{len(from_reference)} of {len(tables)} table notebooks were not re-run for this build: their "
+            f"code is unchanged since the committed reference build (`book/reference/{profile}/`, results in "
+            f"`results/{profile}/`) was produced, so its executed copies are shown."
+        )
+        lines.append("")
+    lines.append(
+        "Runs are bit-identical on one machine (same code, seeds and library versions), but not across "
+        "CPUs: floating-point work is ordered differently, so a rerun elsewhere moves every number within "
+        "its seed noise (the ± beside it, the spread across seeds). Compare verdicts, not digits."
+    )
+    return "\n".join(lines)

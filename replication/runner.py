@@ -1,19 +1,31 @@
 """Execute the book's notebooks with papermill, skipping those already up to date.
 
-    python -m replication.runner --profile cpu            # what `make book` runs
-    python -m replication.runner --profile smoke --force  # re-execute everything
+    python -m replication.runner --profile cpu                    # what `make book` runs
+    python -m replication.runner --profile smoke --force          # re-execute everything
+    python -m replication.runner --profile cpu --reference-only   # render from the committed reference only
+    python -m replication.runner --profile cpu --save-reference   # what `make reference` runs
 
 A table notebook (`notebooks/<paper>/<table>.py`) is skipped when its executed copy carries the
-same key (sha256 of the notebook source, every `replication/` source file and the parameters) and
-every results file it wrote is still there with the sha256 recorded beside the key: a results file
-deleted, truncated, edited or moved (another REPLICATION_RESULTS) makes its notebook run again.
+same key (sha256 of the notebook source, its parameters and the `replication` modules it imports,
+transitively within the package: `replication.deps`) and every results file it wrote is still
+there with the sha256 recorded beside the key: a results file deleted, truncated, edited or moved
+(another REPLICATION_RESULTS) makes its notebook run again.
+
+The committed reference build: `book/reference/<profile>/notebooks/<paper>/<table>.ipynb` (the
+executed table notebooks, figures included, metadata stripped to what the book needs) beside the
+committed results in `results/<profile>/`. When a notebook's executed copy is stale but its
+reference copy is up to date for the current code (same key, results files unchanged), the
+reference copy is used instead of training. `--reference-only` never trains: a table notebook
+with neither an up-to-date executed copy nor an up-to-date reference is recorded as failed.
+`--save-reference` copies the up-to-date executed table notebooks of a profile into the reference.
+
 Book pages that summarise results (`book/**/*.py`: cards, the execution-status page) always run.
 Each notebook's outcome (ok / failed / up to date, wall time, device, date) goes to
 `<out>/status.json`, which the execution-status page shows; an unreadable status.json is set aside
 (`status.json.corrupt-<time>`) and rebuilt. A failed notebook's partial executed copy, with the
 whole traceback, is kept as `<out>/.../<name>.partial.ipynb`.
 
-Exit status: 0 all ran, 1 some notebooks failed (the book can still be built), 2 bad arguments.
+Exit status: 0 all ran, 1 some notebooks failed or are stale (the book can still be built), 2 bad arguments.
 """
 
 from __future__ import annotations
@@ -23,10 +35,12 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
 
+from replication.deps import notebook_modules
 from replication.io import sha256_file, write_json_atomic
 from replication.paths import PACKAGE_DIR, repo_root, results_root
 from replication.profiles import PROFILE_NAMES, resolve_profile_name
@@ -34,6 +48,11 @@ from replication.results import WRITTEN_LOG_ENV
 
 KEY_FIELD = "replication_key"
 RESULTS_FIELD = "replication_results"  # {results file (relative to the results folder): sha256}
+RUN_FIELD = "replication_run"  # in a reference copy: {wall_time_s, date_utc} of the run that produced it
+KEY_VERSION = b"replication-key-2\0"  # bump when what the key covers changes
+REFERENCE_DIR = Path("book") / "reference"  # relative to the checkout: <profile>/notebooks/<paper>/<table>.ipynb
+KEPT_NOTEBOOK_METADATA = ("kernelspec", "language_info", KEY_FIELD, RESULTS_FIELD, RUN_FIELD)
+KEPT_CELL_METADATA = ("tags", "mystnb", "jupyter")
 
 
 def table_notebooks(root: Path) -> list[Path]:
@@ -44,14 +63,26 @@ def book_notebooks(root: Path) -> list[Path]:
     return sorted((root / "book").glob("**/*.py"))
 
 
-def source_key(notebook: Path, parameters: dict) -> str:
-    """sha256 over the notebook, the package sources and the parameters."""
-    digest = hashlib.sha256(notebook.read_bytes())
-    for source in sorted(PACKAGE_DIR.rglob("*.py")):
-        digest.update(source.relative_to(PACKAGE_DIR).as_posix().encode())
+def table_parameters(profile: str) -> dict:
+    """The parameters the runner passes to a table notebook (part of its key)."""
+    return {"profile": profile, "progress": False}
+
+
+def source_key(notebook: Path, parameters: dict, package_dir: Path | None = None) -> str:
+    """sha256 over the notebook, its parameters and the package modules it imports (transitively)."""
+    package_dir = package_dir or PACKAGE_DIR
+    digest = hashlib.sha256(KEY_VERSION)
+    digest.update(notebook.read_bytes())
+    for source in notebook_modules(notebook, package_dir):
+        digest.update(b"\0" + source.relative_to(package_dir).as_posix().encode() + b"\0")
         digest.update(source.read_bytes())
-    digest.update(json.dumps(parameters, sort_keys=True).encode())
+    digest.update(b"\0" + json.dumps(parameters, sort_keys=True).encode())
     return digest.hexdigest()
+
+
+def reference_copy(root: Path, profile: str, notebook: Path) -> Path:
+    """Where the committed reference copy of table notebook `notebook` at `profile` lives."""
+    return root / REFERENCE_DIR / profile / notebook.relative_to(root).with_suffix(".ipynb")
 
 
 def to_ipynb(notebook: Path) -> Path:
@@ -79,13 +110,14 @@ def executed_key(path: Path) -> str | None:
     return executed_metadata(path).get(KEY_FIELD)
 
 
-def _results_file(recorded: str) -> Path:
+def _results_file(recorded: str, base: Path | None = None) -> Path:
     path = Path(recorded)
-    return path if path.is_absolute() else results_root() / path
+    return path if path.is_absolute() else (base or results_root()) / path
 
 
-def stale_reason(output: Path, key: str) -> str | None:
-    """Why the executed copy `output` is out of date for `key`, or None when it is up to date."""
+def stale_reason(output: Path, key: str, results_base: Path | None = None) -> str | None:
+    """Why the executed copy `output` is out of date for `key`, or None when it is up to date.
+    Recorded results files are looked up under `results_base` (default: the results folder)."""
     metadata = executed_metadata(output)
     if not metadata:
         return "not executed yet"
@@ -95,7 +127,7 @@ def stale_reason(output: Path, key: str) -> str | None:
     if not isinstance(written, dict):
         return "no record of the results files it wrote"
     for recorded, digest in sorted(written.items()):
-        path = _results_file(recorded)
+        path = _results_file(recorded, results_base)
         if not path.is_file():
             return f"results file {recorded} is missing"
         if sha256_file(path) != digest:
@@ -193,7 +225,28 @@ def load_status(status_path: Path) -> dict[str, dict]:
         return {}
 
 
-def run_all(profile: str, out_dir: Path, root: Path, force: bool = False, only: list[str] | None = None) -> list[dict]:
+def _from_reference(notebook: Path, output: Path, key: str, root: Path, profile: str) -> dict | None:
+    """Copy the committed reference of `notebook` to `output` when it is up to date for `key`;
+    return its recorded run ({wall_time_s, date_utc}, possibly empty), or None when it cannot be used."""
+    reference = reference_copy(root, profile, notebook)
+    if not reference.is_file() or stale_reason(reference, key) is not None:
+        return None
+    output.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(reference, output)
+    run = executed_metadata(reference).get(RUN_FIELD)
+    return run if isinstance(run, dict) else {}
+
+
+def run_all(
+    profile: str,
+    out_dir: Path,
+    root: Path,
+    force: bool = False,
+    only: list[str] | None = None,
+    reference_only: bool = False,
+) -> list[dict]:
+    """Execute what is stale (see the module's doc); with `reference_only`, train nothing: a stale table
+    notebook without an up-to-date reference copy is recorded as failed."""
     profile = resolve_profile_name(profile)
     status_path = out_dir / "status.json"
     previous = load_status(status_path)
@@ -211,7 +264,7 @@ def run_all(profile: str, out_dir: Path, root: Path, force: bool = False, only: 
             continue
         output = out_dir / notebook.relative_to(root).with_suffix(".ipynb")
         if is_table:
-            parameters = {"profile": profile, "progress": False}
+            parameters = table_parameters(profile)
         else:
             parameters = {"profile": profile, "executed_dir": str(out_dir)}
         key = source_key(notebook, parameters) if is_table else None
@@ -220,6 +273,24 @@ def run_all(profile: str, out_dir: Path, root: Path, force: bool = False, only: 
         if is_table and not force and reason is None:
             entry.update(previous.get(relative, {}), status="up to date", notebook=relative)
             print(f"[up to date] {relative}", flush=True)
+            entries.append(entry)
+            continue
+        if is_table and not force:
+            run = _from_reference(notebook, output, key, root, profile)
+            if run is not None:
+                entry.update({k: run[k] for k in ("wall_time_s", "date_utc") if k in run})
+                entry.update(status="up to date", source="reference")
+                shown = reference_copy(root, profile, notebook).relative_to(root).as_posix()
+                print(f"[up to date] {relative} (the committed reference {shown})", flush=True)
+                entries.append(entry)
+                continue
+        if is_table and reference_only:
+            entry["status"] = "failed"
+            entry["error"] = (
+                f"stale ({reason}) and no up-to-date reference in {(REFERENCE_DIR / profile).as_posix()}/: "
+                f"refresh it with `make book PROFILE={profile}` then `make reference PROFILE={profile}`"
+            )
+            print(f"[stale] {relative}: {entry['error']}", file=sys.stderr, flush=True)
             entries.append(entry)
             continue
         because = f"; {reason}" if reason and reason != "not executed yet" else ""
@@ -246,6 +317,89 @@ def run_all(profile: str, out_dir: Path, root: Path, force: bool = False, only: 
     return entries
 
 
+def strip_for_reference(nb, run: dict | None = None):
+    """The executed notebook `nb` with only the metadata the book and the up-to-date check need."""
+    nb.metadata = {k: v for k, v in nb.metadata.items() if k in KEPT_NOTEBOOK_METADATA}
+    if run:
+        nb.metadata[RUN_FIELD] = {k: run[k] for k in ("wall_time_s", "date_utc") if k in run}
+    for cell in nb.cells:
+        cell.metadata = {k: v for k, v in cell.metadata.items() if k in KEPT_CELL_METADATA}
+    return nb
+
+
+def reference_problems(root: Path, results_base: Path | None = None) -> list[tuple[str, str]]:
+    """(reference copy, why it is stale) for every committed reference notebook that no longer matches the
+    current tree: its notebook is gone, its key differs from the one computed now, or a results file it
+    recorded is missing or changed (looked up under `results_base`, default `<root>/results`)."""
+    results_base = results_base or root / "results"
+    problems = []
+    for reference in sorted((root / REFERENCE_DIR).glob("*/notebooks/**/*.ipynb")):
+        profile = reference.relative_to(root / REFERENCE_DIR).parts[0]
+        shown = reference.relative_to(root).as_posix()
+        notebook = root / reference.relative_to(root / REFERENCE_DIR / profile).with_suffix(".py")
+        if not notebook.is_file():
+            problems.append((shown, f"its notebook {notebook.relative_to(root).as_posix()} no longer exists"))
+            continue
+        reason = stale_reason(reference, source_key(notebook, table_parameters(profile)), results_base)
+        if reason is not None:
+            problems.append((shown, reason))
+    return problems
+
+
+def save_reference(profile: str, out_dir: Path, root: Path) -> int:
+    """Copy every table notebook's up-to-date executed copy at `profile` into the committed reference
+    (`book/reference/<profile>/`), metadata stripped; its results files into `<root>/results/` when the
+    results folder is elsewhere. Writes nothing and returns 1 unless every table notebook is up to date."""
+    profile = resolve_profile_name(profile)
+    status = load_status(out_dir / "status.json")
+    chosen, missing = [], []
+    for notebook in table_notebooks(root):
+        relative = notebook.relative_to(root).as_posix()
+        executed = out_dir / notebook.relative_to(root).with_suffix(".ipynb")
+        reason = stale_reason(executed, source_key(notebook, table_parameters(profile)))
+        if reason is not None:
+            missing.append(f"{relative}: {reason}")
+        else:
+            chosen.append((notebook, executed))
+    if missing:
+        print(f"No reference written: run `make book PROFILE={profile}` first. Not up to date at {profile}:")
+        print("\n".join(f"  {line}" for line in missing))
+        return 1
+    import nbformat
+
+    target_dir = root / REFERENCE_DIR / profile
+    kept_results = (root / "results").resolve()
+    total = 0
+    written = set()
+    for notebook, executed in chosen:
+        nb = strip_for_reference(
+            nbformat.read(executed, as_version=4), status.get(notebook.relative_to(root).as_posix())
+        )
+        for recorded in nb.metadata[RESULTS_FIELD]:
+            if Path(recorded).is_absolute():
+                print(f"No reference written: {executed.name} wrote {recorded}, outside the results folder")
+                return 1
+            source, kept = _results_file(recorded), kept_results / recorded
+            if source.resolve() != kept:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, kept)
+        target = reference_copy(root, profile, notebook)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, target)
+        written.add(target)
+        total += target.stat().st_size
+        print(f"{target.relative_to(root).as_posix()}: {target.stat().st_size / 1e6:.2f} MB")
+    for old in target_dir.glob("notebooks/**/*.ipynb"):
+        if old not in written:  # a notebook that no longer exists
+            old.unlink()
+            print(f"removed {old.relative_to(root).as_posix()}")
+    print(
+        f"Reference at {profile}: {len(written)} notebooks, {total / 1e6:.2f} MB in "
+        f"{target_dir.relative_to(root).as_posix()}/; commit it with results/{profile}/"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profile", default="auto", help=f"one of {', '.join(PROFILE_NAMES)}")
@@ -253,14 +407,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=None, help="the checkout (default: this package's)")
     parser.add_argument("--force", action="store_true", help="re-execute up-to-date notebooks too")
     parser.add_argument("--only", nargs="*", help="run only these table notebooks (path prefix or stem)")
+    parser.add_argument(
+        "--reference-only",
+        action="store_true",
+        help="train nothing: use the committed reference, fail for a stale table notebook",
+    )
+    parser.add_argument(
+        "--save-reference",
+        action="store_true",
+        help="copy the up-to-date executed table notebooks into book/reference/<profile>/ (make reference)",
+    )
     args = parser.parse_args(argv)
     try:
         resolve_profile_name(args.profile)
     except ValueError as error:
         parser.error(str(error))  # exit status 2, before anything runs
+    if args.force and args.reference_only:
+        parser.error("--force and --reference-only exclude each other")
     root = (args.root or repo_root()).resolve()
     out_dir = (args.out or root / "book" / "executed").resolve()
-    entries = run_all(args.profile, out_dir, root, args.force, args.only)
+    if args.save_reference:
+        return save_reference(args.profile, out_dir, root)
+    entries = run_all(args.profile, out_dir, root, args.force, args.only, args.reference_only)
     failed = [e["notebook"] for e in entries if e["status"] == "failed"]
     if failed:
         print(f"{len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
