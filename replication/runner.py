@@ -386,6 +386,10 @@ def save_reference(profile: str, out_dir: Path, root: Path) -> int:
         target = reference_copy(root, profile, notebook)
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, target)
+        text = target.read_text(encoding="utf-8")
+        for machine_path in {str(root), str(results_root().resolve()), str(Path.home())}:
+            if machine_path in text:  # the reference is published: no machine path may reach a page
+                print(f"warning: {target.relative_to(root).as_posix()} contains the machine path {machine_path}")
         written.add(target)
         total += target.stat().st_size
         print(f"{target.relative_to(root).as_posix()}: {target.stat().st_size / 1e6:.2f} MB")
