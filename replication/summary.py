@@ -48,11 +48,11 @@ TABLES: dict[str, TablePage] = {
     ),
 }
 
-COLUMNS = ("paper", "table", "claim", "reported", "ours", "verdict", "profile / scale")
+COLUMNS = ("paper / table", "claim", "reported", "ours", "verdict", "profile / scale")
 CAPTION = (
     "Every claim replicated in this book: the paper's reported values and ours (mean ± std over seeds) "
     "for the methods and metrics the claim compares, the computed verdict, and the profile and scale "
-    "it ran at. Each table name links to its page."
+    "it ran at. Each table links to its page."
 )
 
 
@@ -73,11 +73,14 @@ def _compared(verdict: dict) -> list[tuple[str, list[str]]]:
 
 
 def _ours(payload: dict, metric: str, method: str) -> str:
+    """mean ± std over seeds; n only where it differs from the table's number of seeds."""
+    seeds = len(payload["provenance"].get("seeds", []))
     for row in payload["rows"]:
         if row["method"] == method and row["metric"] == metric:
+            n = "" if row["n"] == seeds else f" (n={row['n']})"
             if row["n"] == 1:
-                return f"{row['mean']:.3g} (n=1)"
-            return f"{row['mean']:.3g} ± {row['std']:.2g} (n={row['n']})"
+                return f"{row['mean']:.3g}{n}"
+            return f"{row['mean']:.3g} ± {row['std']:.2g}{n}"
     return "not run"
 
 
@@ -91,11 +94,16 @@ def _reported(table_id: str, metric: str, method: str) -> str:
 
 
 def _values(compared: list[tuple[str, list[str]]], value) -> str:
-    """'metric: A x; B y' for each compared metric, one metric a line."""
-    return "<br>".join(
-        html.escape(f"{metric}: " + "; ".join(f"{method} {value(metric, method)}" for method in methods))
-        for metric, methods in compared
-    )
+    """'metric: A x, B y' for each compared metric, one metric a line ('metric: see paper' when no
+    method has a number)."""
+    lines = []
+    for metric, methods in compared:
+        values = [value(metric, method) for method in methods]
+        if all(v == "see paper" for v in values):
+            lines.append(f"{metric}: see paper")
+        else:
+            lines.append(f"{metric}: " + ", ".join(f"{m} {v}" for m, v in zip(methods, values, strict=True)))
+    return "<br>".join(html.escape(line) for line in lines)
 
 
 def scale_text(payload: dict) -> str:
@@ -106,73 +114,67 @@ def scale_text(payload: dict) -> str:
     return f"{payload['profile']} · {name} · {seeds} seed{'s' if seeds != 1 else ''}"
 
 
-def _link(table_id: str, prefix: str) -> tuple[str, str]:
+def _link(table_id: str, prefix: str) -> str:
+    """'<paper>, <a>table</a>': the paper and a link to the table's page."""
     page = TABLES.get(table_id)
     if page is None:
-        return html.escape(table_id), html.escape(table_id)
-    return html.escape(
-        page.paper
-    ), f'<a href="{html.escape(page_href(page.notebook, prefix))}">{html.escape(page.table)}</a>'
+        return html.escape(table_id)
+    href = html.escape(page_href(page.notebook, prefix))
+    return f'{html.escape(page.paper)}, <a href="{href}">{html.escape(page.table)}</a>'
+
+
+def _verdict_cell(verdict: dict) -> str:
+    """The verdict in bold, then the reason where the claim was not tested."""
+    text = verdict_text(verdict)
+    head, sep, reason = text.partition(": ")
+    if sep and head == verdict["verdict"]:
+        return f"<strong>{html.escape(head)}</strong>: {html.escape(reason)}"
+    return f"<strong>{html.escape(text)}</strong>"
+
+
+def _row(table_id: str, *cells: str) -> dict:
+    return {"table_id": table_id, **dict(zip(COLUMNS, cells, strict=True))}
 
 
 def summary_rows(scanned: list[tuple[Path, dict | None, str | None]], profile: str, prefix: str = "../") -> list[dict]:
-    """Rows (HTML cells, and the row's `table_id`) from `replication.results.scan(profile)`: one per claim, one per unreadable
-    file, one per registered table without a results file."""
+    """Rows (HTML cells, and the row's `table_id`) from `replication.results.scan(profile)`: one per
+    claim, one per unreadable file, one per registered table without a results file."""
     rows: list[dict] = []
     seen: set[str] = set()
     for path, payload, error in scanned:
         table_id = Path(path).stem
         seen.add(table_id)
-        paper, table = _link(table_id, prefix)
+        where = _link(table_id, prefix)
         if payload is None:
-            rows.append(
-                {
-                    "table_id": table_id,
-                    "paper": paper,
-                    "table": table,
-                    "claim": "—",
-                    "reported": "—",
-                    "ours": "—",
-                    "verdict": f"<strong>results file unreadable</strong>: {html.escape(str(error))}",
-                    "profile / scale": html.escape(profile),
-                }
-            )
+            unreadable = f"<strong>results file unreadable</strong>: {html.escape(str(error))}"
+            rows.append(_row(table_id, where, "—", "—", "—", unreadable, html.escape(profile)))
             continue
         scale = html.escape(scale_text(payload))
         if not payload["verdicts"]:
-            cells = (paper, table, "—", "—", "—", "no claim tested", scale)
-            rows.append({"table_id": table_id, **dict(zip(COLUMNS, cells, strict=True))})
+            rows.append(_row(table_id, where, "—", "—", "—", "no claim tested", scale))
         for verdict in payload["verdicts"]:
             compared = _compared(verdict)
-            rows.append(
-                {
-                    "table_id": table_id,
-                    "paper": paper,
-                    "table": table,
-                    "claim": html.escape(verdict["claim"]),
-                    "reported": _values(compared, partial(_reported, table_id)),
-                    "ours": _values(compared, partial(_ours, payload)),
-                    "verdict": f"<strong>{html.escape(verdict_text(verdict))}</strong>",
-                    "profile / scale": scale,
-                }
-            )
+            reported = _values(compared, partial(_reported, table_id))
+            ours = _values(compared, partial(_ours, payload))
+            claim = html.escape(verdict["claim"])
+            rows.append(_row(table_id, where, claim, reported, ours, _verdict_cell(verdict), scale))
     for table_id in TABLES:
         if table_id not in seen:
-            paper, table = _link(table_id, prefix)
-            cells = (paper, table, "—", "—", "—", f"no results yet at profile {html.escape(profile)}", "—")
-            rows.append({"table_id": table_id, **dict(zip(COLUMNS, cells, strict=True))})
+            missing = f"no results yet at profile {html.escape(profile)}"
+            rows.append(_row(table_id, _link(table_id, prefix), "—", "—", "—", missing, "—"))
     order = list(TABLES)
     # by the book's order of tables (unregistered ones last); stable: claims keep their order within a table
     return sorted(rows, key=lambda row: order.index(row["table_id"]) if row["table_id"] in order else len(order))
 
 
 def summary_html(rows: list[dict], caption: str = CAPTION) -> str:
-    """One HTML table (cells are already escaped HTML) with a caption."""
+    """One HTML table (cells are already escaped HTML) with a caption, scrolling sideways if too wide."""
     head = "".join(f"<th>{html.escape(c)}</th>" for c in COLUMNS)
     body = "".join("<tr>" + "".join(f"<td>{row[c]}</td>" for c in COLUMNS) + "</tr>" for row in rows)
     return (
-        f'<table class="table replication-summary"><caption>{html.escape(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        '<div style="overflow-x: auto"><table class="table replication-summary" style="font-size: 0.85em">'
+        f"<caption>{html.escape(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 
