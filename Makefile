@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PROFILE ?= auto
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test book reference bench notebooks build-book lint clean help
+.PHONY: venv test book reference bench notebooks build-book lab lint clean help
 
 help:
 	@echo "make book [PROFILE=auto|smoke|cpu|gpu|paper]  run the notebooks (papermill) and build the HTML book"
@@ -14,12 +14,16 @@ help:
 	@echo "make test                                     run the whole test suite (what CI runs)"
 	@echo "make bench                                    training images/s, ms/iter, memory, FID time (baseline vs fast)"
 	@echo "make notebooks                                write the paired .ipynb of every notebook (jupytext)"
+	@echo "make lab                                      JupyterLab (double-click opens a notebook's .py as a notebook)"
 	@echo "make lint | make clean"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml .jupyter/labconfig/default_setting_overrides.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	@# JupyterLab in this venv opens percent .py notebooks as notebooks on double-click (jupytext's viewer)
+	@mkdir -p $(VENV)/etc/jupyter/labconfig
+	cp .jupyter/labconfig/default_setting_overrides.json $(VENV)/etc/jupyter/labconfig/
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -50,6 +54,9 @@ bench: $(STAMP)
 
 notebooks: $(STAMP)
 	$(VENV)/bin/jupytext --sync notebooks/*/*.py book/*.py book/*/*.py
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab
 
 lint: $(STAMP)
 	$(PY) -m ruff check replication tests data_scripts notebooks book

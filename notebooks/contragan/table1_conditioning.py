@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -167,3 +168,11 @@ book.show_verdicts(saved)
 
 # %%
 display(contragan.reported_gain_frame(contragan.TABLE1))
+
+# %% [markdown]
+# ## Reproduce this page
+
+# %% tags=["remove-input"]
+from replication.reproduce import reproduce_markdown
+
+display(Markdown(reproduce_markdown("notebooks/contragan/table1_conditioning.py")))

@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -128,3 +129,11 @@ display(book.wide_frame(saved, ["label accuracy"]))
 
 # %%
 book.show_verdicts(saved)
+
+# %% [markdown]
+# ## Reproduce this page
+
+# %% tags=["remove-input"]
+from replication.reproduce import reproduce_markdown
+
+display(Markdown(reproduce_markdown("notebooks/contragan/table2_sota.py")))

@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -124,3 +125,11 @@ display(HTML(regime.checks_frame(saved["verdicts"]).to_html(index=False)))
 display(book.verdict_frame(saved))
 for verdict in saved["verdicts"]:
     display(Markdown(f"**Verdict: {regime.verdict_text(verdict)}** — {verdict['claim']}. Rule: {verdict['rule']}."))
+
+# %% [markdown]
+# ## Reproduce this page
+
+# %% tags=["remove-input"]
+from replication.reproduce import reproduce_markdown
+
+display(Markdown(reproduce_markdown("notebooks/cvae_gan/applications.py")))

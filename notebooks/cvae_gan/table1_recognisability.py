@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -156,3 +157,11 @@ display(book.verdict_frame(saved))
 display(Markdown("**Rule.** " + saved["verdicts"][0]["rule"] + "."))
 for verdict in saved["verdicts"]:
     display(Markdown(f"**Verdict: {regime.verdict_text(verdict)}** — {verdict['claim']}."))
+
+# %% [markdown]
+# ## Reproduce this page
+
+# %% tags=["remove-input"]
+from replication.reproduce import reproduce_markdown
+
+display(Markdown(reproduce_markdown("notebooks/cvae_gan/table1_recognisability.py")))

@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -165,3 +166,11 @@ display(diversity)
 display(book.verdict_frame(saved))
 display(Markdown("**Rule.** " + saved["verdicts"][0]["rule"] + "."))
 display(Markdown(f"**Verdict: {regime.verdict_text(saved['verdicts'][0])}** — {saved['verdicts'][0]['claim']}."))
+
+# %% [markdown]
+# ## Reproduce this page
+
+# %% tags=["remove-input"]
+from replication.reproduce import reproduce_markdown
+
+display(Markdown(reproduce_markdown("notebooks/msgan/table1_labels.py")))

@@ -1,0 +1,183 @@
+"""The summary page: every claim of every replicated table in one table, built from the results files.
+
+One row per claim: paper, table (a link to its notebook page), claim, the paper's reported values
+and ours for the methods and metrics the claim compares, the verdict (with the reason where the
+claim was not tested) and the profile / scale it ran at. A results file that cannot be read is an
+error row; a registered table with no results file at this profile is a "no results yet" row.
+Numbers come from the results files and the reported registry only.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from replication import results as results_io
+from replication.regime import claim_methods, verdict_text
+from replication.reported import reported_value
+
+
+@dataclass(frozen=True)
+class TablePage:
+    paper: str
+    table: str
+    notebook: str  # the notebook's source, relative to the repository root
+
+
+# Every table a notebook writes (its TABLE_ID) → where it is shown; tests/test_summary.py checks
+# that each notebook's table id is here.
+TABLES: dict[str, TablePage] = {
+    "msgan_table1": TablePage("MSGAN (Mao et al., CVPR 2019)", "Table 1", "notebooks/msgan/table1_labels.py"),
+    "cvae_gan_table1": TablePage(
+        "CVAE-GAN (Bao et al., ICCV 2017)", "Table 1", "notebooks/cvae_gan/table1_recognisability.py"
+    ),
+    "cvae_gan_applications": TablePage(
+        "CVAE-GAN (Bao et al., ICCV 2017)", "Applications", "notebooks/cvae_gan/applications.py"
+    ),
+    "alpha_gan_table": TablePage("alpha-GAN (Rosca et al., 2017)", "Battery", "notebooks/alpha_gan/table_battery.py"),
+    "contragan_table1": TablePage(
+        "ContraGAN (Kang & Park, NeurIPS 2020)", "Table 1", "notebooks/contragan/table1_conditioning.py"
+    ),
+    "contragan_table2": TablePage(
+        "ContraGAN (Kang & Park, NeurIPS 2020)", "Table 2", "notebooks/contragan/table2_sota.py"
+    ),
+    "contragan_overfitting": TablePage(
+        "ContraGAN (Kang & Park, NeurIPS 2020)", "D overfitting", "notebooks/contragan/discriminator_overfitting.py"
+    ),
+}
+
+COLUMNS = ("paper / table", "claim", "reported", "ours", "verdict", "profile / scale")
+CAPTION = (
+    "Every claim replicated in this book: the paper's reported values and ours (mean ± std over seeds) "
+    "for the methods and metrics the claim compares, the computed verdict, and the profile and scale "
+    "it ran at. Each table links to its page."
+)
+
+
+def page_href(notebook: str, prefix: str = "../") -> str:
+    """The executed notebook's HTML page, relative to the summary page (`book/executed/book/summary`)."""
+    return prefix + str(Path(notebook).with_suffix(".html").as_posix())
+
+
+def _compared(verdict: dict) -> list[tuple[str, list[str]]]:
+    """[(metric, [methods in order])] that the verdict's parts compare."""
+    by_metric: dict[str, list[str]] = {}
+    for part in verdict.get("parts", []):
+        methods = by_metric.setdefault(part["metric"], [])
+        for method in claim_methods(verdict, [part]):
+            if method not in methods:
+                methods.append(method)
+    return list(by_metric.items())
+
+
+def _ours(payload: dict, metric: str, method: str) -> str:
+    """mean ± std over seeds; n only where it differs from the table's number of seeds."""
+    seeds = len(payload["provenance"].get("seeds", []))
+    for row in payload["rows"]:
+        if row["method"] == method and row["metric"] == metric:
+            n = "" if row["n"] == seeds else f" (n={row['n']})"
+            if row["n"] == 1:
+                return f"{row['mean']:.3g}{n}"
+            return f"{row['mean']:.3g} ± {row['std']:.2g}{n}"
+    return "not run"
+
+
+def _reported(table_id: str, metric: str, method: str) -> str:
+    entry = reported_value(table_id, method, metric)
+    if entry is None:
+        return "—"
+    if entry.value is not None and entry.spread is not None:
+        return f"{entry.value:g} ± {entry.spread:g}"
+    return entry.shown
+
+
+def _values(compared: list[tuple[str, list[str]]], value) -> str:
+    """'metric: A x, B y' for each compared metric, one metric a line ('metric: see paper' when no
+    method has a number)."""
+    lines = []
+    for metric, methods in compared:
+        values = [value(metric, method) for method in methods]
+        if all(v == "see paper" for v in values):
+            lines.append(f"{metric}: see paper")
+        else:
+            lines.append(f"{metric}: " + ", ".join(f"{m} {v}" for m, v in zip(methods, values, strict=True)))
+    return "<br>".join(html.escape(line) for line in lines)
+
+
+def scale_text(payload: dict) -> str:
+    prov = payload["provenance"]
+    dataset = prov.get("dataset", {})
+    name = dataset.get("name", "?") if isinstance(dataset, dict) else str(dataset)
+    seeds = len(prov.get("seeds", []))
+    return f"{payload['profile']} · {name} · {seeds} seed{'s' if seeds != 1 else ''}"
+
+
+def _link(table_id: str, prefix: str) -> str:
+    """'<paper>, <a>table</a>': the paper and a link to the table's page."""
+    page = TABLES.get(table_id)
+    if page is None:
+        return html.escape(table_id)
+    href = html.escape(page_href(page.notebook, prefix))
+    return f'{html.escape(page.paper)}, <a href="{href}">{html.escape(page.table)}</a>'
+
+
+def _verdict_cell(verdict: dict) -> str:
+    """The verdict in bold, then the reason where the claim was not tested."""
+    text = verdict_text(verdict)
+    head, sep, reason = text.partition(": ")
+    if sep and head == verdict["verdict"]:
+        return f"<strong>{html.escape(head)}</strong>: {html.escape(reason)}"
+    return f"<strong>{html.escape(text)}</strong>"
+
+
+def _row(table_id: str, *cells: str) -> dict:
+    return {"table_id": table_id, **dict(zip(COLUMNS, cells, strict=True))}
+
+
+def summary_rows(scanned: list[tuple[Path, dict | None, str | None]], profile: str, prefix: str = "../") -> list[dict]:
+    """Rows (HTML cells, and the row's `table_id`) from `replication.results.scan(profile)`: one per
+    claim, one per unreadable file, one per registered table without a results file."""
+    rows: list[dict] = []
+    seen: set[str] = set()
+    for path, payload, error in scanned:
+        table_id = Path(path).stem
+        seen.add(table_id)
+        where = _link(table_id, prefix)
+        if payload is None:
+            unreadable = f"<strong>results file unreadable</strong>: {html.escape(str(error))}"
+            rows.append(_row(table_id, where, "—", "—", "—", unreadable, html.escape(profile)))
+            continue
+        scale = html.escape(scale_text(payload))
+        if not payload["verdicts"]:
+            rows.append(_row(table_id, where, "—", "—", "—", "no claim tested", scale))
+        for verdict in payload["verdicts"]:
+            compared = _compared(verdict)
+            reported = _values(compared, partial(_reported, table_id))
+            ours = _values(compared, partial(_ours, payload))
+            claim = html.escape(verdict["claim"])
+            rows.append(_row(table_id, where, claim, reported, ours, _verdict_cell(verdict), scale))
+    for table_id in TABLES:
+        if table_id not in seen:
+            missing = f"no results yet at profile {html.escape(profile)}"
+            rows.append(_row(table_id, _link(table_id, prefix), "—", "—", "—", missing, "—"))
+    order = list(TABLES)
+    # by the book's order of tables (unregistered ones last); stable: claims keep their order within a table
+    return sorted(rows, key=lambda row: order.index(row["table_id"]) if row["table_id"] in order else len(order))
+
+
+def summary_html(rows: list[dict], caption: str = CAPTION) -> str:
+    """One HTML table (cells are already escaped HTML) with a caption, scrolling sideways if too wide."""
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in COLUMNS)
+    body = "".join("<tr>" + "".join(f"<td>{row[c]}</td>" for c in COLUMNS) + "</tr>" for row in rows)
+    return (
+        '<div style="overflow-x: auto"><table class="table replication-summary" style="font-size: 0.85em">'
+        f"<caption>{html.escape(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def summary_page(profile: str, root: Path | None = None, prefix: str = "../") -> str:
+    """The summary table of every results file of `profile` (under `root`, default the results folder)."""
+    return summary_html(summary_rows(results_io.scan(profile, root), profile, prefix))

@@ -1,0 +1,130 @@
+"""The summary page's table, from constructed results payloads (no training)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from replication import results, summary
+from replication.reported import REPORTED
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _payload(table_id: str, verdicts: list[dict], profile: str = "cpu") -> dict:
+    rows = [
+        {
+            "method": "DCGAN",
+            "metric": "FID",
+            "mean": 30.123,
+            "std": 1.5,
+            "n": 3,
+            "values": [1, 2, 3],
+            "seeds": [0, 1, 2],
+        },
+        {
+            "method": "MSGAN",
+            "metric": "FID",
+            "mean": 28.5,
+            "std": 0.75,
+            "n": 3,
+            "values": [1, 2, 3],
+            "seeds": [0, 1, 2],
+        },
+    ]
+    provenance = {k: None for k in results.PROVENANCE_KEYS}
+    provenance.update(profile=profile, dataset={"name": "mnist5k"}, seeds=[0, 1, 2])
+    return {
+        "schema_version": 1,
+        "table_id": table_id,
+        "profile": profile,
+        "rows": rows,
+        "protocol": {},
+        "verdicts": verdicts,
+        "provenance": provenance,
+        "details": {},
+    }
+
+
+def _verdict(claim: str, verdict: str, **extra) -> dict:
+    part = {"metric": "FID", "claim": "lower", "method_a": "DCGAN", "method_b": "MSGAN", "verdict": verdict}
+    return {"claim": claim, "verdict": verdict, "parts": [part], **extra}
+
+
+def _cells(page: str) -> list[list[str]]:
+    body = page.split("<tbody>", 1)[1]
+    return [re.findall(r"<td>(.*?)</td>", row) for row in body.split("</tr>") if "<td>" in row]
+
+
+def test_one_row_per_claim_with_ours_reported_verdict_scale_and_link():
+    held = _verdict("MSGAN lowers FID", "holds")
+    skipped = _verdict(
+        "MSGAN is more diverse", "not tested", not_tested_because="the baseline collapses does not hold (0.1)"
+    )
+    scanned = [(Path("cpu/msgan_table1.json"), _payload("msgan_table1", [held, skipped]), None)]
+    page = summary.summary_html(summary.summary_rows(scanned, "cpu"))
+    rows = _cells(page)
+    assert "<caption>" in page and all(f"<th>{c}</th>" in page.replace("&amp;", "&") for c in summary.COLUMNS)
+    first, second = rows[0], rows[1]
+    assert first[0] == 'MSGAN (Mao et al., CVPR 2019), <a href="../notebooks/msgan/table1_labels.html">Table 1</a>'
+    assert first[1] == "MSGAN lowers FID"
+    assert first[3] == "FID: DCGAN 30.1 ± 1.5, MSGAN 28.5 ± 0.75"
+    assert first[4] == "<strong>holds</strong>"
+    assert first[5] == "cpu · mnist5k · 3 seeds"
+    assert second[4] == "<strong>not tested</strong>: the baseline collapses does not hold (0.1)"
+    # the reported column comes from the registry: MSGAN's cells are registered (value or "see paper")
+    expected = {r.method: r.shown for r in REPORTED if r.table_id == "msgan_table1" and r.metric == "FID"}
+    shown = [expected.get(method, "—") for method in ("DCGAN", "MSGAN")]
+    if shown == ["see paper", "see paper"]:
+        assert first[2] == "FID: see paper"
+    else:
+        assert first[2] == f"FID: DCGAN {shown[0]}, MSGAN {shown[1]}"
+    # every other registered table gets a "no results yet" row
+    missing = [r for r in rows if r[4].startswith("no results yet")]
+    assert len(missing) == len(summary.TABLES) - 1
+    assert len(rows) == 2 + len(missing)
+
+
+def test_an_unreadable_results_file_is_an_error_row(tmp_path):
+    folder = tmp_path / "cpu"
+    folder.mkdir()
+    (folder / "contragan_table1.json").write_text('{"truncated": ')
+    page = summary.summary_page("cpu", root=tmp_path)
+    row = next(r for r in _cells(page) if "table1_conditioning" in r[0])
+    assert row[4].startswith("<strong>results file unreadable</strong>: cpu/contragan_table1.json is not valid JSON")
+    assert str(tmp_path) not in page  # no machine path on a page
+
+
+def test_a_method_that_was_not_run_and_html_in_texts_are_shown_safely():
+    verdict = _verdict("<b>VAE</b> & co", "not run")
+    verdict["parts"][0]["method_b"] = "VAE"
+    scanned = [(Path("cpu/alpha_gan_table.json"), _payload("alpha_gan_table", [verdict]), None)]
+    row = next(r for r in _cells(summary.summary_html(summary.summary_rows(scanned, "cpu"))) if "battery" in r[0])
+    assert row[1] == "&lt;b&gt;VAE&lt;/b&gt; &amp; co"
+    assert row[3] == "FID: DCGAN 30.1 ± 1.5, VAE not run"
+
+
+@pytest.mark.parametrize("table_id", sorted(summary.TABLES))
+def test_every_registered_table_names_an_existing_notebook_that_writes_it(table_id):
+    notebook = REPO / summary.TABLES[table_id].notebook
+    assert notebook.exists()
+    from replication.experiments import alpha_gan, contragan, cvae_gan, cvae_gan_applications, msgan
+
+    ids = {
+        "alpha_gan.TABLE_ID": alpha_gan.TABLE_ID,
+        "cvae_gan.TABLE_ID": cvae_gan.TABLE_ID,
+        "apps.TABLE_ID": cvae_gan_applications.TABLE_ID,
+        "msgan.TABLE_ID": msgan.TABLE_ID,
+        "contragan.TABLE1": contragan.TABLE1,
+        "contragan.TABLE2": contragan.TABLE2,
+        "contragan.OVERFITTING": contragan.OVERFITTING,
+    }
+    written = {value for name, value in ids.items() if name in notebook.read_text()}
+    assert table_id in written
+
+
+def test_every_table_notebook_is_registered():
+    registered = {page.notebook for page in summary.TABLES.values()}
+    assert {p.relative_to(REPO).as_posix() for p in REPO.glob("notebooks/*/*.py")} <= registered
