@@ -125,3 +125,22 @@ def test_age_encoder_codes_lie_on_the_sphere_of_radius_sqrt_nz():
     torch.testing.assert_close(codes.norm(dim=1), torch.full((5,), 8**0.5))
     z = torch.tensor([[3.0, 4.0]])
     torch.testing.assert_close(to_sphere(z), torch.tensor([[3.0, 4.0]]) / 5 * 2**0.5)
+
+
+def test_calibrated_gaussian_nll_by_hand_and_its_gradient():
+    import math
+
+    from replication.losses.alpha_gan import calibrated_gaussian_nll
+
+    x = torch.zeros(2, 1, 2, 2)
+    x_rec = torch.tensor([1.0, -1.0, 1.0, -1.0, 2.0, 0.0, 0.0, 0.0]).view(2, 1, 2, 2).requires_grad_()
+    variance = (1 + 1 + 1 + 1 + 4) / 8  # the ML variance: mean squared error = 1
+    d = 4
+    # per image ½ Σ e²/σ² + ½ d log σ²: image 1 → 2, image 2 → 2; mean 2 (log 1 = 0)
+    loss = calibrated_gaussian_nll(x, x_rec)
+    assert math.isclose(float(loss), 0.5 * d * (1 + math.log(variance)), rel_tol=1e-6)
+    loss.backward()
+    # gradient of the fixed-σ² Gaussian NLL: (x̂ − x)/σ² per pixel, / batch size
+    assert torch.allclose(x_rec.grad, (x_rec.detach() - x) / variance / 2)
+    x_scaled = 0.1 * x_rec.detach()
+    assert math.isclose(float(calibrated_gaussian_nll(x, x_scaled)), 0.5 * d * (1 + math.log(0.01)), rel_tol=1e-5)

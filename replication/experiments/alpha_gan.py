@@ -149,7 +149,7 @@ def make_step(nets: dict, optimizers: dict, sampler: BatchSampler, config: Alpha
     def vae(_: int) -> dict:
         x, _y = sampler()
         mu, logvar = E(x)
-        rec = 0.5 * (x - G(reparameterise(mu, logvar))).square().flatten(1).sum(1).mean()
+        rec = A.calibrated_gaussian_nll(x, G(reparameterise(mu, logvar)))  # σ² at its ML value
         kl = kl_divergence(mu, logvar)
         update(("E", "G"), rec + kl)
         return {"rec": rec, "L_KL": kl}
@@ -177,6 +177,8 @@ def train_run(
     run_config = {**config.training_config(), "method": method, "ge_steps_per_d": ge}
     if method == "AGE":
         run_config["age_latent"] = "sphere"  # AGE's codes on the sphere (Gaussian codes diverged)
+    if method == "VAE":
+        run_config["vae_likelihood"] = "gaussian, variance at its ML value"  # was a fixed unit variance
     run_dir = run_dir_for(TABLE_ID, run_config, f"{method}-seed{seed}")
     sampler = BatchSampler(data.train_x, data.train_y, config.batch_size)
     step = make_step(nets, optimizers, sampler, config, method)

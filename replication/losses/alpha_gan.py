@@ -60,3 +60,15 @@ def gaussian_moment_kl(codes: torch.Tensor) -> torch.Tensor:
     """AGE's latent divergence: KL(N(m, s²) ‖ N(0, 1)) summed over dims, m and s² the batch moments."""
     mean, var = codes.mean(dim=0), codes.var(dim=0, unbiased=False) + 1e-8
     return 0.5 * (mean.square() + var - var.log() - 1).sum()
+
+
+def calibrated_gaussian_nll(x: torch.Tensor, x_rec: torch.Tensor) -> torch.Tensor:
+    """−log N(x; x̂, σ²I) per image (mean over the batch, constants dropped) with one shared variance
+    set to its maximum-likelihood value σ² = mean (x − x̂)² (a "calibrated decoder", Rybkin et al.
+    2021): ½ Σ_pixels (x − x̂)²/σ² + ½ D log σ². With σ² at its optimum the loss is ½ D (1 + log σ²)
+    and its gradient is that of a Gaussian likelihood whose width follows the reconstruction error,
+    instead of a fixed unit variance that, on pixels in [−1, 1], weighs the likelihood so little
+    against the KL that the posterior collapses."""
+    squared = (x - x_rec).square().flatten(1)
+    variance = squared.mean().detach().clamp_min(1e-6)  # the ML value; its own gradient is zero there
+    return 0.5 * (squared / variance).sum(1).mean() + 0.5 * squared.shape[1] * variance.log()
