@@ -27,35 +27,30 @@ SMOKE_WARNING = (
 NBSP = "\u00a0"  # joins "mean ± std (n=…)" so that a narrow column never breaks it over lines
 MISSING = "—"
 
-# The unit each metric is shown in, and the factor from the stored value to it: every table states the
-# unit in its header, so a fraction is never read as a percentage (stored values are never changed).
-METRIC_UNITS: dict[str, tuple[str, float]] = {
-    "top-1": ("%", 1.0),
-    "accuracy": ("%", 100.0),  # CVAE-GAN augmentation: stored as a fraction, the paper prints %
-    "label accuracy": ("fraction", 1.0),
-    "precision": ("fraction", 1.0),
-    "recall": ("fraction", 1.0),
-    "density": ("ratio", 1.0),
-    "coverage": ("fraction", 1.0),
+# The unit of each metric that has one, stated in every table header that shows it, so that a
+# fraction (ContraGAN's label accuracy, 0.804) is never read against a percentage (CVAE-GAN's top-1, 80.4).
+METRIC_UNITS: dict[str, str] = {
+    "top-1": "%",
+    "accuracy": "%",
+    "label accuracy": "fraction",
+    "precision": "fraction",
+    "recall": "fraction",
+    "density": "ratio",
+    "coverage": "fraction",
 }
 
 
 def metric_label(metric: str) -> str:
     """The metric's name with its unit, e.g. "top-1 (%)", "label accuracy (fraction)"."""
     unit = METRIC_UNITS.get(metric)
-    return metric if unit is None else f"{metric} ({unit[0]})"
-
-
-def _scale(metric: str) -> float:
-    return METRIC_UNITS.get(metric, ("", 1.0))[1]
+    return metric if unit is None else f"{metric} ({unit})"
 
 
 def format_mean_std(row: dict, digits: int = 3, with_n: bool = True) -> str:
-    """`mean ± std (n=k)` in the metric's display unit, joined by non-breaking spaces."""
-    scale = _scale(row.get("metric", ""))
-    text = f"{row['mean'] * scale:.{digits}f}"
+    """`mean ± std (n=k)`, joined by non-breaking spaces."""
+    text = f"{row['mean']:.{digits}f}"
     if row["n"] != 1:
-        text += f" ± {row['std'] * scale:.{digits}f}"
+        text += f" ± {row['std']:.{digits}f}"
     if with_n:
         text += f" (n={row['n']})"
     return text.replace(" ", NBSP)
@@ -72,8 +67,7 @@ def comparison_frame(results: dict, metrics: list[str] | None = None) -> pd.Data
         paper_text = paper.shown if paper is not None else MISSING
         delta = MISSING
         if paper is not None and paper.value is not None:
-            ours = row["mean"] * _scale(row["metric"])
-            delta = f"{ours - paper.value:+.3f}" if comparable else "n/a: other data set"
+            delta = f"{row['mean'] - paper.value:+.3f}" if comparable else "n/a: other data set"
         lines.append(
             {
                 "method": row["method"],
@@ -128,13 +122,12 @@ def verdict_frame(results: dict) -> pd.DataFrame:
     lines = []
     for verdict in results["verdicts"]:
         for part in verdict["parts"]:
-            scale = _scale(part["metric"])
             lines.append(
                 {
                     "claim": verdict["claim"],
                     "part": _part_text(part),
-                    "mean Δ (B − A)": _signed(part["mean_difference"], scale),
-                    "95% CI": _interval(part["ci_low"], part["ci_high"], scale),
+                    "mean Δ (B − A)": _signed(part["mean_difference"]),
+                    "95% CI": _interval(part["ci_low"], part["ci_high"]),
                     "n seeds": part["n"],
                     "part verdict": part["verdict"],
                     "claim verdict": verdict_text(verdict),
@@ -145,13 +138,13 @@ def verdict_frame(results: dict) -> pd.DataFrame:
     return frame
 
 
-def _signed(value: float | None, scale: float = 1.0) -> str:
-    return MISSING if value is None else f"{value * scale:+.4f}"
+def _signed(value: float | None) -> str:
+    return MISSING if value is None else f"{value:+.4f}"
 
 
-def _interval(low: float | None, high: float | None, scale: float = 1.0) -> str:
+def _interval(low: float | None, high: float | None) -> str:
     """The 95 % interval, or "—" where none exists (one seed, or a method not run)."""
-    return MISSING if low is None or high is None else f"[{low * scale:+.4f}, {high * scale:+.4f}]"
+    return MISSING if low is None or high is None else f"[{low:+.4f}, {high:+.4f}]"
 
 
 def _part_text(part: dict) -> str:
@@ -476,7 +469,7 @@ def results_files_frame(profile: str, root: Path | None = None) -> pd.DataFrame:
                     "wall time (s)": prov["wall_time_s"],
                     "seeds": len(prov["seeds"]),
                     "data set": prov["dataset"]["name"],
-                    "commit": prov["git_commit"][:10] + (" (dirty)" if prov["git_dirty"] else ""),
+                    "commit": _commit_text(prov["git_commit"], prov["git_dirty"]).replace("`", ""),
                     "date (UTC)": short_date(prov["date_utc"]),
                     "error": "",
                 }

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from torchvision.utils import make_grid
 
-LEGEND_FONTSIZE = 9  # points; legends smaller than this are unreadable at the book's width
+LEGEND_FONTSIZE = 10  # points, at about 1:1 on the page (figures are embedded at 100 dpi)
 plt.rcParams["legend.fontsize"] = LEGEND_FONTSIZE
 
 _figure_numbers = itertools.count(1)
@@ -53,10 +53,22 @@ def plot_class_grids(grids: dict[str, torch.Tensor], per_class: int, title: str 
 
 
 def plot_loss_curves(histories: dict[str, dict[str, list[float]]], keys: list[str], smooth: int = 25):
-    """One panel per loss name; one line per run (running mean over `smooth` steps). A run with a
-    single logged point draws a marker, so its panel is never empty."""
-    fig, axes = plt.subplots(1, len(keys), figsize=(4.8 * len(keys), 3.6), squeeze=False)
-    for ax, key in zip(axes[0], keys, strict=False):
+    """One panel per loss name, two panels a row; one line per run (running mean over `smooth` steps),
+    with one legend below the panels. A run with a single logged point draws a marker, so its panel is
+    never empty. The figure is sized for the page's width so that the legend stays readable."""
+    columns = min(len(keys), 2)
+    rows = math.ceil(len(keys) / columns)
+    fig, axes = plt.subplots(
+        rows,
+        columns,
+        figsize=(4.0 * columns, 3.0 * rows + 0.3 * len(histories) / 2 + 0.5),
+        squeeze=False,
+        layout="constrained",
+    )
+    for ax in axes.flat[len(keys) :]:
+        ax.axis("off")
+    labelled: dict[str, object] = {}
+    for ax, key in zip(axes.flat, keys, strict=False):
         for run, history in histories.items():
             if key not in history or len(history[key]) == 0:
                 continue
@@ -64,17 +76,26 @@ def plot_loss_curves(histories: dict[str, dict[str, list[float]]], keys: list[st
             window = max(1, min(smooth, len(values)))
             smoothed = np.convolve(values, np.ones(window) / window, mode="valid")
             marker = "o" if len(smoothed) < 3 else None
-            ax.plot(np.arange(len(smoothed)) + window - 1, smoothed, label=run, lw=1, marker=marker)
+            colour = f"C{list(histories).index(run) % 10}"
+            (line,) = ax.plot(
+                np.arange(len(smoothed)) + window - 1, smoothed, label=run, lw=1, marker=marker, color=colour
+            )
+            labelled.setdefault(run, line)
         ax.set_title(key)
         ax.set_xlabel("step")
-    handles, labels = axes[0][0].get_legend_handles_labels()
-    if handles:
-        axes[0][0].legend(fontsize=LEGEND_FONTSIZE, ncol=2 if len(handles) > 6 else 1)
-    fig.tight_layout()
+    if labelled:
+        fig.legend(
+            list(labelled.values()),
+            list(labelled),
+            loc="outside lower center",
+            ncol=2 if len(labelled) > 1 else 1,
+            fontsize=LEGEND_FONTSIZE,
+            frameon=False,
+        )
     return fig
 
 
-def figure_html(fig, caption: str, alt: str, number: int, dpi: int = 110) -> str:
+def figure_html(fig, caption: str, alt: str, number: int, dpi: int = 100) -> str:
     """A `<figure>` holding `fig` as an embedded PNG, its alt text and a numbered caption."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")

@@ -52,7 +52,7 @@ from replication.data import load_dataset
 from replication.device import pick_device
 from replication.experiments import alpha_gan
 from replication.parameters import check_parameters
-from replication.plots import image_grid, plot_loss_curves, show_figure
+from replication.plots import image_grid, plot_class_grids, plot_loss_curves, show_figure
 from replication.profiles import get_profile, resolve_profile_name
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
@@ -87,11 +87,7 @@ print(f"results written to <results>/{results.display_path(path)} ({table.wall_t
 # ## Samples (first seed)
 
 # %%
-fig, axes = plt.subplots(1, len(table.grids), figsize=(3.2 * len(table.grids), 3.6))
-for ax, (name, images) in zip(axes, table.grids.items(), strict=True):
-    ax.imshow(image_grid(images[:36], nrow=6), cmap="gray")
-    ax.set_title(name, fontsize=10)
-    ax.axis("off")
+fig = plot_class_grids({name: images[:36] for name, images in table.grids.items()}, per_class=6)
 show_figure(
     fig,
     f"Samples of {', '.join(table.grids)} (first seed), 36 each.",
