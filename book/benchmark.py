@@ -32,10 +32,14 @@ import json
 import pandas as pd
 from IPython.display import Markdown, display
 
+from replication import book
 from replication.parameters import check_parameters
 from replication.paths import results_root
+from replication.profiles import resolve_profile_name
 
 check_parameters(globals(), declared=("profile", "executed_dir"))
+
+display(Markdown(book.page_banner(resolve_profile_name(profile))))
 
 files = sorted((results_root() / "bench").glob("*.json"))
 if not files:
@@ -53,5 +57,6 @@ for path in files:
     if payload.get("note"):
         display(Markdown(f"*{payload['note']}*"))
     frame = pd.DataFrame(payload["training"])
-    display(frame.round(2))
-    display(pd.DataFrame(payload["fid"]).round(2))
+    display(book.table(frame.round(2), f"Training speed on {prov['device']}: baseline vs fast, per model family"))
+    fid = pd.DataFrame(payload["fid"]).round(2)
+    display(book.table(fid, f"Time of a FID evaluation on {prov['device']}"))

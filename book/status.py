@@ -38,8 +38,9 @@ check_parameters(globals(), declared=("profile", "executed_dir"))
 
 profile_name = resolve_profile_name(profile)
 status_file = Path(executed_dir or repo_root() / "book" / "executed") / "status.json"
+display(Markdown(book.page_banner(profile_name)))
 display(Markdown(f"### Notebooks (profile **{profile_name}**)"))
-display(book.notebook_runs_frame(status_file))
+display(book.table(book.notebook_runs_frame(status_file)))
 display(Markdown("### Results files"))
-display(book.results_files_frame(profile_name))
+display(book.table(book.results_files_frame(profile_name)))
 display(Markdown(book.reference_note(profile_name, status_file)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -23,10 +24,36 @@ SMOKE_WARNING = (
 )
 
 
-def format_mean_std(row: dict, digits: int = 3) -> str:
-    if row["n"] == 1:
-        return f"{row['mean']:.{digits}f} (n=1)"
-    return f"{row['mean']:.{digits}f} ± {row['std']:.{digits}f} (n={row['n']})"
+NBSP = "\u00a0"  # joins "mean ± std (n=…)" so that a narrow column never breaks it over lines
+MISSING = "—"
+
+# The unit of each metric that has one, stated in every table header that shows it, so that a
+# fraction (ContraGAN's label accuracy, 0.804) is never read against a percentage (CVAE-GAN's top-1, 80.4).
+METRIC_UNITS: dict[str, str] = {
+    "top-1": "%",
+    "accuracy": "%",
+    "label accuracy": "fraction",
+    "precision": "fraction",
+    "recall": "fraction",
+    "density": "ratio",
+    "coverage": "fraction",
+}
+
+
+def metric_label(metric: str) -> str:
+    """The metric's name with its unit, e.g. "top-1 (%)", "label accuracy (fraction)"."""
+    unit = METRIC_UNITS.get(metric)
+    return metric if unit is None else f"{metric} ({unit})"
+
+
+def format_mean_std(row: dict, digits: int = 3, with_n: bool = True) -> str:
+    """`mean ± std (n=k)`, joined by non-breaking spaces."""
+    text = f"{row['mean']:.{digits}f}"
+    if row["n"] != 1:
+        text += f" ± {row['std']:.{digits}f}"
+    if with_n:
+        text += f" (n={row['n']})"
+    return text.replace(" ", NBSP)
 
 
 def comparison_frame(results: dict, metrics: list[str] | None = None) -> pd.DataFrame:
@@ -37,36 +64,51 @@ def comparison_frame(results: dict, metrics: list[str] | None = None) -> pd.Data
         if metrics is not None and row["metric"] not in metrics:
             continue
         paper = reported_value(results["table_id"], row["method"], row["metric"])
-        paper_text = paper.shown if paper is not None else "—"
-        delta = "—"
+        paper_text = paper.shown if paper is not None else MISSING
+        delta = MISSING
         if paper is not None and paper.value is not None:
             delta = f"{row['mean'] - paper.value:+.3f}" if comparable else "n/a: other data set"
         lines.append(
             {
                 "method": row["method"],
-                "metric": row["metric"],
+                "metric": metric_label(row["metric"]),
                 "paper": paper_text,
                 "ours (mean ± std over seeds)": format_mean_std(row),
                 "Δ (ours − paper)": delta,
             }
         )
-    return pd.DataFrame(lines)
+    frame = pd.DataFrame(lines)
+    frame.attrs["caption"] = f"{results['table_id']}: the paper's number next to ours, per method and metric"
+    return frame
 
 
 def wide_frame(results: dict, metrics: list[str] | None = None) -> pd.DataFrame:
-    """Methods as rows and metrics as columns, cells 'mean ± std' (the compact view)."""
+    """Methods as rows and metrics as columns, cells 'mean ± std' (the compact view). Where a metric
+    has the same number of seeds n in every row, n goes into its header instead of every cell."""
+    chosen = [row for row in results["rows"] if metrics is None or row["metric"] in metrics]
+    seeds_per_metric: dict[str, set[int]] = {}
+    for row in chosen:
+        seeds_per_metric.setdefault(row["metric"], set()).add(row["n"])
+    header = {
+        metric: metric_label(metric) + (f" (n={next(iter(ns))})" if len(ns) == 1 else "")
+        for metric, ns in seeds_per_metric.items()
+    }
     cells: dict[str, dict[str, str]] = {}
-    for row in results["rows"]:
-        if metrics is None or row["metric"] in metrics:
-            cells.setdefault(row["method"], {})[row["metric"]] = format_mean_std(row)
-    return pd.DataFrame(cells).T
+    for row in chosen:
+        uniform = len(seeds_per_metric[row["metric"]]) == 1
+        cells.setdefault(row["method"], {"method": row["method"]})[header[row["metric"]]] = format_mean_std(
+            row, with_n=not uniform
+        )
+    frame = pd.DataFrame(list(cells.values()), columns=["method", *header.values()]).fillna(MISSING)
+    frame.attrs["caption"] = f"{results['table_id']}: every metric, mean ± std over seeds (n seeds)"
+    return frame
 
 
 def protocol_line(results: dict) -> str:
     """The one-line protocol printed above every table."""
     p = results["protocol"]
     parts = [f"profile **{results['profile']}**"]
-    parts += [f"{key.replace('_', ' ')}: {value}" for key, value in p.items() if not isinstance(value, dict)]
+    parts += [f"{key.replace('_', ' ')}: {_cell(value)}" for key, value in p.items() if not isinstance(value, dict)]
     extractor = p.get("extractor")
     if isinstance(extractor, dict):
         text = f"features: `{extractor['name']}` (sha256 {extractor['sha256'][:12]}…)"
@@ -91,20 +133,22 @@ def verdict_frame(results: dict) -> pd.DataFrame:
                     "claim verdict": verdict_text(verdict),
                 }
             )
-    return pd.DataFrame(lines)
+    frame = pd.DataFrame(lines)
+    frame.attrs["caption"] = "Verdicts: each part of each claim, with the seed-paired difference and its 95% interval"
+    return frame
 
 
 def _signed(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.4f}"
+    return MISSING if value is None else f"{value:+.4f}"
 
 
 def _interval(low: float | None, high: float | None) -> str:
     """The 95 % interval, or "—" where none exists (one seed, or a method not run)."""
-    return "—" if low is None or high is None else f"[{low:+.4f}, {high:+.4f}]"
+    return MISSING if low is None or high is None else f"[{low:+.4f}, {high:+.4f}]"
 
 
 def _part_text(part: dict) -> str:
-    a, b, metric = part["method_a"], part["method_b"], part["metric"]
+    a, b, metric = part["method_a"], part["method_b"], metric_label(part["metric"])
     margin = "?" if part["margin"] is None else f"{part['margin']:.3g}"  # None: not run
     if part["claim"] == "within":
         return f"{b} within ±{margin} of {a} on {metric}"
@@ -120,7 +164,219 @@ def verdict_rule() -> str:
 
 def details_block(summary: str, frame: pd.DataFrame) -> str:
     """An expandable HTML section (rendered by the book and by Jupyter)."""
-    return f"<details><summary>{html.escape(summary)}</summary>\n\n{frame.to_html(border=0)}\n\n</details>"
+    return f"<details><summary>{html.escape(summary)}</summary>\n\n{html_table(frame, summary)}\n\n</details>"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Tables as a reader sees them: no pandas index, "—" for a missing value, yes/no for booleans, no
+# truncated text, a caption, and a container that scrolls sideways instead of overflowing the page.
+
+
+def _cell(value) -> str:
+    if value is None:
+        return MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    try:
+        if pd.isna(value):
+            return MISSING
+    except (TypeError, ValueError):  # lists and other containers
+        pass
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    text = str(value)
+    return MISSING if text.strip().lower() in ("nan", "none", "<na>", "nat") else text
+
+
+def tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` as displayed: a meaningful index becomes a column, a default one is dropped; column
+    levels are joined with " · "; every cell is text ("—" for missing, yes/no for booleans)."""
+    out = frame.copy()
+    default_index = isinstance(out.index, pd.RangeIndex) and out.index.name is None
+    if not default_index:
+        names = [name or "" for name in out.index.names]
+        out.index = out.index.set_names(names)
+        out = out.reset_index()
+    if isinstance(out.columns, pd.MultiIndex):
+        out.columns = [" · ".join(str(p) for p in parts if str(p)) for parts in out.columns]
+    out.columns = [str(c) for c in out.columns]
+    out = out.astype(object).apply(lambda column: column.map(_cell))
+    out.index = pd.RangeIndex(len(out))
+    return out
+
+
+def html_table(frame: pd.DataFrame, caption: str | None = None) -> str:
+    """The HTML of `frame` (see `tidy_frame`) with a caption, inside a horizontally scrolling box."""
+    caption = caption or frame.attrs.get("caption")
+    tidy = tidy_frame(frame)
+    blank = [c for c in tidy.columns if len(tidy) and (tidy[c] == "").all()]  # e.g. an error column with no error
+    tidy = tidy.drop(columns=blank)
+    with pd.option_context("display.max_colwidth", None):
+        markup = tidy.to_html(
+            index=False, border=0, escape=True, classes="replication-table", na_rep=MISSING, justify="left"
+        )
+    if caption:
+        markup = markup.replace(">\n", f">\n<caption>{html.escape(caption)}</caption>\n", 1)
+    return f'<div class="replication-table-box" style="overflow-x:auto;max-width:100%">\n{markup}\n</div>'
+
+
+class Table:
+    """A displayable table: `display(book.table(frame, "caption"))` in a notebook renders `html_table`."""
+
+    def __init__(self, frame: pd.DataFrame, caption: str | None = None):
+        self.frame = frame
+        self.caption = caption or frame.attrs.get("caption")
+
+    def _repr_html_(self) -> str:
+        return html_table(self.frame, self.caption)
+
+
+def table(frame: pd.DataFrame, caption: str | None = None) -> Table:
+    return Table(frame, caption)
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A pipe table (cards are Markdown), with the same cell rules as `html_table`."""
+    tidy = tidy_frame(frame)
+    head = "| " + " | ".join(tidy.columns) + " |"
+    rule = "|" + "|".join("---" for _ in tidy.columns) + "|"
+    body = ["| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |" for row in tidy.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
+
+
+def _register_display_formatter() -> None:
+    """In a kernel, every DataFrame displayed without `book.table` still follows the table rules."""
+    pd.set_option("display.max_colwidth", None)
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, lambda f: html_table(f))
+
+
+_register_display_formatter()
+
+
+# ---------------------------------------------------------------------------------------------------
+# The banner on every page built from results: profile, data set, date, commit; a warning at smoke.
+
+
+def _commit_text(commit: str, dirty: bool | None) -> str:
+    state = {True: "dirty", False: "clean", None: "state unknown"}[dirty]
+    return f"`{str(commit)[:10]}` ({state})"
+
+
+def banner_markdown(profile: str, datasets, dates, commits) -> str:
+    """A MyST admonition saying what built the page; `commits` holds (commit, dirty) pairs."""
+    datasets = sorted({str(d) for d in datasets}) or ["—"]
+    dates = sorted({str(d)[:10] for d in dates})
+    date_text = MISSING if not dates else dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
+    commit_text = ", ".join(_commit_text(c, d) for c, d in sorted(set(commits), key=str)) or MISSING
+    line = (
+        f"Built at profile **{profile}** · data set {', '.join(f'`{d}`' for d in datasets)} · "
+        f"date {date_text} (UTC) · commit {commit_text}"
+    )
+    if profile == "smoke":
+        return f"```{{warning}}\n{line}\n\n{SMOKE_WARNING}\n```"
+    return f"```{{note}}\n{line}\n```"
+
+
+def banner(results: dict) -> str:
+    """The banner of a page built from one results file (its own provenance)."""
+    prov = results["provenance"]
+    return banner_markdown(
+        results["profile"], [prov["dataset"]["name"]], [prov["date_utc"]], [(prov["git_commit"], prov["git_dirty"])]
+    )
+
+
+def run_banner(profile: str, dataset: str) -> str:
+    """The banner at the top of a table notebook: this run's profile, data set, today and the checkout's commit
+    (the same values its results file's provenance records)."""
+    import datetime as dt
+
+    commit, dirty = results_io.git_state()
+    return banner_markdown(profile, [dataset], [dt.datetime.now(dt.timezone.utc).isoformat()], [(commit, dirty)])
+
+
+def page_banner(profile: str, table_ids: list[str] | None = None, root: Path | None = None) -> str:
+    """The banner of a page that summarises several results files (cards, status): their data sets, dates
+    and commits; the checkout's commit and today when there are none yet."""
+    import datetime as dt
+
+    datasets, dates, commits = set(), set(), set()
+    for _, payload, _error in results_io.scan(profile, root):
+        if payload is None or (table_ids is not None and payload.get("table_id") not in table_ids):
+            continue
+        try:
+            prov = payload["provenance"]
+            datasets.add(prov["dataset"]["name"])
+            dates.add(prov["date_utc"])
+            commits.add((prov["git_commit"], prov["git_dirty"]))
+        except (KeyError, TypeError):
+            continue
+    if not commits:
+        commits.add(results_io.git_state())
+        dates.add(dt.datetime.now(dt.timezone.utc).isoformat())
+    return banner_markdown(profile, datasets, dates, commits)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Outbound links: the papers, the repositories and the sources of every reported number.
+
+PAPERS = {
+    "1703.10155": "CVAE-GAN (Bao et al., ICCV 2017)",
+    "1903.05628": "MSGAN (Mao et al., CVPR 2019)",
+    "1706.04987": "alpha-GAN (Rosca et al., 2017)",
+    "2006.12681": "ContraGAN (Kang & Park, NeurIPS 2020)",
+}
+REPOSITORIES = (
+    "HelenMao/MSGAN",
+    "POSTECH-CVLab/PyTorch-StudioGAN",
+    "sivajeetsabdakar/cvae-gan-pytorch-reproduction",
+)
+_ARXIV = re.compile(r"arXiv[: ]?(\d{4}\.\d{4,5})(?: (v\d+))?")
+
+
+def link_sources(text: str) -> str:
+    """`text` (Markdown) with arXiv identifiers, the known GitHub repositories and the commits cited in
+    them turned into links."""
+    text = _ARXIV.sub(
+        lambda m: f"[{m.group(0)}](https://arxiv.org/abs/{m.group(1)}{m.group(2) or ''})",
+        text,
+    )
+    cited = [repo for repo in REPOSITORIES if repo in text]
+    for repo in cited:
+        text = text.replace(repo, f"[{repo}](https://github.com/{repo})")
+    if len(cited) == 1:
+        text = re.sub(
+            r"commit ([0-9a-f]{7,40})\b",
+            lambda m: f"commit [{m.group(1)}](https://github.com/{cited[0]}/commit/{m.group(1)})",
+            text,
+        )
+    return text
+
+
+def sources_markdown(table_id: str) -> str:
+    """Numbered list of the sources of `table_id`'s reported numbers (the registry in
+    `replication/reported/`), each with its mark and links; "" when none are registered."""
+    from replication.reported import REPORTED
+
+    sources: dict[str, list[str]] = {}
+    for entry in REPORTED:
+        if entry.table_id == table_id:
+            label = f"{entry.method} · {entry.metric}"
+            sources.setdefault(f"{entry.source} [{entry.mark}]", []).append(label)
+    if not sources:
+        return ""
+    lines = [
+        f"{i}. {link_sources(source)} — for {', '.join(cells)}" for i, (source, cells) in enumerate(sources.items(), 1)
+    ]
+    marks = "P primary, S secondary (quoted by a third party), B widely quoted, not found: no number available"
+    return f"**Sources of the reported numbers** (registry `replication/reported/`; marks: {marks}):\n\n" + "\n".join(
+        lines
+    )
 
 
 def replication_card(results: dict) -> str:
@@ -129,17 +385,19 @@ def replication_card(results: dict) -> str:
     claim = PAPER_CLAIMS.get(table_id, "(no claim registered)")
     prov = results["provenance"]
     verdict_lines = "\n".join(f"- **{verdict_text(v)}** — {v['claim']}" for v in results["verdicts"])
-    rows = wide_frame(results).to_markdown()
+    frame = wide_frame(results)
+    rows = markdown_table(frame)
     text = (
-        f"**Claim.** {claim}\n\n"
+        f"**Claim.** {link_sources(claim)}\n\n"
         f"**Setup.** data set `{prov['dataset']['name']}`, seeds {prov['seeds']}, device {prov['device']}, "
-        f"commit `{prov['git_commit'][:10]}`{' (dirty)' if prov['git_dirty'] else ''}, {prov['date_utc']}.\n\n"
+        f"commit {_commit_text(prov['git_commit'], prov['git_dirty'])}, {prov['date_utc']}.\n\n"
         f"{protocol_line(results)}\n\n"
-        f"**Our result.**\n\n{rows}\n\n"
+        f"**Our result.**\n\n```{{table}} {frame.attrs['caption']}\n{rows}\n```\n\n"
         f"**Verdict.**\n\n{verdict_lines}\n"
     )
-    if results["profile"] == "smoke":
-        text = SMOKE_WARNING + "\n\n" + text
+    sources = sources_markdown(table_id)
+    if sources:
+        text += "\n" + sources + "\n"
     return text
 
 
@@ -160,6 +418,22 @@ def card_section(title: str, table_id: str, profile: str, root: Path | None = No
 RUN_COLUMNS = ["notebook", "profile", "status", "wall_time_s", "date_utc", "error"]
 
 
+def short_date(value) -> str:
+    """An ISO date-time in UTC as "YYYY-MM-DD HH:MM" (the column header says UTC)."""
+    text = str(value)
+    if len(text) >= 16 and text[10] == "T":
+        return f"{text[:10]} {text[11:16]}"
+    return text
+
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.~])/(?:[^\s'\"`:,;()\[\]<>]+/)+([^\s'\"`:,;()\[\]<>]*)")
+
+
+def strip_machine_paths(text: str) -> str:
+    """`text` with every absolute path shortened to `…/<name>`: no builder's folder reaches a page."""
+    return _ABSOLUTE_PATH.sub(lambda m: f"…/{m.group(1)}", str(text))
+
+
 def notebook_runs_frame(status_file: Path) -> pd.DataFrame:
     """The table notebooks' runs recorded in the runner's status.json; one error line if it is unreadable."""
     if not Path(status_file).exists():
@@ -170,7 +444,12 @@ def notebook_runs_frame(status_file: Path) -> pd.DataFrame:
     except (ValueError, OSError, KeyError, TypeError, AttributeError) as error:
         message = f"{Path(status_file).name} is unreadable ({type(error).__name__}); re-run the runner"
         return pd.DataFrame([{"notebook": "—", "status": "unknown", "error": message}], columns=RUN_COLUMNS)
-    return pd.DataFrame(runs, columns=RUN_COLUMNS).astype(object).fillna("")
+    frame = pd.DataFrame(runs, columns=RUN_COLUMNS).astype(object).fillna(MISSING)
+    frame["error"] = frame["error"].map(lambda e: "" if e == MISSING else strip_machine_paths(e))
+    frame["date_utc"] = frame["date_utc"].map(short_date)
+    frame = frame.rename(columns={"wall_time_s": "wall time (s)", "date_utc": "date (UTC)"})
+    frame.attrs["caption"] = "Notebooks executed for this build: outcome, wall time and date"
+    return frame
 
 
 def results_files_frame(profile: str, root: Path | None = None) -> pd.DataFrame:
@@ -190,8 +469,8 @@ def results_files_frame(profile: str, root: Path | None = None) -> pd.DataFrame:
                     "wall time (s)": prov["wall_time_s"],
                     "seeds": len(prov["seeds"]),
                     "data set": prov["dataset"]["name"],
-                    "commit": prov["git_commit"][:10] + (" (dirty)" if prov["git_dirty"] else ""),
-                    "date (UTC)": prov["date_utc"],
+                    "commit": _commit_text(prov["git_commit"], prov["git_dirty"]).replace("`", ""),
+                    "date (UTC)": short_date(prov["date_utc"]),
                     "error": "",
                 }
             )
@@ -199,7 +478,10 @@ def results_files_frame(profile: str, root: Path | None = None) -> pd.DataFrame:
             shown = results_io.display_path(path, root)
             rows.append({"table": path.stem, "profile": path.parent.name, "error": f"{shown}: malformed ({bad!r})"})
     columns = ["table", "profile", "device", "wall time (s)", "seeds", "data set", "commit", "date (UTC)", "error"]
-    return pd.DataFrame(rows, columns=columns).astype(object).fillna("")
+    frame = pd.DataFrame(rows, columns=columns).astype(object).fillna(MISSING)
+    frame["error"] = frame["error"].map(lambda e: "" if e == MISSING else strip_machine_paths(e))
+    frame.attrs["caption"] = f"Results files of profile {profile}: where, when and with which commit each was produced"
+    return frame
 
 
 def per_class_frame(results: dict, key: str = "per_class") -> pd.DataFrame:
@@ -212,7 +494,9 @@ def per_class_frame(results: dict, key: str = "per_class") -> pd.DataFrame:
                 columns.setdefault((method, metric), {})[label] = sum(values) / len(values)
     frame = pd.DataFrame(columns)
     frame.index.name = "class"
-    return frame.round(3)
+    frame = frame.round(3)
+    frame.attrs["caption"] = f"{results['table_id']}: per class, mean over seeds"
+    return frame
 
 
 def show_table(results: dict, paper_metrics: list[str]) -> None:
@@ -220,9 +504,12 @@ def show_table(results: dict, paper_metrics: list[str]) -> None:
     from IPython.display import Markdown, display
 
     display(Markdown(protocol_line(results)))
-    display(comparison_frame(results, paper_metrics))
+    display(table(comparison_frame(results, paper_metrics)))
+    sources = sources_markdown(results["table_id"])
+    if sources:
+        display(Markdown(sources))
     display(Markdown("All metrics (mean ± std over seeds):"))
-    display(wide_frame(results))
+    display(table(wide_frame(results)))
 
 
 def show_verdicts(results: dict) -> None:
@@ -232,7 +519,7 @@ def show_verdicts(results: dict) -> None:
     if not results["verdicts"]:
         display(Markdown("**No verdict**: none of the paper's claims compares methods that were run here."))
         return
-    display(verdict_frame(results))
+    display(table(verdict_frame(results)))
     display(Markdown("**Rule.** " + results["verdicts"][0]["rule"] + "."))
     for verdict in results["verdicts"]:
         display(Markdown(f"**Verdict: {verdict_text(verdict)}** — {verdict['claim']}."))

@@ -174,6 +174,10 @@ def execute(notebook: Path, output: Path, parameters: dict, key: str | None) -> 
             os.environ[WRITTEN_LOG_ENV] = previous_log
         log.unlink(missing_ok=True)
     nb = nbformat.read(partial, as_version=4)
+    for cell in nb.cells:  # papermill's parameter cells hold the builder's folders: never on a page
+        tags = cell.get("metadata", {}).get("tags", [])
+        if {"parameters", "injected-parameters"} & set(tags) and "remove-cell" not in tags:
+            cell.setdefault("metadata", {})["tags"] = [*tags, "remove-cell"]
     if key is not None:
         nb.metadata[KEY_FIELD] = key
         nb.metadata[RESULTS_FIELD] = {_record(path): sha256_file(path) for path in written if path.is_file()}

@@ -76,6 +76,18 @@ class TrainResult:
     extra: dict = field(default_factory=dict)
 
 
+def _progress_bar():
+    """tqdm's notebook bar where ipywidgets is installed, else the plain text bar: tqdm.auto without
+    ipywidgets prints a `TqdmWarning: IProgress not found` block into every executed notebook."""
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        from tqdm.std import tqdm
+    else:
+        from tqdm.auto import tqdm
+    return tqdm
+
+
 def seed_everything(seed: int) -> None:
     """Seed Python, NumPy and torch (CPU and every CUDA device)."""
     random.seed(seed)
@@ -235,7 +247,7 @@ def _train_locked(
     description: str,
     sync_every: int,
 ) -> TrainResult:
-    from tqdm.auto import tqdm
+    tqdm = _progress_bar()
 
     checkpoint_path = run_dir / CHECKPOINT_NAME
     rng_path = run_dir / f"rng-rank{distributed.rank()}.pt"

@@ -21,6 +21,32 @@ def _text(html_file: Path) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html_file.read_text()))
 
 
+MACHINE_PATH = re.compile(r"(?<![\w.:/])/(tmp|home|root|work|Users)/")
+PIPE_PARAGRAPH = re.compile(r"<p>[^<]*\|[^<]*-{3,}[^<]*\|")  # a Markdown table left as one paragraph
+NAN_CELL = re.compile(r"<td[^>]*>\s*(nan|NaN|None|<NA>)\s*</td>")
+
+
+def page_defects(page: str) -> list[str]:
+    """What a reader must never see on a built page (issue #13, items 2, 5 and 11)."""
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    defects = []
+    if PIPE_PARAGRAPH.search(page):
+        defects.append("a pipe table rendered as a paragraph")
+    if MACHINE_PATH.search(page):
+        defects.append(f"a machine path: {MACHINE_PATH.search(page).group(0)}")
+    if NAN_CELL.search(page):
+        defects.append(f"a missing-value cell: {NAN_CELL.search(page).group(0)}")
+    if "IProgress" in text or "TqdmWarning" in text:
+        defects.append("the TqdmWarning/IProgress stderr block")
+    if "injected-parameters" in page or "executed_dir" in text or 'tag_parameters"' in page:
+        defects.append("a papermill parameters cell")
+    if page.count("THEBE_JS_URL") > 1:
+        defects.append("thebe's configuration loaded twice")
+    if re.search(r"<td[^>]*>\s*(True|False)\s*</td>", page):
+        defects.append("a boolean shown as True/False")
+    return defects
+
+
 def test_every_notebook_executed_and_its_results_carry_a_computed_verdict(smoke_book):
     status = json.loads((smoke_book / "book/executed/status.json").read_text())
     statuses = {e["notebook"]: e["status"] for e in status["notebooks"]}
@@ -101,3 +127,37 @@ def test_a_second_run_skips_the_up_to_date_table_notebook(smoke_book, capsys):
         == 0
     )
     assert "[up to date] notebooks/msgan/table1_labels.py" in capsys.readouterr().out
+
+
+def test_no_built_page_shows_a_defect_a_reader_would_see(smoke_book):
+    html = smoke_book / "_build" / "html"
+    pages = sorted(html.rglob("*.html"))
+    assert len(pages) > 15
+    found = {str(p.relative_to(html)): page_defects(p.read_text()) for p in pages}
+    assert {page: d for page, d in found.items() if d} == {}
+    assert not any(".pytest_cache" in str(p) or "__pycache__" in str(p) for p in html.rglob("*"))
+    intro = (html / "book/intro.html").read_text()
+    assert 'rel="icon"' in intro and (html / "_static/favicon.svg").exists()
+
+
+def test_every_results_page_has_a_banner_captioned_tables_and_figures_and_linked_sources(smoke_book):
+    html = smoke_book / "_build" / "html"
+    table_pages = sorted((html / "book/executed/notebooks").rglob("*.html"))
+    cards = sorted((html / "book/executed/book").glob("*/card.html"))
+    assert len(table_pages) == 7 and len(cards) == 4
+    for page in [*table_pages, *cards, html / "book/executed/book/status.html"]:
+        markup = page.read_text()
+        text = _text(page)
+        assert "Built at profile smoke" in text and "meaningless" in text, page.name  # the smoke warning banner
+        assert re.search(r"commit \S{10} \((dirty|clean|state unknown)\)", text), page.name
+    for page in html.rglob("*.html"):
+        for table in re.findall(r"<table.*?</table>", page.read_text(), flags=re.S):
+            assert "<caption" in table, f"{page.relative_to(html)}: a table without a caption"
+    for page in table_pages:
+        markup = page.read_text()
+        assert "<figcaption><strong>Figure 1.</strong>" in markup, page.name
+        assert not re.search(r'alt="[^"]*\.(png|svg)"', markup), page.name  # alt says what it shows
+    card = (html / "book/executed/book/contragan/card.html").read_text()
+    assert 'href="https://arxiv.org/abs/2006.12681' in card
+    assert 'href="https://github.com/POSTECH-CVLab/PyTorch-StudioGAN"' in card
+    assert 'href="https://arxiv.org/abs/1903.05628"' in (html / "book/intro.html").read_text()

@@ -32,5 +32,7 @@ from replication.profiles import resolve_profile_name
 check_parameters(globals(), declared=("profile", "executed_dir"))
 
 profile_name = resolve_profile_name(profile)
-for table_id, title in (("alpha_gan_table", "The battery of tests"),):
+sections = (("alpha_gan_table", "The battery of tests"),)
+display(Markdown(book.page_banner(profile_name, [table_id for table_id, _ in sections])))
+for table_id, title in sections:
     display(Markdown(book.card_section(title, table_id, profile_name)))

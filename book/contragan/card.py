@@ -33,11 +33,13 @@ from replication.profiles import resolve_profile_name
 check_parameters(globals(), declared=("profile", "executed_dir"))
 
 profile_name = resolve_profile_name(profile)
-for table_id, title in (
+sections = (
     (contragan.TABLE1, "Table 1: conditioning method × backbone"),
     (contragan.TABLE2, "Table 2: against SNResGAN, SAGAN, BigGAN; + CR"),
     (contragan.OVERFITTING, "Discriminator overfitting"),
-):
+)
+display(Markdown(book.page_banner(profile_name, [table_id for table_id, _ in sections])))
+for table_id, title in sections:
     display(Markdown(book.card_section(title, table_id, profile_name)))
 
 # %% [markdown]
@@ -45,4 +47,9 @@ for table_id, title in (
 # spreads (computed from the registry of reported numbers):
 
 # %% tags=["remove-input"]
-display(contragan.reported_gain_frame())
+display(
+    book.table(
+        contragan.reported_gain_frame(),
+        "The paper's Table 1: 2C's gain over the best rival against the printed spreads",
+    )
+)

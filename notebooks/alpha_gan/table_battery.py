@@ -53,7 +53,7 @@ from replication.data import load_dataset
 from replication.device import pick_device
 from replication.experiments import alpha_gan
 from replication.parameters import check_parameters
-from replication.plots import image_grid, plot_loss_curves
+from replication.plots import image_grid, plot_class_grids, plot_loss_curves, show_figure
 from replication.profiles import get_profile, resolve_profile_name
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
@@ -62,14 +62,13 @@ profile_name = resolve_profile_name(profile)
 config = get_profile(alpha_gan.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)
 torch_device = pick_device(device)
 data = load_dataset(config.dataset, image_size=config.image_size).to(torch_device)
+display(Markdown(book.run_banner(profile_name, data.name)))
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; data `{data.name}`; {config.steps} steps; "
         f"{config.ge_steps_per_d} E/G updates per D update; seeds {list(config.seeds)}."
     )
 )
-if profile_name == "smoke":
-    display(Markdown(book.SMOKE_WARNING))
 
 # %%
 table = alpha_gan.run_table(config, data, torch_device, progress=progress)
@@ -83,24 +82,24 @@ path = results.save(
     details={"config": asdict(config), "regime": alpha_gan.regime_details(table)},
 )
 saved = results.load(alpha_gan.TABLE_ID, profile_name)
-print(f"results written to {path} ({table.wall_time_s:.0f} s)")
+print(f"results written to <results>/{results.display_path(path)} ({table.wall_time_s:.0f} s)")
 
 # %% [markdown]
 # ## Samples (first seed)
 
 # %%
-fig, axes = plt.subplots(1, len(table.grids), figsize=(3 * len(table.grids), 3.3))
-for ax, (name, images) in zip(axes, table.grids.items(), strict=True):
-    ax.imshow(image_grid(images[:36], nrow=6), cmap="gray")
-    ax.set_title(name, fontsize=9)
-    ax.axis("off")
-plt.show()
+fig = plot_class_grids({name: images[:36] for name, images in table.grids.items()}, per_class=6)
+show_figure(
+    fig,
+    f"Samples of {', '.join(table.grids)} (first seed), 36 each.",
+    f"One 6 × 6 grid of generated samples per method: {', '.join(table.grids)}.",
+)
 
 # %% [markdown]
 # ## Reconstructions of held-out images (first row: the originals)
 
 # %%
-plt.figure(figsize=(6, 0.9 * len(table.reconstructions)))
+fig = plt.figure(figsize=(6, 0.9 * len(table.reconstructions)))
 plt.imshow(image_grid(torch.cat(list(table.reconstructions.values())), nrow=8), cmap="gray")
 side = data.image_shape[-1] + 1  # image_grid pads each image by 1 pixel
 plt.yticks(
@@ -109,30 +108,45 @@ plt.yticks(
 plt.xticks([])
 for spine in plt.gca().spines.values():
     spine.set_visible(False)
-plt.show()
+show_figure(
+    fig,
+    "Reconstructions of eight held-out images: the first row holds the originals, each other row one method.",
+    f"Rows of eight images: {', '.join(table.reconstructions)}.",
+)
 
 # %% [markdown]
 # ## The independent critic's training curves, and the models' losses
 
 # %%
-plt.figure(figsize=(6, 3))
+fig = plt.figure(figsize=(6.5, 3.4))
 for name, curve in alpha_gan.critic_curve_frame(table).items():
     plt.plot(curve, label=name, lw=1)
 plt.xlabel("critic step")
 plt.ylabel("W estimate (training batch)")
-plt.legend(fontsize=7)
-plt.show()
-plot_loss_curves({k: v for k, v in table.histories.items() if k.startswith("alpha-GAN seed")}, ["L_rec", "L_D", "L_C"])
-plt.show()
+plt.legend(fontsize=9)
+show_figure(
+    fig,
+    "The independent critic's Wasserstein estimate on its training batches, per method and seed.",
+    "Line plot of the critic's W estimate against the critic step, one line per method and seed.",
+)
+fig = plot_loss_curves(
+    {k: v for k, v in table.histories.items() if k.startswith("alpha-GAN seed")}, ["L_rec", "L_D", "L_C"]
+)
+show_figure(
+    fig,
+    "alpha-GAN's losses per seed: reconstruction, discriminator and code discriminator (running mean over 25 steps).",
+    "Line plots of L_rec, L_D and L_C against the training step, one line per seed.",
+)
 
 # %% [markdown]
 # ## The table: reported vs reproduced
 
 # %%
 display(Markdown(book.protocol_line(saved)))
-display(book.comparison_frame(saved, ["independent critic W", "classifier IS", "MS-SSIM"]))
+display(book.table(book.comparison_frame(saved, ["independent critic W", "classifier IS", "MS-SSIM"])))
+display(Markdown(book.sources_markdown(saved["table_id"])))
 display(Markdown("All metrics (mean ± std over seeds; reconstruction for DCGAN/WGAN-GP = nearest sample):"))
-display(book.wide_frame(saved))
+display(book.table(book.wide_frame(saved)))
 
 # %% [markdown]
 # ## Regime check
@@ -149,26 +163,33 @@ display(book.wide_frame(saved))
 # A verdict whose check fails reads *not tested*.
 
 # %%
-from IPython.display import HTML
 
 from replication import regime
 
-plt.figure(figsize=(6, 3))
+fig = plt.figure(figsize=(7, 3.6))
 for name, curve in table.critic_held_out.items():
     method, seed = name.rsplit(" seed ", 1)
     colour = f"C{alpha_gan.METHODS.index(method) % 10}"
     plt.plot(curve["step"], curve["W"], "-" if seed == str(config.seeds[0]) else ":", color=colour, lw=1, label=name)
 plt.xlabel("critic step")
 plt.ylabel("W estimate (fixed held-out pair)")
-plt.legend(fontsize=6, ncol=2)
-plt.show()
-display(HTML(regime.checks_frame(saved["verdicts"]).to_html(index=False)))
+plt.legend(fontsize=9, ncol=2, loc="center left", bbox_to_anchor=(1.02, 0.5))
+show_figure(
+    fig,
+    "The independent critic's W on a fixed held-out pair during its training, per method (colour) and seed (line style).",
+    "Line plot of the held-out W estimate against the critic step, one line per method and seed.",
+)
+display(
+    book.table(
+        regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
+    )
+)
 
 # %% [markdown]
 # ## Verdicts
 
 # %%
-display(book.verdict_frame(saved))
+display(book.table(book.verdict_frame(saved)))
 display(Markdown("**Rule.** " + saved["verdicts"][0]["rule"] + "."))
 for verdict in saved["verdicts"]:
     display(Markdown(f"**Verdict: {regime.verdict_text(verdict)}** — {verdict['claim']}."))

@@ -53,6 +53,7 @@ from replication.data import load_dataset
 from replication.device import pick_device
 from replication.experiments import contragan
 from replication.parameters import check_parameters
+from replication.plots import show_figure
 from replication.profiles import get_profile, resolve_profile_name
 
 check_parameters(
@@ -73,6 +74,7 @@ torch_device = pick_device(device)
 data = load_dataset(config.dataset, image_size=contragan.IMAGE_SIZE, min_classes=2, table=contragan.OVERFITTING).to(
     torch_device
 )
+display(Markdown(book.run_banner(profile_name, data.name)))
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; data `{data.name}`; backbone **{config.overfitting_backbone}**; "
@@ -81,8 +83,6 @@ display(
         f"{config.probe_every} G steps; seeds {list(config.seeds)}."
     )
 )
-if profile_name == "smoke":
-    display(Markdown(book.SMOKE_WARNING))
 
 # %%
 table, saved = contragan.run_and_save(contragan.OVERFITTING, profile_name, config, data, torch_device, progress)
@@ -109,10 +109,14 @@ axes[0].set_title("mean D logit on real images")
 axes[1].set_title("gap: D(train) − D(held-out)")
 for ax in axes:
     ax.set_xlabel("G step")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=9)
 axes[1].axhline(0, color="grey", lw=0.5)
 fig.tight_layout()
-plt.show()
+show_figure(
+    fig,
+    "Mean D logit on training and held-out real images (left) and their gap (right), mean over seeds, per method.",
+    "Two line plots against the G step: D logits on train (solid) and held-out (dashed) images per method, and the gap.",
+)
 
 # %% [markdown]
 # ## Gap and sample quality: reported vs reproduced
@@ -130,17 +134,20 @@ book.show_table(saved, [contragan.GAP_METRIC])
 
 # %%
 import pandas as pd
-from IPython.display import HTML
 
 from replication import regime
 
-display(HTML(regime.checks_frame(saved["verdicts"]).to_html(index=False, border=0)))
+display(
+    book.table(
+        regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
+    )
+)
 for check in {c["name"]: c for v in saved["verdicts"] for c in v.get("regime", [])}.values():
     growth = pd.DataFrame(
         {"seed": config.seeds, "early gap": check["values"]["early"], "late gap": check["values"]["late"]}
     )
     growth["late − early"] = growth["late gap"] - growth["early gap"]
-    display(HTML(growth.round(4).to_html(index=False, border=0)))
+    display(book.table(growth.round(4), f"{check['name']}: per seed, the early and late gap"))
 
 # %% [markdown]
 # ## Verdict

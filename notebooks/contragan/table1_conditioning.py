@@ -55,7 +55,6 @@ progress: bool = True  # tqdm bars (the batch runner turns them off)
 gpus_per_run: int = 1  # ≥ 1; > 1: train each (method, seed) with torchrun DDP on this many GPUs, then evaluate here
 
 # %%
-import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
 from replication import book
@@ -63,7 +62,7 @@ from replication.data import load_dataset
 from replication.device import pick_device
 from replication.experiments import contragan
 from replication.parameters import check_parameters
-from replication.plots import plot_class_grids, plot_loss_curves
+from replication.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
 from replication.profiles import get_profile, resolve_profile_name
 
 check_parameters(
@@ -85,6 +84,7 @@ torch_device = pick_device(device)
 data = load_dataset(config.dataset, image_size=contragan.IMAGE_SIZE, min_classes=2, table=contragan.TABLE1).to(
     torch_device
 )
+display(Markdown(book.run_banner(profile_name, data.name)))
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; data: `{data.name}` "
@@ -93,8 +93,6 @@ display(
         f"seeds {list(config.seeds)}; methods {list(config.methods)}."
     )
 )
-if profile_name == "smoke":
-    display(Markdown(book.SMOKE_WARNING))
 
 # %% [markdown]
 # ## Train every (method, seed) and evaluate it
@@ -112,7 +110,11 @@ table, saved = contragan.run_and_save(
 
 # %%
 fig = plot_class_grids(table.grids, per_class=8)
-plt.show()
+show_figure(
+    fig,
+    f"Samples of {len(table.grids)} methods (first seed): one row per class, 8 per row.",
+    describe_grids(table.grids, 8),
+)
 
 # %% [markdown]
 # ## Loss curves
@@ -121,7 +123,11 @@ plt.show()
 
 # %%
 fig = plot_loss_curves(table.histories, ["d_adv", "g_adv", "d_cond", "g_cond"])
-plt.show()
+show_figure(
+    fig,
+    "Training curves per run: the adversarial and conditioning terms of D and G (running mean over 25 steps).",
+    "Line plots of d_adv, g_adv, d_cond, g_cond against the training step, one line per method and seed.",
+)
 
 # %% [markdown]
 # ## Table 1: reported vs reproduced
@@ -134,7 +140,7 @@ book.show_table(saved, ["FID"])
 # label; *intra-class FID* and *label accuracy* (the evaluator classifier's top-1 against the label
 # a sample was generated for) show whether G follows its label. A method can win on the first and
 # lose on the other two: a short run in which G has not yet learned the conditioning. The paper's
-# table reports pooled FID only. StudioGAN's later benchmark (its README's CIFAR-10 table, github.com/POSTECH-CVLab/PyTorch-StudioGAN) found
+# table reports pooled FID only. StudioGAN's later benchmark (its README's CIFAR-10 table, [PyTorch-StudioGAN](https://github.com/POSTECH-CVLab/PyTorch-StudioGAN)) found
 # ContraGAN's intra-class FID on CIFAR-10 far worse than BigGAN's, which is the same pattern.
 
 # %% [markdown]
@@ -146,13 +152,20 @@ book.show_table(saved, ["FID"])
 # verdict reads "not tested".
 
 # %%
-from IPython.display import HTML
 
 from replication import regime
 
-display(HTML(regime.checks_frame(saved["verdicts"]).to_html(index=False, border=0)))
-display(Markdown("Label accuracy of every head (mean ± std over seeds; chance 0.10 for ten classes):"))
-display(book.wide_frame(saved, ["label accuracy"]))
+display(
+    book.table(
+        regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
+    )
+)
+display(
+    book.table(
+        book.wide_frame(saved, ["label accuracy"]),
+        "Label accuracy of every head (fraction; chance 0.10), mean ± std over seeds",
+    )
+)
 
 # %% [markdown]
 # ## Verdicts
@@ -167,7 +180,12 @@ book.show_verdicts(saved)
 # than the two printed spreads added together, the paper's own table cannot tell them apart.
 
 # %%
-display(contragan.reported_gain_frame(contragan.TABLE1))
+display(
+    book.table(
+        contragan.reported_gain_frame(contragan.TABLE1),
+        "The paper's Table 1: 2C's gain over the best rival against the printed spreads",
+    )
+)
 
 # %% [markdown]
 # ## Reproduce this page

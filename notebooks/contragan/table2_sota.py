@@ -47,7 +47,6 @@ progress: bool = True  # tqdm bars (the batch runner turns them off)
 gpus_per_run: int = 1  # ≥ 1; > 1: train each (method, seed) with torchrun DDP on this many GPUs, then evaluate here
 
 # %%
-import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
 from replication import book
@@ -55,7 +54,7 @@ from replication.data import load_dataset
 from replication.device import pick_device
 from replication.experiments import contragan
 from replication.parameters import check_parameters
-from replication.plots import plot_class_grids, plot_loss_curves
+from replication.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
 from replication.profiles import get_profile, resolve_profile_name
 
 check_parameters(
@@ -68,14 +67,13 @@ torch_device = pick_device(device)
 data = load_dataset(config.dataset, image_size=contragan.IMAGE_SIZE, min_classes=2, table=contragan.TABLE2).to(
     torch_device
 )
+display(Markdown(book.run_banner(profile_name, data.name)))
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; data: `{data.name}`; {config.steps} G steps × batch "
         f"{config.batch_size}, {config.d_steps_per_g} D step(s) per G step; seeds {list(config.seeds)}."
     )
 )
-if profile_name == "smoke":
-    display(Markdown(book.SMOKE_WARNING))
 
 # %% [markdown]
 # ## Train and evaluate
@@ -92,14 +90,22 @@ table, saved = contragan.run_and_save(
 
 # %%
 fig = plot_class_grids(table.grids, per_class=8)
-plt.show()
+show_figure(
+    fig,
+    f"Samples of {len(table.grids)} methods (first seed): one row per class, 8 per row.",
+    describe_grids(table.grids, 8),
+)
 
 # %% [markdown]
 # ## Loss curves (`cr` is the consistency term of ContraGAN + CR)
 
 # %%
 fig = plot_loss_curves(table.histories, ["d_adv", "g_adv", "d_cond", "cr"])
-plt.show()
+show_figure(
+    fig,
+    "Training curves per run: the adversarial and conditioning terms and ContraGAN + CR's consistency term (running mean over 25 steps).",
+    "Line plots of d_adv, g_adv, d_cond, cr against the training step, one line per method and seed.",
+)
 
 # %% [markdown]
 # ## Table 2: reported vs reproduced
@@ -116,13 +122,20 @@ book.show_table(saved, ["FID"])
 # verdict reads "not tested".
 
 # %%
-from IPython.display import HTML
 
 from replication import regime
 
-display(HTML(regime.checks_frame(saved["verdicts"]).to_html(index=False, border=0)))
-display(Markdown("Label accuracy of every head (mean ± std over seeds; chance 0.10 for ten classes):"))
-display(book.wide_frame(saved, ["label accuracy"]))
+display(
+    book.table(
+        regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
+    )
+)
+display(
+    book.table(
+        book.wide_frame(saved, ["label accuracy"]),
+        "Label accuracy of every head (fraction; chance 0.10), mean ± std over seeds",
+    )
+)
 
 # %% [markdown]
 # ## Verdicts

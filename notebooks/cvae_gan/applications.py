@@ -44,7 +44,7 @@ from replication.data import load_dataset
 from replication.device import pick_device
 from replication.experiments import cvae_gan_applications as apps
 from replication.parameters import check_parameters
-from replication.plots import image_grid
+from replication.plots import image_grid, show_figure
 from replication.profiles import get_profile, resolve_profile_name
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
@@ -53,8 +53,7 @@ profile_name = resolve_profile_name(profile)
 config = get_profile(apps.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)
 torch_device = pick_device(device)
 data = load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=apps.TABLE_ID).to(torch_device)
-if profile_name == "smoke":
-    display(Markdown(book.SMOKE_WARNING))
+display(Markdown(book.run_banner(profile_name, data.name)))
 
 # %%
 start = time.perf_counter()
@@ -77,17 +76,22 @@ display(Markdown(book.protocol_line(saved)))
 
 # %%
 rows = [run.examples[k] for k in ("original", "masked", "CVAE", "CVAE-GAN")]
-plt.figure(figsize=(8, 4.5))
+fig = plt.figure(figsize=(8, 4.5))
 plt.imshow(image_grid(torch.cat(rows), nrow=8), cmap="gray")
 plt.axis("off")
-plt.show()
+show_figure(
+    fig,
+    "Inpainting, first seed: rows are the original, the masked input, the CVAE's fill and the CVAE-GAN's fill.",
+    "Four rows of eight digits: originals, masked inputs, CVAE fills, CVAE-GAN fills.",
+)
 
 # %% [markdown]
 # ## (b) Data augmentation, and the reported vs reproduced table
 
 # %%
-display(book.comparison_frame(saved))
-display(book.wide_frame(saved))
+display(book.table(book.comparison_frame(saved)))
+display(Markdown(book.sources_markdown(saved["table_id"])))
+display(book.table(book.wide_frame(saved)))
 
 # %% [markdown]
 # ## (c) Morphing
@@ -100,7 +104,11 @@ for ax, images, title in ((axes[0], run.morph_z, "z interpolation"), (axes[1], r
     ax.imshow(image_grid(images, nrow=images.shape[0] // 3), cmap="gray")
     ax.set_title(title)
     ax.axis("off")
-plt.show()
+show_figure(
+    fig,
+    "Morphing: left, straight lines in z at a fixed class; right, a fixed z while the class vector moves between two classes.",
+    "Two grids of generated digits: z interpolation at a fixed class, and class interpolation at a fixed z.",
+)
 
 # %% [markdown]
 # ## Regime check
@@ -112,17 +120,20 @@ plt.show()
 # or not G uses the label: its verdict carries no check.
 
 # %%
-from IPython.display import HTML
 
 from replication import regime
 
-display(HTML(regime.checks_frame(saved["verdicts"]).to_html(index=False)))
+display(
+    book.table(
+        regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
+    )
+)
 
 # %% [markdown]
 # ## Verdicts
 
 # %%
-display(book.verdict_frame(saved))
+display(book.table(book.verdict_frame(saved)))
 for verdict in saved["verdicts"]:
     display(Markdown(f"**Verdict: {regime.verdict_text(verdict)}** — {verdict['claim']}. Rule: {verdict['rule']}."))
 

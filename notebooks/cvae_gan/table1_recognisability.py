@@ -23,12 +23,14 @@
 #
 # **Methods** (`replication/experiments/cvae_gan.py`, one ablation ladder under one budget):
 #
+# ```{table} The four methods of the ablation ladder: their networks and generator objective
 # | method | nets | generator objective |
 # |---|---|---|
 # | CVAE | E, G | $\lambda_1 L_{KL} + \lambda_2 \tfrac12\lVert x - x'\rVert^2$ |
 # | CGAN | G, D, C | cross-entropy of D and C on prior samples (symmetric loss) |
 # | FM-CGAN | G, D, C | mean feature matching $\lambda_3 L_{GD} + \lambda_4 L_{GC}$ (asymmetric loss) |
 # | CVAE-GAN | E, G, D, C | Algorithm 1: $\lambda_1 L_{KL} + \lambda_2 L_G + \lambda_3 L_{GD} + \lambda_4 L_{GC}$ |
+# ```
 #
 # with $\lambda_1=3, \lambda_2=1, \lambda_3=\lambda_4=10^{-3}$ (`replication/losses/cvae_gan.py`).
 # **The evaluator is never the model's own C**: it is `classifier:<dataset>`, trained by this
@@ -52,7 +54,6 @@ progress: bool = True  # tqdm bars (the batch runner turns them off)
 # %%
 from dataclasses import asdict
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
@@ -61,7 +62,7 @@ from replication.data import load_dataset
 from replication.device import pick_device
 from replication.experiments import cvae_gan
 from replication.parameters import check_parameters
-from replication.plots import plot_class_grids, plot_loss_curves
+from replication.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
 from replication.profiles import get_profile, resolve_profile_name
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
@@ -72,14 +73,13 @@ torch_device = pick_device(device)
 data = load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=cvae_gan.TABLE_ID).to(
     torch_device
 )
+display(Markdown(book.run_banner(profile_name, data.name)))
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; data `{data.name}` {data.image_shape}; "
         f"{config.steps} steps × batch {config.batch_size}; seeds {list(config.seeds)}."
     )
 )
-if profile_name == "smoke":
-    display(Markdown(book.SMOKE_WARNING))
 
 # %% [markdown]
 # ## Train the four methods and score their samples
@@ -102,32 +102,41 @@ path = results.save(
     },
 )
 saved = results.load(cvae_gan.TABLE_ID, profile_name)
-print(f"results written to {path} ({table.wall_time_s:.0f} s)")
+print(f"results written to <results>/{results.display_path(path)} ({table.wall_time_s:.0f} s)")
 
 # %% [markdown]
 # ## Samples (prior $z \sim N(0, I)$; one row per class; first seed)
 
 # %%
-plot_class_grids(table.grids, per_class=table.grids["CVAE"].shape[0] // data.num_classes)
-plt.show()
+per_class_shown = table.grids["CVAE"].shape[0] // data.num_classes
+show_figure(
+    plot_class_grids(table.grids, per_class=per_class_shown),
+    f"Samples from the prior of every method (first seed): one row per class, {per_class_shown} per row.",
+    describe_grids(table.grids, per_class_shown),
+)
 
 # %% [markdown]
 # ## Loss curves
 
 # %%
-plot_loss_curves(
+fig = plot_loss_curves(
     {k: v for k, v in table.histories.items() if "seed " + str(config.seeds[0]) in k}, ["L_D", "L_C", "L_KL"]
 )
-plt.show()
+show_figure(
+    fig,
+    "Training losses of the first seed: discriminator, classifier and the encoder's KL (running mean over 25 steps).",
+    "Line plots of L_D, L_C and L_KL against the training step, one line per method.",
+)
 
 # %% [markdown]
 # ## Table 1: reported vs reproduced
 
 # %%
 display(Markdown(book.protocol_line(saved)))
-display(book.comparison_frame(saved))
+display(book.table(book.comparison_frame(saved)))
+display(Markdown(book.sources_markdown(saved["table_id"])))
 display(Markdown("Compact view (top-1 in %, realism in the inception-score form; mean ± std over seeds):"))
-display(book.wide_frame(saved))
+display(book.table(book.wide_frame(saved)))
 display(
     HTML(
         book.details_block(
@@ -150,7 +159,11 @@ display(
 # %%
 from replication import regime
 
-display(HTML(regime.checks_frame(saved["verdicts"]).to_html(index=False)))
+display(
+    book.table(
+        regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
+    )
+)
 
 # %% [markdown]
 # ## How much does the verdict hinge on λ3 and λ4?
@@ -166,10 +179,9 @@ display(HTML(regime.checks_frame(saved["verdicts"]).to_html(index=False)))
 
 # %%
 display(
-    HTML(
-        pd.DataFrame(saved["details"]["lambda_sensitivity"]).to_html(
-            index=False, float_format=lambda v: f"{v:.3g}", border=0
-        )
+    book.table(
+        pd.DataFrame(saved["details"]["lambda_sensitivity"]).round(3),
+        "CVAE-GAN at the first seed with the matching weights λ3 = λ4 scaled: recognisability and the label swap",
     )
 )
 
@@ -177,7 +189,7 @@ display(
 # ## Verdicts
 
 # %%
-display(book.verdict_frame(saved))
+display(book.table(book.verdict_frame(saved)))
 display(Markdown("**Rule.** " + saved["verdicts"][0]["rule"] + "."))
 for verdict in saved["verdicts"]:
     display(Markdown(f"**Verdict: {regime.verdict_text(verdict)}** — {verdict['claim']}."))

@@ -52,7 +52,6 @@ gpus_per_run: int = 1  # ≥ 1; > 1: train each (method, seed) with torchrun DDP
 # %%
 from dataclasses import asdict
 
-import matplotlib.pyplot as plt
 from IPython.display import HTML, Markdown, display
 
 from replication import book, launch, results
@@ -60,7 +59,7 @@ from replication.data import load_dataset
 from replication.device import pick_device
 from replication.experiments import msgan
 from replication.parameters import check_parameters
-from replication.plots import plot_class_grids, plot_loss_curves
+from replication.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
 from replication.profiles import get_profile, resolve_profile_name
 
 check_parameters(
@@ -74,6 +73,7 @@ config = get_profile(
 )
 torch_device = pick_device(device)
 data = load_dataset(config.dataset, image_size=msgan.IMAGE_SIZE, min_classes=2, table=msgan.TABLE_ID).to(torch_device)
+display(Markdown(book.run_banner(profile_name, data.name)))
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; data: `{data.name}` "
@@ -81,8 +81,6 @@ display(
         f"{config.steps} steps × batch {config.batch_size}; seeds {list(config.seeds)}."
     )
 )
-if profile_name == "smoke":
-    display(Markdown(book.SMOKE_WARNING))
 
 # %% [markdown]
 # ## Train both methods and evaluate them
@@ -109,15 +107,20 @@ path = results.save(
     details={"per_class": msgan.per_class_details(table), "config": asdict(config)},
 )
 saved = results.load(msgan.TABLE_ID, profile_name)
-print(f"results written to {path} ({table.wall_time_s:.0f} s)")
+print(f"results written to <results>/{results.display_path(path)} ({table.wall_time_s:.0f} s)")
 
 # %% [markdown]
 # ## Samples
 # One row per class, the first seed of each method, the same latent codes for both.
 
 # %%
-fig = plot_class_grids(table.grids, per_class=table.grids["DCGAN"].shape[0] // data.num_classes)
-plt.show()
+per_class_shown = table.grids["DCGAN"].shape[0] // data.num_classes
+fig = plot_class_grids(table.grids, per_class=per_class_shown)
+show_figure(
+    fig,
+    f"Samples of DCGAN and MSGAN (first seed, the same latent codes): one row per class, {per_class_shown} per row.",
+    describe_grids(table.grids, per_class_shown),
+)
 
 # %% [markdown]
 # ## Loss curves
@@ -126,16 +129,21 @@ plt.show()
 
 # %%
 fig = plot_loss_curves(table.histories, ["d_loss", "g_gan", "ms_ratio"])
-plt.show()
+show_figure(
+    fig,
+    "Training curves per run: D loss, G adversarial loss and the mode-seeking ratio (running mean over 25 steps).",
+    "Line plots of d_loss, g_gan and ms_ratio against the training step, one line per method and seed.",
+)
 
 # %% [markdown]
 # ## Table 1: reported vs reproduced
 
 # %%
 display(Markdown(book.protocol_line(saved)))
-display(book.comparison_frame(saved, ["FID", "NDB", "JSD"]))
+display(book.table(book.comparison_frame(saved, ["FID", "NDB", "JSD"])))
+display(Markdown(book.sources_markdown(saved["table_id"])))
 display(Markdown("Compact view, all metrics (mean ± std over seeds):"))
-display(book.wide_frame(saved))
+display(book.table(book.wide_frame(saved)))
 per_class = book.per_class_frame(saved)
 display(HTML(book.details_block("Per class: mean over seeds", per_class)))
 
@@ -150,20 +158,24 @@ display(HTML(book.details_block("Per class: mean over seeds", per_class)))
 # %%
 from replication import regime
 
-display(HTML(regime.checks_frame(saved["verdicts"]).to_html(index=False, border=0)))
+display(
+    book.table(
+        regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
+    )
+)
 diversity = book.per_class_frame(saved).xs(msgan.DIVERSITY, axis=1, level=1)
 diversity.loc["mean over classes"] = diversity.mean().round(3)
 display(
     Markdown(f"{msgan.DIVERSITY} per class (mean over seeds; real data: one value): {saved['protocol']['diversity']}.")
 )
-display(diversity)
+display(book.table(diversity, f"{msgan.DIVERSITY} per class, mean over seeds"))
 
 # %% [markdown]
 # ## Verdict
 # Computed from the per-seed numbers above, never typed.
 
 # %%
-display(book.verdict_frame(saved))
+display(book.table(book.verdict_frame(saved)))
 display(Markdown("**Rule.** " + saved["verdicts"][0]["rule"] + "."))
 display(Markdown(f"**Verdict: {regime.verdict_text(saved['verdicts'][0])}** — {saved['verdicts'][0]['claim']}."))
 

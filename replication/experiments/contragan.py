@@ -498,5 +498,5 @@ def run_and_save(
     rows = result_rows(table, metrics)
     saved_verdicts = attach_regime(table_id, table, verdicts(table))
     path = results.save(table_id, profile, rows, table.protocol, saved_verdicts, provenance, details=details)
-    print(f"results written to {path} ({table.wall_time_s:.0f} s)")
+    print(f"results written to <results>/{results.display_path(path)} ({table.wall_time_s:.0f} s)")
     return table, results.load(table_id, profile)

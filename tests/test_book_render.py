@@ -1,0 +1,188 @@
+"""How the book shows tables, banners, sources and figures: the formatting rules, without a build."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+import nbformat
+import pandas as pd
+import pytest
+
+from replication import book, plots
+from replication.runner import execute
+
+matplotlib.use("Agg")
+
+LONG_CLAIM = "A claim that is much longer than fifty characters, which pandas would cut with an ellipsis by default."
+
+
+def _results(n=3, metric="FID", table_id="contragan_table1", profile="smoke", dirty=True):
+    rows = [
+        {"method": "SNDCGAN + 2C", "metric": metric, "mean": 0.8041, "std": 0.0123, "n": n},
+        {"method": "SNDCGAN + ACGAN", "metric": metric, "mean": 0.7, "std": 0.01, "n": n},
+    ]
+    return {
+        "table_id": table_id,
+        "profile": profile,
+        "protocol": {"comparable_to_paper": False},
+        "rows": rows,
+        "verdicts": [],
+        "provenance": {
+            "git_commit": "0123456789abcdef",
+            "git_dirty": dirty,
+            "dataset": {"name": "mnist5k"},
+            "date_utc": "2026-11-29T10:00:00+00:00",
+            "seeds": [0, 1, 2],
+            "device": "cpu",
+        },
+    }
+
+
+def test_html_tables_have_no_index_no_nan_yes_no_booleans_untruncated_text_and_a_caption():
+    frame = pd.DataFrame(
+        {"claim": [LONG_CLAIM, "short"], "value": [1.5, math.nan], "met": [True, False], "note": [None, "x"]}
+    )
+    markup = book.html_table(frame, "A caption")
+    assert "<caption>A caption</caption>" in markup
+    assert LONG_CLAIM in markup and "..." not in markup
+    assert "nan" not in markup.lower().replace("nanosecond", "") and "None" not in markup
+    assert "—" in markup
+    assert ">yes<" in markup and ">no<" in markup and "True" not in markup and "False" not in markup
+    assert "<th></th>" not in markup and ">0<" not in markup and ">1<" not in markup  # no integer index column
+    assert "overflow-x:auto" in markup  # wide tables scroll instead of overflowing the page
+
+
+def test_a_named_index_becomes_a_column_and_column_levels_are_joined():
+    frame = pd.DataFrame({("DCGAN", "FID"): [1.0, 2.0]}, index=pd.Index(["0", "1"], name="class"))
+    tidy = book.tidy_frame(frame)
+    assert list(tidy.columns) == ["class", "DCGAN · FID"]
+    assert list(tidy["class"]) == ["0", "1"]
+
+
+def test_a_displayed_table_object_renders_the_same_html():
+    frame = pd.DataFrame({"a": [1]})
+    assert book.table(frame, "c")._repr_html_() == book.html_table(frame, "c")
+
+
+def test_wide_frame_puts_a_uniform_n_in_the_header_and_never_breaks_a_cell():
+    frame = book.wide_frame(_results(n=3))
+    assert list(frame.columns) == ["method", "FID (n=3)"]
+    cell = frame.loc[0, "FID (n=3)"]
+    assert cell == "0.804\u00a0±\u00a00.012" and " " not in cell
+    assert frame.attrs["caption"]
+
+
+def test_wide_frame_keeps_n_in_cells_when_it_differs_and_shows_missing_cells_as_a_dash():
+    payload = _results(n=3)
+    payload["rows"][1]["n"] = 2
+    payload["rows"].append({"method": "SNDCGAN + 2C", "metric": "IS", "mean": 2.0, "std": 0.1, "n": 3})
+    frame = book.wide_frame(payload)
+    assert "(n=3)" in frame.loc[0, "FID"] and "(n=2)" in frame.loc[1, "FID"]
+    assert frame.loc[1, "IS (n=3)"] == "—"
+
+
+def test_units_are_stated_in_the_header():
+    frame = book.comparison_frame(_results(metric="top-1", table_id="cvae_gan_table1"))
+    assert set(frame["metric"]) == {"top-1 (%)"}
+    assert frame.loc[0, "ours (mean ± std over seeds)"].startswith("0.804")  # the stored value, unscaled
+    wide = book.wide_frame(_results(metric="label accuracy"))
+    assert "label accuracy (fraction) (n=3)" in wide.columns
+
+
+def test_machine_paths_are_shortened():
+    text = "FileNotFoundError: /home/someone/work/results/smoke/x.json and /tmp/abc/run.ipynb"
+    cleaned = book.strip_machine_paths(text)
+    assert "/home/" not in cleaned and "/tmp/" not in cleaned
+    assert "…/x.json" in cleaned and "…/run.ipynb" in cleaned
+
+
+def test_sources_are_links():
+    linked = book.link_sources("Kang & Park, arXiv 2006.12681 v1, in POSTECH-CVLab/PyTorch-StudioGAN (commit 96e09cb)")
+    assert "(https://arxiv.org/abs/2006.12681v1)" in linked
+    assert "(https://github.com/POSTECH-CVLab/PyTorch-StudioGAN)" in linked
+    assert "(https://github.com/POSTECH-CVLab/PyTorch-StudioGAN/commit/96e09cb)" in linked
+    sources = book.sources_markdown("contragan_table1")
+    assert sources.startswith("**Sources") and "https://arxiv.org/abs/2006.12681" in sources
+    assert "SNDCGAN + 2C · FID" in sources
+    assert "https://github.com/sivajeetsabdakar/cvae-gan-pytorch-reproduction" in book.sources_markdown(
+        "cvae_gan_table1"
+    )
+
+
+def test_the_banner_says_profile_data_set_date_and_commit_and_warns_at_smoke():
+    smoke = book.banner(_results(profile="smoke", dirty=True))
+    assert smoke.startswith("```{warning}") and "meaningless" in smoke
+    assert "**smoke**" in smoke and "`mnist5k`" in smoke and "2026-11-29" in smoke and "`0123456789` (dirty)" in smoke
+    cpu = book.banner(_results(profile="cpu", dirty=False))
+    assert cpu.startswith("```{note}") and "(clean)" in cpu and "meaningless" not in cpu
+
+
+def test_a_card_has_a_captioned_table_and_its_sources(tmp_path):
+    card = book.replication_card(_results())
+    assert "```{table}" in card and "| method |" in card
+    assert "https://arxiv.org/abs/2006.12681" in card
+
+
+def test_the_runner_hides_papermill_parameter_cells(tmp_path):
+    source = tmp_path / "page.py"
+    source.write_text(
+        "# %% tags=['parameters']\nwhere = '/nowhere'\n\n# %%\nprint('shown')\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "out" / "page.ipynb"
+    execute(source, output, {"where": str(tmp_path)}, None)
+    cells = nbformat.read(output, as_version=4).cells
+    tags = [c.metadata.get("tags", []) for c in cells]
+    assert ["parameters", "remove-cell"] in tags and ["injected-parameters", "remove-cell"] in tags
+    shown = [c for c in cells if "remove-cell" not in c.metadata.get("tags", [])]
+    assert len(shown) == 1 and str(tmp_path) not in nbformat.writes(nbformat.v4.new_notebook(cells=shown))
+
+
+@pytest.mark.parametrize(("panels", "shape"), [(2, (1, 2)), (3, (1, 3)), (4, (2, 2)), (5, (3, 2)), (9, (3, 3))])
+def test_sample_grids_wrap_into_rows(panels, shape):
+    assert plots.grid_shape(panels) == shape
+
+
+def test_a_loss_panel_with_one_logged_point_draws_a_marker_and_legends_are_readable():
+    fig = plots.plot_loss_curves({"run A": {"loss": [0.5]}, "run B": {"loss": [0.1] * 50}}, ["loss"])
+    ax = fig.axes[0]
+    single = [line for line in ax.get_lines() if line.get_label() == "run A"][0]
+    assert single.get_marker() == "o" and len(single.get_xdata()) == 1
+    assert fig.legends[0].get_texts()[0].get_fontsize() >= 9
+    assert fig.get_size_inches()[0] <= 9  # shown at the page's width without shrinking the legend
+
+
+def test_a_figure_is_shown_with_a_number_a_caption_and_descriptive_alt_text():
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure()
+    markup = plots.figure_html(fig, "Samples of two methods.", "Generated digits, one row per class", 3)
+    assert "<strong>Figure 3.</strong> Samples of two methods." in markup
+    assert 'alt="Generated digits, one row per class"' in markup and "data:image/png;base64," in markup
+    plt.close(fig)
+
+
+def test_training_progress_bars_do_not_need_ipywidgets():
+    from replication.train import _progress_bar
+
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        from tqdm.std import tqdm
+
+        assert _progress_bar() is tqdm
+    else:
+        pytest.skip("ipywidgets is installed: the notebook bar is used")
+
+
+def test_an_all_blank_column_is_left_out_and_headers_are_left_aligned():
+    frame = pd.DataFrame({"notebook": ["a.py"], "error": [""]})
+    markup = book.html_table(frame, "c")
+    assert "error" not in markup and "a.py" in markup
+    assert "text-align: right" not in markup
+
+
+def test_the_protocol_line_shows_booleans_as_yes_no():
+    line = book.protocol_line({"profile": "smoke", "protocol": {"comparable_to_paper": False, "k": 5}})
+    assert "comparable to paper: no" in line and "False" not in line
