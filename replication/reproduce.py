@@ -62,6 +62,7 @@ def reproduce_markdown(notebook: str, root: Path | None = None) -> str:
         f"```bash\n{runner}\n```\n\n"
         f"Parameters ({names}; any other `-p` name stops the notebook with this list; lists go with "
         '`-y`, e.g. `-y "seeds: [0, 3]"`):\n\n'
+        "```{table} The notebook's parameters: type, default and meaning\n"
         "| parameter | type | default | meaning |\n|---|---|---|---|\n"
-        f"{rows}\n"
+        f"{rows}\n```\n"
     )
