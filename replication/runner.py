@@ -106,10 +106,6 @@ def executed_metadata(path: Path) -> dict:
     return metadata if isinstance(metadata, dict) else {}
 
 
-def executed_key(path: Path) -> str | None:
-    return executed_metadata(path).get(KEY_FIELD)
-
-
 def _results_file(recorded: str, base: Path | None = None) -> Path:
     path = Path(recorded)
     return path if path.is_absolute() else (base or results_root()) / path
