@@ -4,12 +4,13 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PROFILE ?= auto
+JOBS ?= 1
 STAMP := $(VENV)/.installed
 
 .PHONY: venv test book reference bench notebooks build-book lab lint clean help
 
 help:
-	@echo "make book [PROFILE=auto|smoke|cpu|gpu|paper]  run the notebooks (papermill) and build the HTML book"
+	@echo "make book [PROFILE=auto|smoke|cpu|gpu|paper] [JOBS=n]  run the notebooks (papermill), n at once, and build the HTML book"
 	@echo "make reference [PROFILE=…]                    copy the executed table notebooks into book/reference/ (commit it)"
 	@echo "make test                                     run the whole test suite (what CI runs)"
 	@echo "make bench                                    training images/s, ms/iter, memory, FID time (baseline vs fast)"
@@ -36,7 +37,7 @@ test: $(STAMP)
 # The runner exits 0 (all ran), 1 (some notebooks failed: build the book anyway, then fail) or
 # anything else (2: bad arguments such as an unknown profile; interrupted; crashed): stop, build nothing.
 book: $(STAMP)
-	@rc=0; $(PY) -m replication.runner --profile $(PROFILE) || rc=$$?; \
+	@rc=0; $(PY) -m replication.runner --profile $(PROFILE) --jobs $(JOBS) || rc=$$?; \
 	if [ $$rc -ne 0 ] && [ $$rc -ne 1 ]; then echo "Runner stopped (exit $$rc): the book was not built"; exit $$rc; fi; \
 	$(MAKE) --no-print-directory build-book || exit $$?; \
 	if [ $$rc -ne 0 ]; then echo "Some notebooks failed: see book/executed/status.json"; fi; exit $$rc

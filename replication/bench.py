@@ -17,7 +17,10 @@ It also prints the wall time of every executed notebook from `book/executed/stat
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import json
+import multiprocessing
+import os
 import resource
 import time
 from collections.abc import Callable
@@ -27,6 +30,7 @@ from pathlib import Path
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
+from replication import parallel
 from replication.data import BatchSampler, ImageData, load_dataset
 from replication.device import pick_device
 from replication.io import write_json_atomic
@@ -229,6 +233,94 @@ def fid_time(case: BenchCase, data: ImageData, device: torch.device, n: int, ext
     return time.perf_counter() - start
 
 
+# The cpu book's training runs: table → (experiment module, methods trained there, extra runs of one method).
+# Runs shared between tables (ContraGAN Table 1 ↔ the overfitting study; CVAE-GAN Table 1 ↔ its
+# applications) are counted once; CVAE-GAN Table 1 adds two λ-sensitivity runs at one seed.
+CPU_BOOK = {
+    "msgan_table1": ("replication.experiments.msgan", None, {}),
+    "contragan_table1": ("replication.experiments.contragan", None, {}),
+    "contragan_overfitting": ("replication.experiments.contragan", (), {}),
+    "contragan_table2": ("replication.experiments.contragan", None, {}),
+    "cvae_gan_table1": ("replication.experiments.cvae_gan", None, {"CVAE-GAN": 2}),
+    "cvae_gan_applications": ("replication.experiments.cvae_gan", (), {}),
+    "alpha_gan_table": ("replication.experiments.alpha_gan", None, {}),
+}
+
+
+def _timed_run(train_run: Callable, config, method: str, seed: int) -> float:
+    """ms per training step of one short run (inside a `replication.parallel` worker)."""
+    run = train_run(config, parallel._DATA, method, seed, torch.device("cpu"), progress=False)
+    return 1000 * run.result.wall_time_s / run.result.steps_done
+
+
+def cpu_book_plan(steps: int) -> list[dict]:
+    """Per method of every cpu-profile table: ms per step trained alone on all threads vs two runs at
+    once in `replication.parallel`'s workers (1 thread each), and the training time each layout
+    projects for the cpu book (runs × steps × ms/step, divided by the workers)."""
+    import importlib
+    import tempfile
+    from dataclasses import replace
+
+    from replication.profiles import get_profile
+
+    threads = torch.get_num_threads()
+    rows = []
+    with tempfile.TemporaryDirectory() as runs:
+        os.environ["REPLICATION_RUNS"] = runs  # the workers inherit it
+        for table_id, (module_name, methods, extra) in CPU_BOOK.items():
+            experiment = importlib.import_module(module_name)
+            config = get_profile(table_id, "cpu")
+            size = getattr(experiment, "IMAGE_SIZE", None) or getattr(config, "image_size", None)
+            data = load_dataset(config.dataset, size)
+            short = replace(config, steps=steps, checkpoint_every=10**9)
+            listed = methods if methods is not None else getattr(config, "methods", None) or experiment.METHODS
+            for method in listed:
+                torch.set_num_threads(threads)
+                alone = _timed_run_here(experiment.train_run, short, data, method)
+                with concurrent.futures.ProcessPoolExecutor(
+                    2,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=parallel._start_worker,
+                    initargs=(1, data),
+                ) as pool:
+                    pair = [pool.submit(_timed_run, experiment.train_run, short, method, seed) for seed in (1, 2)]
+                    per_run = sum(f.result() for f in pair) / 2
+                runs_needed = len(config.seeds) + extra.get(method, 0)
+                rows.append(
+                    {
+                        "table": table_id,
+                        "method": method,
+                        "runs": runs_needed,
+                        "steps": config.steps,
+                        f"ms/step alone ({threads} threads)": alone,
+                        "ms/step in a pair (1 thread)": per_run,
+                        "speed-up": alone / (per_run / 2),
+                        "alone min": runs_needed * config.steps * alone / 60_000,
+                        "workers min": runs_needed * config.steps * per_run / 2 / 60_000,
+                    }
+                )
+    return rows
+
+
+def _timed_run_here(train_run: Callable, config, data: ImageData, method: str) -> float:
+    run = train_run(config, data, method, 0, torch.device("cpu"), progress=False)
+    return 1000 * run.result.wall_time_s / run.result.steps_done
+
+
+def print_cpu_book_plan(rows: list[dict]) -> None:
+    keys = list(rows[0])
+    print("| " + " | ".join(keys) + " |")
+    print("|" + "---|" * len(keys))
+    for row in rows:
+        print("| " + " | ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in row.values()) + " |")
+    alone, workers = sum(r["alone min"] for r in rows), sum(r["workers min"] for r in rows)
+    print(
+        f"\nProjected training time of the cpu book: {alone:.1f} min one run at a time on all threads, "
+        f"{workers:.1f} min in two 1-thread workers ({alone / workers:.2f}×); evaluation and notebook start-up come on top "
+        "(the Execution status page shows the measured wall time per notebook)."
+    )
+
+
 def notebook_times(status_file: Path) -> list[dict]:
     if not status_file.exists():
         return []
@@ -246,6 +338,16 @@ def main(argv: list[str] | None = None) -> int:
         "--extractor", default=None, help="default: classifier:<dataset> on CPU, inception-v3-fid on GPU"
     )
     parser.add_argument("--compile", action="store_true", help="torch.compile in fast mode")
+    parser.add_argument(
+        "--cpu-book",
+        type=int,
+        nargs="?",
+        const=20,
+        default=None,
+        metavar="STEPS",
+        help="instead: every cpu-profile method, alone vs in two 1-thread workers (STEPS steps each, default 20), "
+        "and the cpu book's projected training time",
+    )
     parser.add_argument("--case", nargs="*", default=list(CASES), help=f"families: {', '.join(CASES)}")
     parser.add_argument(
         "--save", action="store_true", help="also write results/bench/<device>.json (shown in the book)"
@@ -254,6 +356,12 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(args.case) - set(CASES)
     if unknown:
         parser.error(f"unknown case(s) {sorted(unknown)}; valid: {', '.join(CASES)}")
+    if args.cpu_book is not None:
+        print(
+            f"# The cpu book's training, per method (CPU, {torch.get_num_threads()} threads, torch {torch.__version__})\n"
+        )
+        print_cpu_book_plan(cpu_book_plan(args.cpu_book))
+        return 0
     device = pick_device(args.device)
     data = load_dataset(args.dataset)
     extractor = args.extractor or ("inception-v3-fid" if device.type == "cuda" else f"classifier:{data.name}")

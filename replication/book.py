@@ -415,7 +415,7 @@ def card_section(title: str, table_id: str, profile: str, root: Path | None = No
         return f"## {title}\n\n**Results file unreadable.** `{shown}`: malformed ({type(error).__name__}: {error})"
 
 
-RUN_COLUMNS = ["notebook", "profile", "status", "wall_time_s", "date_utc", "error"]
+RUN_COLUMNS = ["notebook", "profile", "status", "wall_time_s", "threads", "parallel_jobs", "date_utc", "error"]
 
 
 def short_date(value) -> str:
@@ -447,8 +447,13 @@ def notebook_runs_frame(status_file: Path) -> pd.DataFrame:
     frame = pd.DataFrame(runs, columns=RUN_COLUMNS).astype(object).fillna(MISSING)
     frame["error"] = frame["error"].map(lambda e: "" if e == MISSING else strip_machine_paths(e))
     frame["date_utc"] = frame["date_utc"].map(short_date)
-    frame = frame.rename(columns={"wall_time_s": "wall time (s)", "date_utc": "date (UTC)"})
-    frame.attrs["caption"] = "Notebooks executed for this build: outcome, wall time and date"
+    frame = frame.rename(
+        columns={"wall_time_s": "wall time (s)", "date_utc": "date (UTC)", "parallel_jobs": "notebooks at once"}
+    )
+    frame.attrs["caption"] = (
+        "Notebooks executed for this build: outcome, wall time, the torch threads its kernel had and how many "
+        "table notebooks ran at the same time (— : all cores, one at a time, or not recorded), and date"
+    )
     return frame
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import torch
 
+from replication import parallel
 from replication.io import write_json_atomic
 from replication.paths import repo_root, results_root
 
@@ -112,6 +113,9 @@ def provenance(profile: str, dataset: dict, device: str | torch.device, wall_tim
         "profile": profile,
         "dataset": dataset,
         "device": device_description(device),
+        "torch_threads": torch.get_num_threads(),  # CPU results can depend on the thread count
+        # how this process trains runs (replication.parallel); runs finished in an earlier call keep theirs
+        "training_layout": parallel.layout(device).as_dict(),
         "versions": library_versions(),
         "wall_time_s": round(float(wall_time_s), 2),
         "date_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -239,9 +243,3 @@ def scan(profile: str | None = None, root: Path | None = None) -> list[tuple[Pat
             found.append((path, None, str(error)))
     return found
 
-
-def load_all(profile: str | None = None, root: Path | None = None) -> list[dict]:
-    """Every results file (of one profile, or all profiles), sorted by profile and table."""
-    base = root or results_root()
-    pattern = f"{profile}/*.json" if profile else "*/*.json"
-    return [json.loads(p.read_text()) for p in sorted(base.glob(pattern))]

@@ -4,6 +4,7 @@
     python -m replication.runner --profile smoke --force          # re-execute everything
     python -m replication.runner --profile cpu --reference-only   # render from the committed reference only
     python -m replication.runner --profile cpu --save-reference   # what `make reference` runs
+    python -m replication.runner --profile cpu --jobs 4           # four notebooks at once, a quarter of the cores each
 
 A table notebook (`notebooks/<paper>/<table>.py`) is skipped when its executed copy carries the
 same key (sha256 of the notebook source, its parameters and the `replication` modules it imports,
@@ -19,6 +20,12 @@ reference copy is used instead of training. `--reference-only` never trains: a t
 with neither an up-to-date executed copy nor an up-to-date reference is recorded as failed.
 `--save-reference` copies the up-to-date executed table notebooks of a profile into the reference.
 
+Table notebooks run `--jobs` at a time (default 1), longest first (by their last recorded wall time),
+each kernel with its share of the cores (OMP_NUM_THREADS). With one job a notebook has every core and
+spreads its training runs over worker processes itself (`replication.parallel`); `--jobs N` suits a
+machine with many cores. The thread count can change a run's floating-point results, so it is
+recorded in status.json and in each results file's provenance.
+
 Book pages that summarise results (`book/**/*.py`: cards, the execution-status page) always run.
 Each notebook's outcome (ok / failed / up to date, wall time, device, date) goes to
 `<out>/status.json`, which the execution-status page shows; an unreadable status.json is set aside
@@ -31,9 +38,11 @@ Exit status: 0 all ran, 1 some notebooks failed or are stale (the book can still
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import sys
@@ -48,9 +57,10 @@ from replication.results import WRITTEN_LOG_ENV
 
 KEY_FIELD = "replication_key"
 RESULTS_FIELD = "replication_results"  # {results file (relative to the results folder): sha256}
-RUN_FIELD = "replication_run"  # in a reference copy: {wall_time_s, date_utc} of the run that produced it
+RUN_FIELD = "replication_run"  # in a reference copy: RUN_KEYS of the run that produced it
 KEY_VERSION = b"replication-key-2\0"  # bump when what the key covers changes
 REFERENCE_DIR = Path("book") / "reference"  # relative to the checkout: <profile>/notebooks/<paper>/<table>.ipynb
+RUN_KEYS = ("wall_time_s", "date_utc", "threads", "parallel_jobs")  # what RUN_FIELD keeps of a status entry
 KEPT_NOTEBOOK_METADATA = ("kernelspec", "language_info", KEY_FIELD, RESULTS_FIELD, RUN_FIELD)
 KEPT_CELL_METADATA = ("tags", "mystnb", "jupyter")
 
@@ -237,6 +247,83 @@ def _from_reference(notebook: Path, output: Path, key: str, root: Path, profile:
     return run if isinstance(run, dict) else {}
 
 
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")  # what torch reads for its intra-op threads
+
+
+def threads_per_job(jobs: int) -> int | None:
+    """Threads each notebook's kernel gets when `jobs` run at once (None: torch's default, all cores)."""
+    return max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else None
+
+
+def run_notebook(notebook: Path, output: Path, parameters: dict, key: str, threads: int | None) -> dict:
+    """Execute one table notebook (in a worker process when several run at once) and report
+    {status, error?, partial?, wall_time_s}. `threads` caps the kernel's torch threads (inherited env)."""
+    if threads is not None:
+        for variable in THREAD_VARIABLES:
+            os.environ[variable] = str(threads)
+    start = time.perf_counter()
+    outcome: dict = {"status": "ok"}
+    try:
+        execute(notebook, output, parameters, key)
+    except Exception as error:  # record and go on with the other notebooks
+        outcome = {"status": "failed", "error": describe_error(error)}
+        if partial_path(output).exists():
+            outcome["partial"] = str(partial_path(output))
+    outcome["wall_time_s"] = round(time.perf_counter() - start, 1)
+    return outcome
+
+
+def _expected_seconds(relative: str, previous: dict[str, dict], reference: Path) -> float:
+    """The last recorded wall time of a notebook (status.json, else its reference copy); unknown: longest."""
+    recorded = previous.get(relative, {}).get("wall_time_s")
+    if recorded is None:
+        recorded = (executed_metadata(reference).get(RUN_FIELD) or {}).get("wall_time_s")
+    return float(recorded) if isinstance(recorded, int | float) else float("inf")
+
+
+def _finish(entry: dict, outcome: dict, root: Path) -> None:
+    entry.update({k: v for k, v in outcome.items() if k != "partial"})
+    if entry["status"] == "failed":
+        print(f"[failed] {entry['notebook']}: {entry['error']}", file=sys.stderr, flush=True)
+        if "partial" in outcome:
+            entry["partial"] = shown_path(Path(outcome["partial"]), root)
+            print(f"    whole traceback: {entry['partial']}", file=sys.stderr, flush=True)
+    entry["date_utc"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    print(f"    {entry['notebook']}: {entry['status']} in {entry['wall_time_s']} s", flush=True)
+
+
+def execute_tables(pending: list[tuple[dict, tuple]], jobs: int, root: Path) -> None:
+    """Run the (entry, arguments) table notebooks, `jobs` at a time, longest expected first, each kernel
+    with `threads_per_job(jobs)` threads; fill in each entry's outcome."""
+    jobs = max(1, min(jobs, len(pending)))
+    threads = threads_per_job(jobs)
+    where = f"; {jobs} notebooks at once, {threads} thread(s) each" if jobs > 1 else ""
+    for entry, _ in pending:
+        entry.update(parallel_jobs=jobs, threads=threads)
+    if jobs == 1:
+        for entry, arguments in pending:
+            print(f"[run] {entry['notebook']} ({entry.pop('why')})", flush=True)
+            _finish(entry, run_notebook(*arguments, None), root)
+        return
+    queue = list(pending)
+    running: dict[concurrent.futures.Future, dict] = {}
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked OpenMP state
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        while queue or running:
+            while queue and len(running) < jobs:
+                entry, arguments = queue.pop(0)
+                print(f"[run] {entry['notebook']} ({entry.pop('why')}{where})", flush=True)
+                running[pool.submit(run_notebook, *arguments, threads)] = entry
+            done, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in done:
+                entry = running.pop(future)
+                try:
+                    outcome = future.result()
+                except Exception as error:  # the worker process itself died (killed, out of memory)
+                    outcome = {"status": "failed", "error": describe_error(error), "wall_time_s": 0.0}
+                _finish(entry, outcome, root)
+
+
 def run_all(
     profile: str,
     out_dir: Path,
@@ -244,75 +331,64 @@ def run_all(
     force: bool = False,
     only: list[str] | None = None,
     reference_only: bool = False,
+    jobs: int = 1,
 ) -> list[dict]:
-    """Execute what is stale (see the module's doc); with `reference_only`, train nothing: a stale table
-    notebook without an up-to-date reference copy is recorded as failed."""
+    """Execute what is stale (see the module's doc), table notebooks `jobs` at a time, then the book pages;
+    with `reference_only`, train nothing: a stale table notebook without an up-to-date reference copy is
+    recorded as failed."""
     profile = resolve_profile_name(profile)
     status_path = out_dir / "status.json"
     previous = load_status(status_path)
-    entries = []
-    jobs = [(nb, True) for nb in table_notebooks(root)] + [(nb, False) for nb in book_notebooks(root)]
-    for notebook, is_table in jobs:
+    entries: list[dict] = []
+    pending: list[tuple[dict, tuple]] = []
+    for notebook in table_notebooks(root):
         relative = notebook.relative_to(root).as_posix()
-        if (
-            only
-            and not any(relative.startswith(o) or o in (notebook.stem, notebook.parent.name) for o in only)
-            and is_table
-        ):
+        if only and not any(relative.startswith(o) or o in (notebook.stem, notebook.parent.name) for o in only):
             if relative in previous:  # not selected this time: keep its last recorded outcome
                 entries.append(previous[relative])
             continue
         output = out_dir / notebook.relative_to(root).with_suffix(".ipynb")
-        if is_table:
-            parameters = table_parameters(profile)
-        else:
-            parameters = {"profile": profile, "executed_dir": str(out_dir)}
-        key = source_key(notebook, parameters) if is_table else None
-        entry = {"notebook": relative, "profile": profile, "kind": "table" if is_table else "page"}
-        reason = stale_reason(output, key) if is_table and not force else None
-        if is_table and not force and reason is None:
+        parameters = table_parameters(profile)
+        key = source_key(notebook, parameters)
+        entry = {"notebook": relative, "profile": profile, "kind": "table"}
+        entries.append(entry)
+        reason = None if force else stale_reason(output, key)
+        if not force and reason is None:
             entry.update(previous.get(relative, {}), status="up to date", notebook=relative)
             print(f"[up to date] {relative}", flush=True)
-            entries.append(entry)
             continue
-        if is_table and not force:
+        if not force:
             run = _from_reference(notebook, output, key, root, profile)
             if run is not None:
-                entry.update({k: run[k] for k in ("wall_time_s", "date_utc") if k in run})
+                entry.update({k: run[k] for k in RUN_KEYS if k in run})
                 entry.update(status="up to date", source="reference")
                 shown = reference_copy(root, profile, notebook).relative_to(root).as_posix()
                 print(f"[up to date] {relative} (the committed reference {shown})", flush=True)
-                entries.append(entry)
                 continue
-        if is_table and reference_only:
+        if reference_only:
             entry["status"] = "failed"
             entry["error"] = (
                 f"stale ({reason}) and no up-to-date reference in {(REFERENCE_DIR / profile).as_posix()}/: "
                 f"refresh it with `make book PROFILE={profile}` then `make reference PROFILE={profile}`"
             )
             print(f"[stale] {relative}: {entry['error']}", file=sys.stderr, flush=True)
-            entries.append(entry)
             continue
-        because = f"; {reason}" if reason and reason != "not executed yet" else ""
-        print(f"[run] {relative} (profile {profile}{because})", flush=True)
-        start = time.perf_counter()
-        try:
-            if not is_table:  # pages read status.json: give them this run's entries so far
-                write_json_atomic(status_path, {"profile": profile, "notebooks": entries})
-            execute(notebook, output, parameters, key)
-            entry["status"] = "ok"
-        except Exception as error:  # record and go on with the other notebooks
-            entry["status"] = "failed"
-            entry["error"] = describe_error(error)
-            print(f"[failed] {relative}: {entry['error']}", file=sys.stderr, flush=True)
-            partial = partial_path(output)
-            if partial.exists():
-                entry["partial"] = shown_path(partial, root)
-                print(f"    whole traceback: {entry['partial']}", file=sys.stderr, flush=True)
-        entry["wall_time_s"] = round(time.perf_counter() - start, 1)
-        entry["date_utc"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        entry["why"] = f"profile {profile}" + (f"; {reason}" if reason and reason != "not executed yet" else "")
+        expected = _expected_seconds(relative, previous, reference_copy(root, profile, notebook))
+        pending.append((entry, (notebook, output, parameters, key), expected))
+    pending.sort(key=lambda job: -job[2])  # longest first: the last notebook to start is a short one
+    execute_tables([(entry, arguments) for entry, arguments, _ in pending], jobs, root)
+
+    for notebook in book_notebooks(root):  # pages read status.json: give them every table's outcome
+        relative = notebook.relative_to(root).as_posix()
+        output = out_dir / notebook.relative_to(root).with_suffix(".ipynb")
+        entry = {"notebook": relative, "profile": profile, "kind": "page"}
+        print(f"[run] {relative} (profile {profile})", flush=True)
+        write_json_atomic(status_path, {"profile": profile, "notebooks": entries})
+        _finish(
+            entry, run_notebook(notebook, output, {"profile": profile, "executed_dir": str(out_dir)}, None, None), root
+        )
         entries.append(entry)
-        print(f"    {entry['status']} in {entry['wall_time_s']} s", flush=True)
     write_json_atomic(status_path, {"profile": profile, "notebooks": entries})
     return entries
 
@@ -321,7 +397,7 @@ def strip_for_reference(nb, run: dict | None = None):
     """The executed notebook `nb` with only the metadata the book and the up-to-date check need."""
     nb.metadata = {k: v for k, v in nb.metadata.items() if k in KEPT_NOTEBOOK_METADATA}
     if run:
-        nb.metadata[RUN_FIELD] = {k: run[k] for k in ("wall_time_s", "date_utc") if k in run}
+        nb.metadata[RUN_FIELD] = {k: run[k] for k in RUN_KEYS if k in run}
     for cell in nb.cells:
         cell.metadata = {k: v for k, v in cell.metadata.items() if k in KEPT_CELL_METADATA}
     return nb
@@ -421,7 +497,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="copy the up-to-date executed table notebooks into book/reference/<profile>/ (make reference)",
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="table notebooks run at once, each kernel with its share of the cores (default 1: one notebook on "
+        "all cores, its training runs spread over worker processes by replication.parallel)",
+    )
     args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error(f"--jobs must be ≥ 1, got {args.jobs}")
     try:
         resolve_profile_name(args.profile)
     except ValueError as error:
@@ -432,7 +517,7 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = (args.out or root / "book" / "executed").resolve()
     if args.save_reference:
         return save_reference(args.profile, out_dir, root)
-    entries = run_all(args.profile, out_dir, root, args.force, args.only, args.reference_only)
+    entries = run_all(args.profile, out_dir, root, args.force, args.only, args.reference_only, args.jobs)
     failed = [e["notebook"] for e in entries if e["status"] == "failed"]
     if failed:
         print(f"{len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)

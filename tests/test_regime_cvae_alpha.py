@@ -104,7 +104,7 @@ def _cvae_table(top1: dict[str, float], follows: float, keeps: float):
 def test_cvae_gan_verdicts_are_not_tested_when_the_swap_keeps_identity():
     good = {"CVAE": 70.0, "CGAN": 80.0, "FM-CGAN": 85.0, "CVAE-GAN": 90.0}
     table = _cvae_table(good, follows=0.06, keeps=0.82)  # the reviewer's cpu measurement
-    out = cvae_gan.with_regime(table, cvae_gan.verdicts(table))
+    out = cvae_gan.attach_regime(table, cvae_gan.verdicts(table))
     assert len(out) == 2 and all(v["verdict"] == "not tested" for v in out)
     for v in out:
         prior, swap = v["regime"]
@@ -114,12 +114,12 @@ def test_cvae_gan_verdicts_are_not_tested_when_the_swap_keeps_identity():
     json.dumps(out, allow_nan=False)
 
     table = _cvae_table(good, 0.9, 0.05)
-    followed = cvae_gan.with_regime(table, cvae_gan.verdicts(table))
+    followed = cvae_gan.attach_regime(table, cvae_gan.verdicts(table))
     assert all(v["verdict"] != "not tested" and all(c["met"] for c in v["regime"]) for v in followed)
     assert followed[0]["verdict"] == "holds"  # top-1 90 > 85 > 80 > 70, same step for both seeds
 
     weak = _cvae_table({**good, "CVAE": 40.0}, 0.9, 0.05)  # CVAE's prior samples: 0.40, 0.41 < 0.55
-    out = cvae_gan.with_regime(weak, cvae_gan.verdicts(weak))
+    out = cvae_gan.attach_regime(weak, cvae_gan.verdicts(weak))
     assert all(v["verdict"] == "not tested" and "prior samples follow" in v["not_tested_because"] for v in out)
     assert out[0]["verdict_in_regime_would_be"] == "holds"
 
@@ -140,7 +140,7 @@ def test_cvae_gan_applications_guard_only_the_augmentation_verdict():
         fake_top1={0: 0.2, 1: 0.3},
         num_classes=K,
     )
-    augmentation, inpainting = apps.with_regime(run, apps.verdicts(run))
+    augmentation, inpainting = apps.attach_regime(run, apps.verdicts(run))
     assert augmentation["verdict"] == "not tested" and "0.25" in augmentation["not_tested_because"]
     assert inpainting["regime"] == [] and inpainting["verdict"] == "holds"
 
@@ -169,7 +169,7 @@ def _alpha_table(falling: str | None, spread: float):
 
 def test_alpha_gan_checks_attach_to_the_verdicts_that_read_critic_w_and_recon_l1():
     table = _alpha_table(falling=alpha_gan.RATIO_1, spread=0.05)
-    out = {v["claim"]: v for v in alpha_gan.with_regime(table, alpha_gan.verdicts(table))}
+    out = {v["claim"]: v for v in alpha_gan.attach_regime(table, alpha_gan.verdicts(table))}
     recon, competitive, diverse, ratio = out.values()
     assert [c["name"] for c in recon["regime"]] == ["the reconstructions are not one constant output"]
     assert recon["verdict"] == "not tested" and recon["regime"][0]["values"]["spread_ratio"] == {
@@ -184,7 +184,7 @@ def test_alpha_gan_checks_attach_to_the_verdicts_that_read_critic_w_and_recon_l1
     young = [0.001, 0.002, 0.002, 0.003, 0.004, 0.005, 0.005, 0.006, 0.007, 0.009]  # alpha-GAN's critic at smoke
     assert not regime.converged(young, alpha_gan.CRITIC_REL_TOL, alpha_gan.CRITIC_ABS_TOL)["met"]
     table = _alpha_table(falling=None, spread=0.8)
-    assert all(c["met"] for v in alpha_gan.with_regime(table, alpha_gan.verdicts(table)) for c in v["regime"])
+    assert all(c["met"] for v in alpha_gan.attach_regime(table, alpha_gan.verdicts(table)) for c in v["regime"])
     details = alpha_gan.regime_details(table)
     assert details["critic_converged"]["DCGAN seed 0"]["met"] and details["recon_spread_ratio"]["VAE"]["1"] == 0.8
     json.dumps(details, allow_nan=False)

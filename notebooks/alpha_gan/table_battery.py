@@ -77,7 +77,7 @@ path = results.save(
     profile_name,
     alpha_gan.result_rows(table),
     table.protocol,
-    alpha_gan.with_regime(table, alpha_gan.verdicts(table)),
+    alpha_gan.attach_regime(table, alpha_gan.verdicts(table)),
     results.provenance(profile_name, data.describe(), torch_device, table.wall_time_s, config.seeds),
     details={"config": asdict(config), "regime": alpha_gan.regime_details(table)},
 )

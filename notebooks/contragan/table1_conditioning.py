@@ -37,7 +37,7 @@
 #
 # **Scales.** `smoke`/`cpu`: the offline MNIST-5k digits with narrow nets — at `cpu` the SNDCGAN
 # backbone only (the ResNet backbones cost 2–3× as much per step and do not fit the 10-minute budget
-# with 3 seeds and enough steps to learn digits; they run in Table 2 at `cpu`, and here at `gpu`/`paper`).
+# with 5 seeds and enough steps to learn digits; they run in Table 2 at `cpu`, and here at `gpu`/`paper`).
 # `gpu`: CIFAR-10 at reduced steps; `paper`: the paper's configs. Only numbers with the Inception
 # extractor on CIFAR-10 are comparable in kind to the paper's.
 

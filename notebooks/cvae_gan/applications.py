@@ -63,7 +63,7 @@ path = results.save(
     profile_name,
     apps.result_rows(run),
     run.protocol,
-    apps.with_regime(run, apps.verdicts(run)),
+    apps.attach_regime(run, apps.verdicts(run)),
     results.provenance(profile_name, data.describe(), torch_device, time.perf_counter() - start, config.seeds),
     details={"config": asdict(config)},
 )

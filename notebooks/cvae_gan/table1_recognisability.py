@@ -93,7 +93,7 @@ path = results.save(
     profile_name,
     cvae_gan.result_rows(table),
     table.protocol,
-    cvae_gan.with_regime(table, cvae_gan.verdicts(table)),
+    cvae_gan.attach_regime(table, cvae_gan.verdicts(table)),
     results.provenance(profile_name, data.describe(), torch_device, table.wall_time_s, config.seeds),
     details={
         "per_class": cvae_gan.per_class_details(table),

@@ -44,7 +44,7 @@ class MSGANTable1Config:
 # 0.96 at 2400): the conditional DCGAN matches the data's diversity within ~5 % and does not
 # collapse with more steps, so mode seeking can only over-disperse here (the reviewer's issue #11
 # measured MSGAN's diversity past the data's). The page shows the check's measurement; a verdict is
-# "not tested" unless the 3 seeds put DCGAN's diversity below the data's.
+# "not tested" unless the seeds put DCGAN's diversity below the data's (at 5 seeds they do, by 5 %).
 # smoke/cpu: a narrow net for the 2-core budget; lr raised from the official 2e-4 to 5e-4, which
 # (measured: classifier top-1 on DCGAN samples 0.80 vs 0.10–0.52 at 2e-4 after 800 steps) is what
 # lets such short runs learn the digits at all.
@@ -69,7 +69,7 @@ TABLE1 = {
         batch_size=64,
         steps=800,
         lr=5e-4,
-        seeds=(0, 1, 2),
+        seeds=(0, 1, 2, 3, 4),
         samples_per_class=300,
         ndb_bins_per_class=10,
         ndb_bins_pooled=50,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import torch
 from torchmetrics.functional.image import structural_similarity_index_measure
 
-from replication import regime
+from replication import parallel, regime
 from replication.configs.alpha_gan import AlphaGANConfig
 from replication.data import BatchSampler, ImageData
 from replication.losses import alpha_gan as A
@@ -268,6 +268,7 @@ def run_table(config: AlphaGANConfig, data: ImageData, device: torch.device, pro
     histories, curves, grids, recs = {}, {}, {}, {"original": held_out[:8].cpu()}
     critic_held_out: dict[str, dict[str, list]] = {}
     recon_spread: dict[str, dict[int, float]] = {m: {} for m in RECONSTRUCTS}
+    parallel.train_runs(train_run, [(config, m, s) for s in config.seeds for m in METHODS], data, device)
     for seed in config.seeds:
         for method in METHODS:
             run = train_run(config, data, method, seed, device, progress)
@@ -450,7 +451,7 @@ def regime_checks_for(table: TableRun, verdict: dict) -> list[regime.RegimeCheck
     return checks
 
 
-def with_regime(table: TableRun, verdicts: list[dict]) -> list[dict]:
+def attach_regime(table: TableRun, verdicts: list[dict]) -> list[dict]:
     """Each verdict with its regime checks attached (`regime.attach`; none needed → an empty list)."""
     return [regime.attach(v, regime_checks_for(table, v)) for v in verdicts]
 

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import torch
 
-from replication import distributed, launch, regime, results
+from replication import distributed, launch, parallel, regime, results
 from replication.configs.contragan import ContraGANConfig
 from replication.data import BatchSampler, ImageData
 from replication.ema import ema_update_, make_ema
@@ -278,6 +278,8 @@ def run_table(
     evaluator = Evaluator(config, data, device)
     metrics: dict[str, dict[int, dict]] = {m: {} for m in config.methods}
     histories, grids = {}, {}
+    jobs = [(config, m, s) for s in config.seeds for m in config.methods]
+    parallel.train_runs(train_run, jobs, data, device)
     for seed in config.seeds:
         for method in config.methods:
             run = train_run(config, data, method, seed, device, progress)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import torch
 import torch.nn.functional as F
 
-from replication import regime
+from replication import parallel, regime
 from replication.configs.cvae_gan import CVAEGANConfig
 from replication.data import BatchSampler, ImageData
 from replication.losses import cvae_gan as L
@@ -239,6 +239,7 @@ def run_table(
     histories, grids = {}, {}
     swap: dict[str, dict[int, dict]] = {m: {} for m in ENCODER_METHODS}
     swap_x, swap_y = data.test_x[:SWAP_IMAGES], data.test_y[:SWAP_IMAGES]
+    parallel.train_runs(train_run, [(config, m, s) for s in config.seeds for m in METHODS], data, device)
     for seed in config.seeds:
         for method in METHODS:
             run = train_run(config, data, method, seed, device, progress)
@@ -276,8 +277,12 @@ def lambda_sensitivity(
     extractor = evaluator(config, data, device)
     swap_x, swap_y = data.test_x[:SWAP_IMAGES], data.test_y[:SWAP_IMAGES]
     rows = []
-    for multiplier in multipliers:
-        scaled = replace(config, lambda_gd=config.lambda_gd * multiplier, lambda_gc=config.lambda_gc * multiplier)
+    scaled_configs = [
+        replace(config, lambda_gd=config.lambda_gd * multiplier, lambda_gc=config.lambda_gc * multiplier)
+        for multiplier in multipliers
+    ]
+    parallel.train_runs(train_run, [(scaled, "CVAE-GAN", seed) for scaled in scaled_configs], data, device)
+    for scaled in scaled_configs:
         run = train_run(scaled, data, "CVAE-GAN", seed, device, progress)
         images, labels = sample_per_class(run.models.generator, config.samples_per_class, 10_000 + seed, device)
         scores = recognisability(extractor, images, labels, config.is_splits)
@@ -446,7 +451,7 @@ def regime_checks_for(table: TableRun, verdict: dict) -> list[regime.RegimeCheck
     return checks
 
 
-def with_regime(table: TableRun, verdicts: list[dict]) -> list[dict]:
+def attach_regime(table: TableRun, verdicts: list[dict]) -> list[dict]:
     """Each verdict with its regime checks attached (`regime.attach`)."""
     return [regime.attach(v, regime_checks_for(table, v)) for v in verdicts]
 

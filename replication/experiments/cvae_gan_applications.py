@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 from torchmetrics.functional.image import structural_similarity_index_measure
 
-from replication import regime
+from replication import parallel, regime
 from replication.configs.cvae_gan import CVAEGANConfig
 from replication.data import ImageData
 from replication.experiments.cvae_gan import evaluator, sample_per_class, train_run
@@ -130,6 +130,7 @@ def run_applications(
     morph_z = morph_c = torch.empty(0)
     fake_top1: dict[int, float] = {}
     judge = evaluator(config, data, device)
+    parallel.train_runs(train_run, [(config, m, s) for s in config.seeds for m in INPAINT_METHODS], data, device)
     for seed in config.seeds:
         for method in INPAINT_METHODS:
             run = train_run(config, data, method, seed, device, progress)
@@ -252,7 +253,7 @@ def added_samples_follow_label_check(run: ApplicationsRun) -> regime.RegimeCheck
     )
 
 
-def with_regime(run: ApplicationsRun, verdicts: list[dict]) -> list[dict]:
+def attach_regime(run: ApplicationsRun, verdicts: list[dict]) -> list[dict]:
     """The augmentation verdict needs labelled samples that carry their label; inpainting does not
     (it decodes with the image's true class and fits the known pixels, whether or not G uses the label):
     its verdict gets an empty list of checks."""

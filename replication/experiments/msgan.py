@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from replication import distributed, regime
+from replication import distributed, parallel, regime
 from replication.configs.msgan import MSGANTable1Config
 from replication.data import BatchSampler, ImageData
 from replication.losses.gan import bce_discriminator_loss, bce_generator_loss
@@ -223,6 +223,7 @@ def run_table(
     evaluator = Evaluator(config, data, device)
     metrics: dict[str, dict[int, dict]] = {m: {} for m in METHODS}
     histories, grids = {}, {}
+    parallel.train_runs(train_run, [(config, m, s) for s in config.seeds for m in METHODS], data, device)
     for seed in config.seeds:
         for method in METHODS:
             run = train_run(config, data, method, seed, device, progress)

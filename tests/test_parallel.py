@@ -1,0 +1,78 @@
+"""Training in worker processes (replication.parallel, issue #17): a run trained in a worker is the run
+trained in-process with the same thread count, bit for bit; a worker's error reaches the caller."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import torch
+
+from replication import parallel
+from replication.data import load_dataset
+from replication.experiments import msgan
+from replication.profiles import get_profile
+
+
+def _generator_weights(runs_dir, monkeypatch, config, data):
+    monkeypatch.setenv("REPLICATION_RUNS", str(runs_dir))
+    run = msgan.train_run(config, data, "MSGAN", 1, torch.device("cpu"), progress=False)
+    assert run.result.steps_done == config.steps
+    return {k: v.clone() for k, v in run.generator.state_dict().items()}
+
+
+def test_a_run_trained_in_a_worker_equals_the_same_run_trained_in_process(tmp_path, monkeypatch):
+    config = get_profile(msgan.TABLE_ID, "smoke", steps=6)
+    data = load_dataset(config.dataset, image_size=msgan.IMAGE_SIZE)
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+        monkeypatch.setenv("REPLICATION_RUNS", str(tmp_path / "workers"))
+        jobs = [(config, m, s) for s in (0, 1) for m in msgan.METHODS]
+        plan = parallel.train_runs(msgan.train_run, jobs, data, torch.device("cpu"))
+        assert plan == parallel.Layout(workers=2, threads=1)
+        in_worker = _generator_weights(tmp_path / "workers", monkeypatch, config, data)  # loads the finished run
+        torch.set_num_threads(1)  # the workers' thread count
+        in_process = _generator_weights(tmp_path / "alone", monkeypatch, config, data)  # trains it here
+    finally:
+        torch.set_num_threads(threads)
+    assert in_worker.keys() == in_process.keys()
+    for name in in_worker:
+        assert torch.equal(in_worker[name], in_process[name]), name
+    assert len(list((tmp_path / "workers").rglob("checkpoint.pt"))) == 4  # every job trained once
+
+
+def _fails(config, data, method, seed, device, progress):
+    raise FloatingPointError(f"non-finite loss at step 3 ({method} seed {seed})")
+
+
+def test_a_workers_error_is_raised_in_the_caller(monkeypatch):
+    monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+    with pytest.raises(FloatingPointError, match="non-finite loss at step 3"):
+        parallel.train_runs(_fails, [(None, "A", 0), (None, "B", 0)], torch.zeros(1), torch.device("cpu"))
+
+
+def test_the_layout_splits_the_threads_and_stays_in_process_on_a_gpu_or_one_thread(monkeypatch):
+    threads = torch.get_num_threads()
+    monkeypatch.delenv(parallel.WORKERS_ENV, raising=False)
+    try:
+        torch.set_num_threads(2)
+        assert parallel.layout("cpu") == parallel.Layout(2, 1)
+        assert parallel.layout("cuda") == parallel.Layout(1, 2)
+        torch.set_num_threads(1)
+        assert parallel.layout("cpu") == parallel.Layout(1, 1)
+        monkeypatch.setenv(parallel.WORKERS_ENV, "1")
+        torch.set_num_threads(2)
+        assert parallel.layout("cpu") == parallel.Layout(1, 2)
+        monkeypatch.setenv(parallel.WORKERS_ENV, "two")
+        with pytest.raises(ValueError, match="REPLICATION_TRAIN_WORKERS must be an integer"):
+            parallel.layout("cpu")
+    finally:
+        torch.set_num_threads(threads)
+
+
+def test_one_worker_trains_nothing_itself(monkeypatch):
+    monkeypatch.setenv(parallel.WORKERS_ENV, "1")
+    assert parallel.train_runs(_fails, [(None, "A", 0)], torch.zeros(1), "cpu").workers == 1  # no error: not called
+    assert os.environ[parallel.WORKERS_ENV] == "1"
