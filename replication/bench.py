@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import contextlib
 import json
 import multiprocessing
 import os
 import resource
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -235,13 +237,13 @@ def fid_time(case: BenchCase, data: ImageData, device: torch.device, n: int, ext
 
 # The cpu book's training runs: table → (experiment module, methods trained there, extra runs of one method).
 # Runs shared between tables (ContraGAN Table 1 ↔ the overfitting study; CVAE-GAN Table 1 ↔ its
-# applications) are counted once; CVAE-GAN Table 1 adds two λ-sensitivity runs at one seed.
+# applications) are counted once; CVAE-GAN Table 1 adds four sensitivity runs at one seed (λ, sum/mean).
 CPU_BOOK = {
     "msgan_table1": ("replication.experiments.msgan", None, {}),
     "contragan_table1": ("replication.experiments.contragan", None, {}),
     "contragan_overfitting": ("replication.experiments.contragan", (), {}),
     "contragan_table2": ("replication.experiments.contragan", None, {}),
-    "cvae_gan_table1": ("replication.experiments.cvae_gan", None, {"CVAE-GAN": 2}),
+    "cvae_gan_table1": ("replication.experiments.cvae_gan", None, {"CVAE-GAN": 4}),
     "cvae_gan_applications": ("replication.experiments.cvae_gan", (), {}),
     "alpha_gan_table": ("replication.experiments.alpha_gan", None, {}),
 }
@@ -253,21 +255,21 @@ def _timed_run(train_run: Callable, config, method: str, seed: int) -> float:
     return 1000 * run.result.wall_time_s / run.result.steps_done
 
 
-def cpu_book_plan(steps: int) -> list[dict]:
+def cpu_book_plan(steps: int, tables: list[str] | None = None) -> list[dict]:
     """Per method of every cpu-profile table: ms per step trained alone on all threads vs two runs at
     once in `replication.parallel`'s workers (1 thread each), and the training time each layout
     projects for the cpu book (runs × steps × ms/step, divided by the workers)."""
     import importlib
-    import tempfile
     from dataclasses import replace
 
     from replication.profiles import get_profile
 
     threads = torch.get_num_threads()
     rows = []
-    with tempfile.TemporaryDirectory() as runs:
-        os.environ["REPLICATION_RUNS"] = runs  # the workers inherit it
+    with _scratch_runs():
         for table_id, (module_name, methods, extra) in CPU_BOOK.items():
+            if tables is not None and table_id not in tables:
+                continue
             experiment = importlib.import_module(module_name)
             config = get_profile(table_id, "cpu")
             size = getattr(experiment, "IMAGE_SIZE", None) or getattr(config, "image_size", None)
@@ -299,7 +301,23 @@ def cpu_book_plan(steps: int) -> list[dict]:
                         "workers min": runs_needed * config.steps * per_run / 2 / 60_000,
                     }
                 )
+    torch.set_num_threads(threads)
     return rows
+
+
+@contextlib.contextmanager
+def _scratch_runs():
+    """Run folders in a temporary directory (the workers inherit it), the previous setting restored after."""
+    previous = os.environ.get("REPLICATION_RUNS")
+    with tempfile.TemporaryDirectory() as runs:
+        os.environ["REPLICATION_RUNS"] = runs
+        try:
+            yield
+        finally:
+            if previous is None:
+                os.environ.pop("REPLICATION_RUNS", None)
+            else:
+                os.environ["REPLICATION_RUNS"] = previous
 
 
 def _timed_run_here(train_run: Callable, config, data: ImageData, method: str) -> float:

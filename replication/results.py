@@ -242,4 +242,3 @@ def scan(profile: str | None = None, root: Path | None = None) -> list[tuple[Pat
         except (ValueError, OSError) as error:
             found.append((path, None, str(error)))
     return found
-

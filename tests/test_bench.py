@@ -29,3 +29,34 @@ def test_bench_prints_and_saves_the_tables(capsys, tmp_path, monkeypatch):
 def test_bench_refuses_unknown_models():
     with pytest.raises(SystemExit):
         bench.main(["--case", "stylegan9"])
+
+
+def test_the_cpu_book_plan_counts_every_table_once_and_projects_from_its_measurements(capsys):
+    import inspect
+
+    from replication.experiments import cvae_gan, cvae_gan_applications
+    from replication.profiles import TABLE_PROFILES, get_profile
+
+    assert set(bench.CPU_BOOK) == set(TABLE_PROFILES)  # a new table must be added to the projection
+    # the runs a table reuses are another table's: the same training settings and a subset of its methods
+    shared = {"contragan_overfitting": "contragan_table1", "cvae_gan_applications": "cvae_gan_table1"}
+    for table, owner in shared.items():
+        assert bench.CPU_BOOK[table][1] == ()
+        assert get_profile(table, "cpu").training_config() == get_profile(owner, "cpu").training_config()
+    overfitting = get_profile("contragan_overfitting", "cpu")  # its methods are heads on one backbone
+    backbone = overfitting.overfitting_backbone
+    assert {f"{backbone} + {m}" for m in overfitting.methods} <= set(get_profile("contragan_table1", "cpu").methods)
+    assert set(cvae_gan_applications.INPAINT_METHODS) <= set(cvae_gan.METHODS)
+    defaults = inspect.signature(cvae_gan.lambda_sensitivity).parameters
+    extra = len(defaults["multipliers"].default) - 1 + len(defaults["mean_multipliers"].default)  # sum ×1: own run
+    assert bench.CPU_BOOK["cvae_gan_table1"][2] == {"CVAE-GAN": extra}
+
+    rows = bench.cpu_book_plan(2, tables=["msgan_table1"])
+    assert [r["method"] for r in rows] == ["DCGAN", "MSGAN"]
+    for row in rows:
+        alone = next(v for k, v in row.items() if k.startswith("ms/step alone"))
+        assert row["runs"] == 5 and row["steps"] == 800
+        assert row["alone min"] == pytest.approx(5 * 800 * alone / 60_000)
+        assert row["workers min"] == pytest.approx(5 * 800 * row["ms/step in a pair (1 thread)"] / 2 / 60_000)
+    bench.print_cpu_book_plan(rows)
+    assert "Projected training time of the cpu book" in capsys.readouterr().out

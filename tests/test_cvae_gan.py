@@ -139,3 +139,32 @@ def test_feature_matching_sees_a_shift_between_real_and_generated_batches():
     washed_out = L.mean_feature_matching(*separate)
     assert float(expected) > 2 * float(washed_out)  # the defect: per-batch BN removes most of the shift
     assert math.isclose(float(logs["L_GD"]), float(expected), rel_tol=1e-4)
+
+
+def test_mean_reductions_divide_each_term_by_the_elements_it_sums():
+    mu, logvar = torch.tensor([[1.0, 0.0, 2.0, 0.0]]), torch.zeros(1, 4)
+    assert float(L.kl_divergence(mu, logvar)) == pytest.approx(0.5 * (1 + 4))  # ½ Σ μ² with σ = 1
+    assert float(L.kl_divergence(mu, logvar, "mean")) == pytest.approx(0.5 * 5 / 4)
+    a, b = torch.zeros(2, 1, 2, 2), torch.ones(2, 1, 2, 2) * 3  # 4 elements per image, each off by 3
+    assert float(L.half_squared_distance(a, b)) == pytest.approx(0.5 * 4 * 9)
+    assert float(L.half_squared_distance(a, b, "mean")) == pytest.approx(0.5 * 9)
+    real, fake = torch.zeros(3, 5), torch.full((3, 5), 2.0)  # 5 features, means 2 apart
+    assert float(L.mean_feature_matching(real, fake)) == pytest.approx(0.5 * 5 * 4)
+    assert float(L.mean_feature_matching(real, fake, "mean")) == pytest.approx(0.5 * 4)
+    centres = L.ClassFeatureCentres(num_classes=3, feature_dim=5)
+    centres.update(real, torch.tensor([0, 1, 1]))  # classes 0 and 1 seen, centres at 0
+    labels = torch.tensor([0, 1, 2])  # class 2 is not seen: left out
+    assert float(centres.loss(fake, labels)) == pytest.approx(2 * 0.5 * 5 * 4)  # summed over the 2 classes
+    assert float(centres.loss(fake, labels, "mean")) == pytest.approx(2 * 0.5 * 4)
+    with pytest.raises(ValueError, match="Valid: sum, mean"):
+        L.kl_divergence(mu, logvar, "max")
+
+
+def test_the_reduction_is_part_of_a_runs_identity():
+    from dataclasses import replace
+
+    from replication.configs.cvae_gan import PROFILES
+
+    config = PROFILES["cvae_gan_table1"]["smoke"]
+    assert config.reduction == "sum"
+    assert config.training_config() != replace(config, reduction="mean").training_config()

@@ -23,6 +23,7 @@ class CVAEGANConfig:
     lambda_gd: float = 1e-3  # λ3
     lambda_gc: float = 1e-3  # λ4
     centre_rate: float = 0.1  # moving-average rate of the class feature centres
+    reduction: str = "sum"  # over latent dims / pixels / features: "sum" is the paper's ½‖·‖² ("mean": a variant)
     seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
     samples_per_class: int = 1000
     is_splits: int = 10
@@ -39,7 +40,7 @@ class CVAEGANConfig:
 
     def training_config(self) -> dict:
         keys = ("dataset", "image_size", "nz", "width", "batch_size", "steps", "lr", "beta1", "beta2")
-        keys += ("lambda_kl", "lambda_rec", "lambda_gd", "lambda_gc", "centre_rate")
+        keys += ("lambda_kl", "lambda_rec", "lambda_gd", "lambda_gc", "centre_rate", "reduction")
         return {k: getattr(self, k) for k in keys}
 
 

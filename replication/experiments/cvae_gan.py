@@ -109,8 +109,8 @@ def make_step(
 
         total = torch.zeros((), device=x.device)
         if method == "CVAE":
-            logs["L_KL"] = L.kl_divergence(mu, logvar)
-            logs["rec_pixel"] = L.half_squared_distance(x, x_rec)
+            logs["L_KL"] = L.kl_divergence(mu, logvar, config.reduction)
+            logs["rec_pixel"] = L.half_squared_distance(x, x_rec, config.reduction)
             total = config.lambda_kl * logs["L_KL"] + config.lambda_rec * logs["rec_pixel"]
         elif method == "CGAN":  # symmetric: G maximises log D(x_p) + log C(c | x_p)
             prior_logit, _ = D(x_p)
@@ -125,12 +125,12 @@ def make_step(
             fc_real, fc_p, *fc_rec = L.joint_features(C, *batches)
             fd_real, fc_real = fd_real.detach(), fc_real.detach()  # the real side is the target
             centres.update(fc_real, c)
-            logs["L_GD"] = L.mean_feature_matching(fd_real, fd_p)
-            logs["L_GC"] = centres.loss(fc_p, c)
+            logs["L_GD"] = L.mean_feature_matching(fd_real, fd_p, config.reduction)
+            logs["L_GC"] = centres.loss(fc_p, c, config.reduction)
             total = config.lambda_gd * logs["L_GD"] + config.lambda_gc * logs["L_GC"]
             if method == "CVAE-GAN":
-                rec = L.reconstruction_loss(x, x_rec, fd_real, fd_rec[0], fc_real, fc_rec[0])
-                logs["L_KL"] = L.kl_divergence(mu, logvar)
+                rec = L.reconstruction_loss(x, x_rec, fd_real, fd_rec[0], fc_real, fc_rec[0], config.reduction)
+                logs["L_KL"] = L.kl_divergence(mu, logvar, config.reduction)
                 logs["L_G"] = rec["L_G"]
                 total = total + config.lambda_kl * logs["L_KL"] + config.lambda_rec * logs["L_G"]
         # one backward gives Algorithm 1's gradients: L_KL reaches only E, L_GD/L_GC only G
@@ -270,16 +270,19 @@ def lambda_sensitivity(
     multipliers: tuple[float, ...] = (0.01, 0.1, 1.0),
     seed: int = 0,
     progress: bool = False,
+    mean_multipliers: tuple[float, ...] = (0.01, 1.0),
 ) -> list[dict]:
-    """CVAE-GAN at one seed with λ3 and λ4 both scaled by each multiplier (their ratio kept):
-    top-1 and realism of prior samples, and the label swap. Multiplier 1 is the profile's own run
+    """CVAE-GAN at one seed with λ3 and λ4 both scaled by each multiplier (their ratio kept), with the
+    paper's sum reductions and, at `mean_multipliers`, with mean reductions (`losses.cvae_gan`): top-1
+    and realism of prior samples, and the label swap. Multiplier 1 with sums is the profile's own run
     (loaded, not retrained). Shows how much the verdict hinges on the weights of the matching terms."""
     extractor = evaluator(config, data, device)
     swap_x, swap_y = data.test_x[:SWAP_IMAGES], data.test_y[:SWAP_IMAGES]
     rows = []
+    variants = [(m, config.reduction) for m in multipliers] + [(m, "mean") for m in mean_multipliers]
     scaled_configs = [
-        replace(config, lambda_gd=config.lambda_gd * multiplier, lambda_gc=config.lambda_gc * multiplier)
-        for multiplier in multipliers
+        replace(config, lambda_gd=config.lambda_gd * m, lambda_gc=config.lambda_gc * m, reduction=reduction)
+        for m, reduction in variants
     ]
     parallel.train_runs(train_run, [(scaled, "CVAE-GAN", seed) for scaled in scaled_configs], data, device)
     for scaled in scaled_configs:
@@ -289,6 +292,7 @@ def lambda_sensitivity(
         swap = label_swap(run.models.encoder, run.models.generator, extractor, swap_x, swap_y, seed)
         rows.append(
             {
+                "reduction": scaled.reduction + (" (paper)" if scaled.reduction == "sum" else ""),
                 "λ3 = λ4": scaled.lambda_gc,
                 "top-1 (%)": scores["top-1"],
                 "realism": scores["realism"],

@@ -18,6 +18,10 @@ Algorithm 1 updates C with L_C, D with L_D, G with λ2 L_G + λ3 L_GD + λ4 L_GC
 λ1 L_KL + λ2 L_G. The generator's adversarial signal is the *asymmetric* mean feature matching
 (L_GD, L_GC), not the cross-entropy D and C are trained with. Every function returns a dict of
 named terms (batch means over images, sums over pixels/features, as ½‖·‖² reads).
+
+`reduction="mean"` (not the paper's; the notebook's sensitivity table shows what it changes) turns
+every sum over latent dims, pixels or features into a mean over them: each term is divided by the
+number of elements it sums, which reweights the terms against each other by their sizes.
 """
 
 from __future__ import annotations
@@ -27,16 +31,25 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 LAMBDA_KL, LAMBDA_REC, LAMBDA_GD, LAMBDA_GC = 3.0, 1.0, 1e-3, 1e-3
+REDUCTIONS = ("sum", "mean")  # over latent dims / pixels / features: "sum" is the paper's ½‖·‖²
 
 
-def kl_divergence(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+def _reduce(values: torch.Tensor, dim, reduction: str) -> torch.Tensor:
+    if reduction == "sum":
+        return values.sum(dim=dim)
+    if reduction == "mean":
+        return values.mean(dim=dim)
+    raise ValueError(f"Unknown reduction {reduction!r}. Valid: {', '.join(REDUCTIONS)}.")
+
+
+def kl_divergence(mu: torch.Tensor, logvar: torch.Tensor, reduction: str = "sum") -> torch.Tensor:
     """L_KL = ½ Σ_j (μ² + σ² − log σ² − 1), summed over latent dims, mean over the batch."""
-    return 0.5 * (mu.square() + logvar.exp() - logvar - 1.0).sum(dim=1).mean()
+    return 0.5 * _reduce(mu.square() + logvar.exp() - logvar - 1.0, 1, reduction).mean()
 
 
-def half_squared_distance(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+def half_squared_distance(a: torch.Tensor, b: torch.Tensor, reduction: str = "sum") -> torch.Tensor:
     """½‖a − b‖² per example (summed over all non-batch dims), mean over the batch."""
-    return 0.5 * (a - b).square().flatten(1).sum(dim=1).mean()
+    return 0.5 * _reduce((a - b).square().flatten(1), 1, reduction).mean()
 
 
 def reconstruction_loss(
@@ -46,12 +59,13 @@ def reconstruction_loss(
     fd_rec: torch.Tensor,
     fc_real: torch.Tensor,
     fc_rec: torch.Tensor,
+    reduction: str = "sum",
 ) -> dict[str, torch.Tensor]:
     """L_G: pixel L2 plus the pairwise feature matching of f_D and f_C between x and x'."""
     terms = {
-        "rec_pixel": half_squared_distance(x, x_rec),
-        "rec_fd": half_squared_distance(fd_real, fd_rec),
-        "rec_fc": half_squared_distance(fc_real, fc_rec),
+        "rec_pixel": half_squared_distance(x, x_rec, reduction),
+        "rec_fd": half_squared_distance(fd_real, fd_rec, reduction),
+        "rec_fc": half_squared_distance(fc_real, fc_rec, reduction),
     }
     terms["L_G"] = terms["rec_pixel"] + terms["rec_fd"] + terms["rec_fc"]
     return terms
@@ -64,9 +78,11 @@ def joint_features(net: nn.Module, *batches: torch.Tensor) -> tuple[torch.Tensor
     return tuple(features.split([len(b) for b in batches]))
 
 
-def mean_feature_matching(real_features: torch.Tensor, fake_features: torch.Tensor) -> torch.Tensor:
+def mean_feature_matching(
+    real_features: torch.Tensor, fake_features: torch.Tensor, reduction: str = "sum"
+) -> torch.Tensor:
     """L_GD = ½‖mean_x f(x) − mean_xp f(x_p)‖²: zero when the two batch means agree."""
-    return 0.5 * (real_features.mean(dim=0) - fake_features.mean(dim=0)).square().sum()
+    return 0.5 * _reduce((real_features.mean(dim=0) - fake_features.mean(dim=0)).square(), None, reduction)
 
 
 def class_means(features: torch.Tensor, labels: torch.Tensor, num_classes: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -97,10 +113,11 @@ class ClassFeatureCentres:
         self.centres[present] = ((1 - rate) * self.centres + rate * means)[present]
         self.seen |= present
 
-    def loss(self, fake_features: torch.Tensor, fake_labels: torch.Tensor) -> torch.Tensor:
+    def loss(self, fake_features: torch.Tensor, fake_labels: torch.Tensor, reduction: str = "sum") -> torch.Tensor:
+        """½ Σ_c ‖m_c − mean f_C(x_p of class c)‖² (with "mean": over the features, summed over classes)."""
         means, present = class_means(fake_features, fake_labels, self.num_classes)
         mask = present & self.seen
-        return 0.5 * (self.centres[mask] - means[mask]).square().sum()
+        return 0.5 * _reduce((self.centres[mask] - means[mask]).square(), 1, reduction).sum()
 
 
 def discriminator_loss(
