@@ -56,15 +56,22 @@ class ResultsFileError(ValueError):
 WRITTEN_LOG_ENV = "REPLICATION_RESULTS_LOG"
 
 
+# What a book build writes into the checkout itself: never a reason to call the code "dirty".
+BUILD_OUTPUTS = ("results", "book/reference", "book/executed")
+
+
 def git_state(root: Path | None = None) -> tuple[str, bool | None]:
-    """(commit, dirty) of the checkout, or ("unknown", None) outside a git work tree."""
+    """(commit, dirty) of the checkout, or ("unknown", None) outside a git work tree. Dirty means a
+    tracked file differs from the commit, not counting the build's own outputs (`BUILD_OUTPUTS`):
+    the results files an earlier notebook of the same build rewrote do not make the code dirty."""
     root = root or repo_root()
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
         ).stdout.strip()
+        excluded = [f":(exclude){folder}" for folder in BUILD_OUTPUTS]
         status = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", *excluded],
             cwd=root,
             capture_output=True,
             text=True,

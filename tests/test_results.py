@@ -62,3 +62,25 @@ def test_atomic_checkpoint_write_interrupted_mid_file_keeps_the_old_one(tmp_path
         save_torch_checked(target, {"w": torch.zeros(3), "bad": lambda: None})  # pickling fails mid-write
     assert torch.equal(load_torch_checked(target)["w"], torch.ones(3))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ckpt.pt"]  # checksum inside, no temp file left
+
+
+def test_the_builds_own_outputs_do_not_make_the_checkout_dirty(tmp_path):
+    import subprocess
+
+    from replication import results
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    for name in ("replication/code.py", "results/cpu/table.json", "book/reference/cpu/t.ipynb"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("v1\n")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
+    assert results.git_state(tmp_path)[1] is False
+    (tmp_path / "results/cpu/table.json").write_text("rewritten by a notebook of this build\n")
+    (tmp_path / "book/reference/cpu/t.ipynb").write_text("refreshed\n")
+    assert results.git_state(tmp_path)[1] is False  # the build's outputs: not dirty
+    (tmp_path / "replication/code.py").write_text("v2\n")
+    assert results.git_state(tmp_path)[1] is True  # the code: dirty
