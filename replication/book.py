@@ -451,8 +451,10 @@ def notebook_runs_frame(status_file: Path) -> pd.DataFrame:
         columns={"wall_time_s": "wall time (s)", "date_utc": "date (UTC)", "parallel_jobs": "notebooks at once"}
     )
     frame.attrs["caption"] = (
-        "Notebooks executed for this build: outcome, wall time, the torch threads its kernel had and how many "
-        "table notebooks ran at the same time (— : all cores, one at a time, or not recorded), and date"
+        "Notebooks executed for this build: outcome, wall time of that execution (a notebook whose runs were "
+        "already trained, by an earlier execution with the same training settings, only loads and evaluates "
+        "them), the torch threads its kernel had and how many table notebooks ran at the same time (— : all "
+        "cores, one at a time, or not recorded), and date"
     )
     return frame
 
