@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from fake_notebooks import HEADER, WRITES_RESULTS, write_notebook
 
 from replication import runner
 from replication.deps import module_closure, notebook_modules
@@ -29,13 +30,6 @@ from replication.runner import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-HEADER = '# %% tags=["parameters"]\nprofile = "auto"\nprogress = True\n\n# %%\n'
-WRITES_RESULTS = HEADER + (
-    "from replication import results, stats\n"
-    'rows = [{"method": "A", "metric": "FID", "mean": 1.0, "std": 0.0, "n": 1, "values": [1.0], "seeds": [0]}]\n'
-    'prov = {k: "x" for k in results.PROVENANCE_KEYS}\n'
-    'results.save("fake_table", profile, rows, {"reference": "none"}, [], prov)\n'
-)
 
 
 def assert_reference_current(root: Path, results_base: Path | None = None) -> None:
@@ -80,19 +74,12 @@ def fake_package(tmp_path) -> Path:
     return package
 
 
-def _notebook(root: Path, source: str, name: str = "table") -> Path:
-    notebook = root / "notebooks" / "fake" / f"{name}.py"
-    notebook.parent.mkdir(parents=True, exist_ok=True)
-    notebook.write_text(source)
-    return notebook
-
-
 def _names(paths: list[Path], package: Path) -> set[str]:
     return {p.relative_to(package).as_posix() for p in paths}
 
 
 def test_a_notebook_importing_stats_depends_on_stats_and_what_it_imports_only(tmp_path, fake_package):
-    notebook = _notebook(tmp_path, HEADER + "from replication import stats\n")
+    notebook = write_notebook(tmp_path, HEADER + "from replication import stats\n")
     assert _names(notebook_modules(notebook, fake_package), fake_package) == {
         "__init__.py",
         "stats.py",
@@ -115,7 +102,7 @@ def test_a_notebook_importing_stats_depends_on_stats_and_what_it_imports_only(tm
 
 
 def test_from_replication_import_names_submodules_relative_and_dynamic_imports(tmp_path, fake_package):
-    two = _notebook(tmp_path, HEADER + "from replication import book, results\n", "two")
+    two = write_notebook(tmp_path, HEADER + "from replication import book, results\n", "two")
     assert _names(notebook_modules(two, fake_package), fake_package) == {
         "__init__.py",
         "book.py",
@@ -123,13 +110,13 @@ def test_from_replication_import_names_submodules_relative_and_dynamic_imports(t
         "stats.py",  # book.py: `from . import stats`
         "numbers.py",
     }
-    dynamic = _notebook(tmp_path, HEADER + "def f():\n    import replication.configs as c\n", "dynamic")
+    dynamic = write_notebook(tmp_path, HEADER + "def f():\n    import replication.configs as c\n", "dynamic")
     assert _names(notebook_modules(dynamic, fake_package), fake_package) == {
         "__init__.py",
         "configs/__init__.py",
         "configs/a.py",  # import_module(f"replication.configs.{name}")
     }
-    assert notebook_modules(_notebook(tmp_path, HEADER + "import numpy\n", "none"), fake_package) == []
+    assert notebook_modules(write_notebook(tmp_path, HEADER + "import numpy\n", "none"), fake_package) == []
 
 
 def test_the_real_package_stats_closure_leaves_plots_out():
@@ -145,7 +132,7 @@ def test_the_runner_reruns_a_stats_notebook_for_stats_not_for_plots(tmp_path, mo
     shutil.copytree(PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(runner, "PACKAGE_DIR", package)
     root = tmp_path / "root"
-    _notebook(root, HEADER + "from replication import stats\n")
+    write_notebook(root, HEADER + "from replication import stats\n")
     executed = root / "book" / "executed"
     assert run_all("smoke", executed, root)[0]["status"] == "ok"
     (package / "plots.py").write_text((package / "plots.py").read_text() + "# changed\n")
@@ -170,7 +157,7 @@ def results_dir(tmp_path, monkeypatch):
 
 def test_save_reference_refuses_while_a_table_notebook_is_not_up_to_date(tmp_path, capsys):
     root = tmp_path / "root"
-    _notebook(root, WRITES_RESULTS)
+    write_notebook(root, WRITES_RESULTS)
     assert save_reference("smoke", root / "book" / "executed", root) == 1
     assert "not executed yet" in capsys.readouterr().out
     assert not (root / REFERENCE_DIR).exists()
@@ -178,7 +165,7 @@ def test_save_reference_refuses_while_a_table_notebook_is_not_up_to_date(tmp_pat
 
 def test_a_reference_is_used_while_current_and_reported_stale_after_a_code_change(tmp_path, results_dir, capsys):
     root = tmp_path / "root"
-    notebook = _notebook(root, WRITES_RESULTS)
+    notebook = write_notebook(root, WRITES_RESULTS)
     executed = root / "book" / "executed"
     assert run_all("smoke", executed, root)[0]["status"] == "ok"
     assert save_reference("smoke", executed, root) == 0
@@ -217,7 +204,7 @@ def test_a_reference_is_used_while_current_and_reported_stale_after_a_code_chang
 
 def test_a_reference_whose_results_file_changed_or_notebook_vanished_is_stale(tmp_path, results_dir):
     root = tmp_path / "root"
-    notebook = _notebook(root, WRITES_RESULTS)
+    notebook = write_notebook(root, WRITES_RESULTS)
     run_all("smoke", root / "book" / "executed", root)
     save_reference("smoke", root / "book" / "executed", root)
     committed = root / "results/smoke/fake_table.json"

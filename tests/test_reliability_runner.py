@@ -12,27 +12,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from fake_notebooks import HEADER, WRITES_RESULTS, write_notebook
 
 from replication import book, results
 from replication.runner import main as run_notebooks
 from replication.runner import run_all
 
 REPO = Path(__file__).resolve().parents[1]
-HEADER = '# %% tags=["parameters"]\nprofile = "auto"\nprogress = True\n\n# %%\n'
-WRITES_RESULTS = HEADER + (
-    "from replication import results\n"
-    'rows = [{"method": "A", "metric": "FID", "mean": 1.0, "std": 0.0, "n": 1, "values": [1.0], "seeds": [0]}]\n'
-    'prov = {k: "x" for k in results.PROVENANCE_KEYS}\n'
-    'results.save("fake_table", profile, rows, {"reference": "none"}, [], prov)\n'
-)
 FAILS = HEADER + 'raise ValueError("boom: the fake notebook failed on purpose")\n'
-
-
-def _fake_tree(root: Path, source: str, name: str = "table") -> Path:
-    notebook = root / "notebooks" / "fake" / f"{name}.py"
-    notebook.parent.mkdir(parents=True)
-    notebook.write_text(source)
-    return notebook
 
 
 @pytest.fixture
@@ -50,7 +37,7 @@ def _run(root: Path, capsys) -> tuple[list[dict], str, str]:
 
 def test_a_deleted_results_file_makes_its_notebook_run_again(tmp_path, results_dir, capsys):
     root = tmp_path / "root"
-    _fake_tree(root, WRITES_RESULTS)
+    write_notebook(root, WRITES_RESULTS)
     saved = results_dir / "smoke" / "fake_table.json"
     entries, _, _ = _run(root, capsys)
     assert entries[0]["status"] == "ok" and saved.exists()
@@ -63,7 +50,7 @@ def test_a_deleted_results_file_makes_its_notebook_run_again(tmp_path, results_d
 
 def test_a_truncated_results_file_makes_its_notebook_run_again(tmp_path, results_dir, capsys):
     root = tmp_path / "root"
-    _fake_tree(root, WRITES_RESULTS)
+    write_notebook(root, WRITES_RESULTS)
     saved = results_dir / "smoke" / "fake_table.json"
     _run(root, capsys)
     good = saved.read_text()
@@ -130,7 +117,7 @@ def test_the_real_runner_exits_2_on_a_bogus_profile():
 
 def test_a_failed_notebook_names_the_error_and_the_kept_partial_notebook(tmp_path, capsys):
     root = tmp_path / "root"
-    _fake_tree(root, FAILS, name="bad")
+    write_notebook(root, FAILS, name="bad")
     entries, _, err = _run(root, capsys)
     assert entries[0]["status"] == "failed"
     line = next(line for line in err.splitlines() if line.startswith("[failed]"))

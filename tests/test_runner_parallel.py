@@ -8,12 +8,12 @@ import os
 from pathlib import Path
 
 import pytest
+from fake_notebooks import HEADER, write_notebook
 
 from replication import runner
 from replication.runner import main as run_notebooks
 from replication.runner import run_all
 
-HEADER = '# %% tags=["parameters"]\nprofile = "auto"\nprogress = True\n\n# %%\n'
 RECORDS = HEADER + (
     "import json, os, time\n"
     "import torch\n"
@@ -27,9 +27,7 @@ RECORDS = HEADER + (
 
 def _tree(root: Path, sleeps: dict[str, float], records: Path) -> None:
     for name, sleep in sleeps.items():
-        notebook = root / "notebooks" / "fake" / f"{name}.py"
-        notebook.parent.mkdir(parents=True, exist_ok=True)
-        notebook.write_text(RECORDS.format(sleep=sleep, out=str(records / f"{name}.json")))
+        write_notebook(root, RECORDS.format(sleep=sleep, out=str(records / f"{name}.json")), name)
 
 
 def test_two_notebooks_run_at_once_each_with_its_share_of_the_cores(tmp_path, monkeypatch, capsys):
