@@ -25,13 +25,13 @@ def test_alpha_gan_notebook_ran_and_renders(smoke_book):
     )
     assert "reported vs reproduced" in page and "see paper" in page and "independent critic W" in page
     assert re.search(r"Verdict: (holds|does not hold|inconclusive|not tested: )", page)
-    # regime checks: the critic and reconstruction checks on the verdicts that read those metrics
+    # regime checks: the critic, reconstruction and class checks on the verdicts that read those metrics
     assert "Regime check" in page and "the independent critic converged" in page
     names = [[c["name"] for c in v["regime"]] for v in saved["verdicts"]]
     assert names == [
         ["the reconstructions are not one constant output"],
         ["the independent critic converged"],
-        [],
+        ["the samples fall into the evaluator's classes"],
         ["the independent critic converged"],
     ]
     assert set(saved["details"]["regime"]["recon_spread_ratio"]) == {"alpha-GAN", "AGE", "VAE", "alpha-GAN (1:1)"}

@@ -22,6 +22,12 @@ def test_cvae_gan_notebooks_ran_and_render(smoke_book):
     assert "never the model's own C" in table["protocol"]["evaluator"]
     apps = results.load("cvae_gan_applications", "smoke")
     assert {r["metric"] for r in apps["rows"]} == {"inpainting PSNR", "inpainting SSIM", "accuracy"}
+    assert [[c["name"] for c in v["regime"]] for v in apps["verdicts"]] == [
+        ["the added CVAE-GAN samples follow their label"],
+        ["the fills are not one constant output"],
+    ]
+    spreads = apps["verdicts"][1]["regime"][0]["values"]["spread_ratio"]
+    assert set(spreads) == {"CVAE", "CVAE-GAN"} and all(0 <= r <= 3 for v in spreads.values() for r in v.values())
     html = smoke_book / "_build/html/book/executed/notebooks/cvae_gan"
     page = _text(html / "table1_recognisability.html")
     assert "Table 1: reported vs reproduced" in page and "97.78" in page and "n/a: other data set" in page

@@ -49,6 +49,28 @@ def test_the_committed_reference_is_current():
     assert_reference_current(REPO)
 
 
+def test_every_committed_verdict_carries_its_regime_check():
+    """The regime issue's rule, on the committed reference: no verdict without a precondition check,
+    and none reads holds / does not hold / inconclusive while one of its checks failed."""
+    profiles = (
+        [p.name for p in (REPO / REFERENCE_DIR).iterdir() if p.is_dir()] if (REPO / REFERENCE_DIR).is_dir() else []
+    )
+    files = sorted(f for profile in profiles for f in (REPO / "results" / profile).glob("*.json"))
+    verdicts = [
+        (f.relative_to(REPO).as_posix(), v) for f in files for v in json.loads(f.read_text()).get("verdicts", [])
+    ]
+    if not verdicts:
+        pytest.skip("no committed results yet")
+    unchecked = [f"{name}: {v['claim']}" for name, v in verdicts if not v.get("regime")]
+    assert not unchecked, "verdicts without a regime check:\n" + "\n".join(unchecked)
+    failed_but_judged = [
+        f"{name}: {v['claim']}"
+        for name, v in verdicts
+        if not all(c["met"] for c in v["regime"]) and v["verdict"] != "not tested"
+    ]
+    assert not failed_but_judged
+
+
 # --- the key -----------------------------------------------------------------------------------------
 
 FAKE_PACKAGE = {

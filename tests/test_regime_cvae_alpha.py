@@ -124,9 +124,9 @@ def test_cvae_gan_verdicts_are_not_tested_when_the_swap_keeps_identity():
     assert out[0]["verdict_in_regime_would_be"] == "holds"
 
 
-def test_cvae_gan_applications_guard_only_the_augmentation_verdict():
+def _applications_run(fill_spread: dict[str, dict[int, float]]):
     config = get_profile(apps.TABLE_ID, "smoke")
-    run = apps.ApplicationsRun(
+    return apps.ApplicationsRun(
         config,
         {
             m: {s: {"PSNR": 10.0 + s + (m == "CVAE-GAN"), "SSIM": 0.5} for s in config.seeds}
@@ -139,21 +139,45 @@ def test_cvae_gan_applications_guard_only_the_augmentation_verdict():
         {},
         fake_top1={0: 0.2, 1: 0.3},
         num_classes=K,
+        fill_spread=fill_spread,
     )
+
+
+def test_cvae_gan_applications_guard_augmentation_by_labels_and_inpainting_by_varying_fills():
+    run = _applications_run({"CVAE": {0: 0.8, 1: 0.9}, "CVAE-GAN": {0: 0.6, 1: 0.5}})
     augmentation, inpainting = apps.attach_regime(run, apps.verdicts(run))
     assert augmentation["verdict"] == "not tested" and "0.25" in augmentation["not_tested_because"]
-    assert inpainting["regime"] == [] and inpainting["verdict"] == "holds"
+    assert [c["name"] for c in inpainting["regime"]] == ["the fills are not one constant output"]
+    assert inpainting["regime"][0]["met"] and inpainting["verdict"] == "holds"
+    assert "CVAE 0.85, CVAE-GAN 0.55" in inpainting["regime"][0]["measurement"]
+
+    run = _applications_run({"CVAE": {0: 0.8, 1: 0.9}, "CVAE-GAN": {0: 0.5, 1: 0.4}})  # CVAE-GAN's mean 0.45 < 0.5
+    inpainting = apps.attach_regime(run, apps.verdicts(run))[1]
+    assert inpainting["verdict"] == "not tested" and inpainting["verdict_in_regime_would_be"] == "holds"
+    assert "CVAE-GAN 0.45" in inpainting["not_tested_because"]
+    assert apps.attach_regime(_applications_run({}), apps.verdicts(run))[1]["verdict"] == "not tested"  # unmeasured
+
+
+def test_inpainting_fill_spread_is_zero_for_a_constant_fill_and_one_for_the_truth():
+    x = torch.rand(6, 1, 8, 8) * 2 - 1
+    mask = apps.centre_mask(x.shape)
+    constant_fill = x * (1 - mask) + mask * 0.3  # every hole painted the same
+    assert regime.spread_ratio(constant_fill * mask, x * mask) == 0.0
+    assert math.isclose(regime.spread_ratio(x * mask, x * mask), 1.0)
 
 
 # --- alpha-GAN: critic converged, reconstructions vary --------------------------------------------
 
 
-def _alpha_table(falling: str | None, spread: float):
+def _alpha_table(falling: str | None, spread: float, sample_is: dict[str, float] | None = None, real_is=9.0):
     config = get_profile(alpha_gan.TABLE_ID, "smoke")
     metrics = {
         m: {s: {k: 1.0 + 0.1 * i + 0.01 * s for k in alpha_gan.METRICS} for s in config.seeds}
         for i, m in enumerate(alpha_gan.METHODS)
     }
+    for m in alpha_gan.METHODS:
+        for s in config.seeds:
+            metrics[m][s]["classifier IS"] = (sample_is or {}).get(m, 8.0) + 0.1 * s
     flat, still_falling = [1.0] * 50, [5.0 - 0.08 * i for i in range(50)]
     curves = {
         f"{m} seed {s}": {"step": list(range(1, 51)), "W": still_falling if m == falling else flat}
@@ -161,8 +185,9 @@ def _alpha_table(falling: str | None, spread: float):
         for s in config.seeds
     }
     spreads = {m: {s: spread for s in config.seeds} for m in alpha_gan.RECONSTRUCTS}
+    real = {} if real_is is None else {"classifier IS": real_is}
     table = alpha_gan.TableRun(
-        config, metrics, {}, {}, {}, {}, {}, {}, 0.0, critic_held_out=curves, recon_spread=spreads
+        config, metrics, real, {}, {}, {}, {}, {}, 0.0, critic_held_out=curves, recon_spread=spreads
     )
     return table
 
@@ -177,7 +202,8 @@ def test_alpha_gan_checks_attach_to_the_verdicts_that_read_critic_w_and_recon_l1
     }
     assert [c["name"] for c in competitive["regime"]] == ["the independent critic converged"]
     assert competitive["regime"][0]["met"] and competitive["verdict"] != "not tested"  # DCGAN, WGAN-GP, alpha-GAN flat
-    assert diverse["regime"] == []  # MS-SSIM needs neither
+    assert [c["name"] for c in diverse["regime"]] == ["the samples fall into the evaluator's classes"]
+    assert diverse["regime"][0]["met"] and diverse["regime"][0]["values"]["threshold"] == 5.0  # 1 + (9 − 1)/2
     assert ratio["verdict"] == "not tested" and "alpha-GAN (1:1) seed 0 Δ -0.4000" in ratio["not_tested_because"]
     json.dumps(list(out.values()), allow_nan=False)
 
@@ -188,6 +214,18 @@ def test_alpha_gan_checks_attach_to_the_verdicts_that_read_critic_w_and_recon_l1
     details = alpha_gan.regime_details(table)
     assert details["critic_converged"]["DCGAN seed 0"]["met"] and details["recon_spread_ratio"]["VAE"]["1"] == 0.8
     json.dumps(details, allow_nan=False)
+
+
+def test_alpha_gan_diversity_claim_needs_samples_the_evaluator_sorts_into_classes():
+    table = _alpha_table(falling=None, spread=0.8, sample_is={"alpha-GAN": 4.9})  # seeds 4.9, 5.0: mean 4.95 < 5
+    diverse = alpha_gan.attach_regime(table, alpha_gan.verdicts(table))[2]
+    assert "MS-SSIM" in diverse["claim"] and diverse["verdict"] == "not tested"
+    assert "alpha-GAN 4.95" in diverse["not_tested_because"] and "real data 9.00" in diverse["not_tested_because"]
+    assert diverse["regime"][0]["values"]["classifier_IS"] == {"DCGAN": 8.05, "alpha-GAN": 4.95}
+    table = _alpha_table(falling=None, spread=0.8, sample_is={"alpha-GAN": 4.95})  # 4.95, 5.05: mean 5.0, on the line
+    assert alpha_gan.attach_regime(table, alpha_gan.verdicts(table))[2]["regime"][0]["met"]
+    table = _alpha_table(falling=None, spread=0.8, real_is=None)  # no real-data IS: cannot say
+    assert alpha_gan.attach_regime(table, alpha_gan.verdicts(table))[2]["verdict"] == "not tested"
 
 
 class _MLPCritic(torch.nn.Module):

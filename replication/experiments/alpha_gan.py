@@ -376,7 +376,8 @@ def critic_curve_frame(table: TableRun, smooth: int = 10) -> dict[str, list[floa
 
 
 # Regime checks (replication/regime.py): the verdicts that read "independent critic W" need a critic
-# that had stopped improving; those that read "recon L1" need reconstructions that are not one image.
+# that had stopped improving; those that read "recon L1" need reconstructions that are not one image;
+# those that read "MS-SSIM per class" need samples the evaluator sorts into classes.
 CRITIC_REL_TOL = 0.05  # the held-out W moved by ≤ 5 % over the last 20 % of the critic's steps …
 # … or by ≤ 0.001 (critic units), which only guards a W of exactly 0: the critic's output starts
 # near 0 and grows as it learns, so a larger floor calls a young, still-rising critic converged (at
@@ -436,12 +437,42 @@ def reconstructions_vary_check(table: TableRun, methods: list[str]) -> regime.Re
     )
 
 
+def samples_fall_into_classes_check(table: TableRun, methods: list[str]) -> regime.RegimeCheck:
+    """Per-class MS-SSIM averages the similarity of samples the evaluator puts in one class; it measures
+    diversity *within* classes only if the samples belong to classes at all. Noise or blends score as
+    very diverse and are binned arbitrarily. The classifier IS (exp E[KL(p(y|x) ‖ p(y))]) is 1 for samples
+    the evaluator cannot tell apart and reaches the real data's value for confident, class-covering
+    samples: each method's must be at least halfway from 1 to the real data's (the book's "halfway"
+    rule, as `regime.label_threshold`)."""
+    real = table.real.get("classifier IS")
+    means = {
+        m: sum(v["classifier IS"] for v in table.metrics[m].values()) / len(table.metrics[m])
+        for m in methods
+        if table.metrics.get(m)
+    }
+    threshold = None if real is None else 1.0 + (real - 1.0) / 2
+    return regime.RegimeCheck(
+        name="the samples fall into the evaluator's classes",
+        met=threshold is not None and len(means) == len(methods) and all(v >= threshold for v in means.values()),
+        measurement="classifier IS "
+        + ", ".join(f"{m} {v:.2f}" for m, v in means.items())
+        + (f" (real data {real:.2f})" if real is not None else " (real data not measured)"),
+        rule=(
+            "every method's mean classifier IS (over seeds) ≥ 1 + (real − 1)/2"
+            + (f" = {threshold:.2f}" if threshold is not None else "")
+            + ", halfway from indistinct samples (1) to the real data"
+        ),
+        values={"classifier_IS": means, "real": real, "threshold": threshold},
+    )
+
+
 def regime_checks_for(table: TableRun, verdict: dict) -> list[regime.RegimeCheck]:
     """The checks a verdict needs, from the metrics and methods of its parts."""
     checks = []
     for metric, make, eligible in (
         ("independent critic W", critic_converged_check, METHODS),
         ("recon L1", reconstructions_vary_check, RECONSTRUCTS),
+        ("MS-SSIM per class", samples_fall_into_classes_check, METHODS),
     ):
         parts = [p for p in verdict["parts"] if p["metric"] == metric]
         named = set(regime.claim_methods(verdict, parts))
@@ -452,7 +483,7 @@ def regime_checks_for(table: TableRun, verdict: dict) -> list[regime.RegimeCheck
 
 
 def attach_regime(table: TableRun, verdicts: list[dict]) -> list[dict]:
-    """Each verdict with its regime checks attached (`regime.attach`; none needed → an empty list)."""
+    """Each verdict with its regime checks attached (`regime.attach`)."""
     return [regime.attach(v, regime_checks_for(table, v)) for v in verdicts]
 
 

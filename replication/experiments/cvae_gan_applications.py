@@ -28,6 +28,7 @@ from replication.stats import compare_paired, summarise
 
 TABLE_ID = "cvae_gan_applications"
 INPAINT_METHODS = ("CVAE", "CVAE-GAN")
+FILL_SPREAD_THRESHOLD = 0.5  # fills keep ≥ half the pairwise L1 spread of the true holes (as alpha-GAN's rule)
 
 
 def centre_mask(shape: tuple[int, ...], fraction: float = 0.375) -> torch.Tensor:
@@ -114,6 +115,8 @@ class ApplicationsRun:
     # regime: seed → the evaluator's top-1 (fraction) on the CVAE-GAN samples added to the training set
     fake_top1: dict[int, float] = field(default_factory=dict)
     num_classes: int = 0
+    # regime: method → seed → spread ratio of the filled holes (vs the true holes' spread)
+    fill_spread: dict[str, dict[int, float]] = field(default_factory=dict)
 
 
 SETTINGS = ("real subset only", "real subset + CVAE-GAN samples")
@@ -129,6 +132,7 @@ def run_applications(
     examples: dict[str, torch.Tensor] = {"original": x_test[:8].cpu(), "masked": (x_test[:8] * (1 - mask) - mask).cpu()}
     morph_z = morph_c = torch.empty(0)
     fake_top1: dict[int, float] = {}
+    fill_spread: dict[str, dict[int, float]] = {m: {} for m in INPAINT_METHODS}
     judge = evaluator(config, data, device)
     parallel.train_runs(train_run, [(config, m, s) for s in config.seeds for m in INPAINT_METHODS], data, device)
     for seed in config.seeds:
@@ -138,6 +142,7 @@ def run_applications(
             torch.manual_seed(seed)
             filled = inpaint(g, e, x_test, y_test, mask, config.inpaint_steps)
             inpainting[method][seed] = {"PSNR": hole_psnr(filled, x_test, mask), "SSIM": filled_ssim(filled, x_test)}
+            fill_spread[method][seed] = regime.spread_ratio(filled * mask, x_test * mask)  # the holes only
             if seed == config.seeds[0]:
                 examples[method] = filled[:8].cpu()
             if method == "CVAE-GAN":
@@ -168,6 +173,7 @@ def run_applications(
         protocol,
         fake_top1=fake_top1,
         num_classes=data.num_classes,
+        fill_spread=fill_spread,
     )
 
 
@@ -253,11 +259,41 @@ def added_samples_follow_label_check(run: ApplicationsRun) -> regime.RegimeCheck
     )
 
 
+def fills_vary_check(run: ApplicationsRun) -> regime.RegimeCheck:
+    """Inpainting compares how close each method's fill comes to the truth; that tests a generative
+    model only if the fill depends on the image around the hole. A decoder that paints one glyph (or
+    one per class) into every hole would be scored on how close that constant is to the average hole.
+    Same rule as alpha-GAN's reconstructions (`regime.not_constant`), on the hole's pixels."""
+    ratios = {m: list(run.fill_spread.get(m, {}).values()) for m in INPAINT_METHODS}
+    means = {m: sum(v) / len(v) for m, v in ratios.items() if v}
+    return regime.RegimeCheck(
+        name="the fills are not one constant output",
+        met=len(means) == len(INPAINT_METHODS)
+        and all(regime.not_constant(v, FILL_SPREAD_THRESHOLD) for v in means.values()),
+        measurement="spread ratio of the filled holes " + ", ".join(f"{m} {v:.2f}" for m, v in means.items())
+        if means
+        else "not measured",
+        rule=(
+            "mean pairwise L1 between the filled holes of different held-out images ÷ the same for the true holes ≥ "
+            f"{FILL_SPREAD_THRESHOLD} for CVAE and CVAE-GAN (mean over seeds; a constant fill gives 0)"
+        ),
+        values={
+            "spread_ratio": {m: {str(s): r for s, r in v.items()} for m, v in run.fill_spread.items()},
+            "threshold": FILL_SPREAD_THRESHOLD,
+        },
+    )
+
+
 def attach_regime(run: ApplicationsRun, verdicts: list[dict]) -> list[dict]:
-    """The augmentation verdict needs labelled samples that carry their label; inpainting does not
-    (it decodes with the image's true class and fits the known pixels, whether or not G uses the label):
-    its verdict gets an empty list of checks."""
+    """The augmentation verdict needs labelled samples that carry their label; the inpainting verdict
+    needs fills that depend on the image (it decodes with the image's true class, so it does not need
+    G to follow its label)."""
     return [
-        regime.attach(v, [added_samples_follow_label_check(run)] if v["parts"][0]["metric"] == "accuracy" else [])
+        regime.attach(
+            v,
+            [added_samples_follow_label_check(run)]
+            if v["parts"][0]["metric"] == "accuracy"
+            else [fills_vary_check(run)],
+        )
         for v in verdicts
     ]
