@@ -36,6 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from data_scripts import prepare  # noqa: E402
+from replication.data import COLORMNIST_SEEDS, PREPARED, grey_unit  # noqa: E402
 from replication.paths import data_root  # noqa: E402
 
 
@@ -353,8 +354,15 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"{args.dataset}: {error}") from None
 
 
-def _done(name: str, target: Path, extra: str = "") -> int:
-    print(f"{name}: ImageFolder layout in {target}; use dataset=imagefolder:{target}{extra}")
+def _target(name: str, root: Path, variant: str = "") -> Path:
+    """`name`'s default folder under `root` (`replication.data.PREPARED`), or `<name><variant>` for a variant."""
+    return root / (f"{name}{variant}" if variant else PREPARED[name])
+
+
+def _done(name: str, target: Path, root: Path, extra: str = "") -> int:
+    """Say where the set is and what to pass: `dataset=<name>` for its default folder, else `imagefolder:<path>`."""
+    dataset = name if name in PREPARED and target == _target(name, root) else f"imagefolder:{target}"
+    print(f"{name}: ImageFolder layout in {target}; use dataset={dataset}{extra}")
     return 0
 
 
@@ -370,7 +378,7 @@ def _run(args: argparse.Namespace, root: Path) -> int:
                 archive.extractall(source)
         else:
             fetch(name, source)
-        return _done(name, prepare_flowers102(source, root / "flowers102", args.size))
+        return _done(name, prepare_flowers102(source, _target(name, root), args.size), root)
     if name in ("tiny-imagenet", "cub200"):  # one official archive: downloaded, or a local copy checked by MD5
         source = root / f"{name}-official"
         if args.from_zip:
@@ -378,19 +386,20 @@ def _run(args: argparse.Namespace, root: Path) -> int:
         else:
             fetch(name, source)
     if name == "tiny-imagenet":
-        size = f"{args.size}" if args.size else ""
-        return _done(name, prepare.tiny_imagenet(source, root / f"tiny-imagenet{size}", args.size))
+        target = _target(name, root, f"{args.size}" if args.size else "")
+        return _done(name, prepare.tiny_imagenet(source, target, args.size), root)
     if name == "cub200":
         suffix = ("-whole" if args.no_crop else "") + (f"{args.size}" if args.size else "")
-        target = prepare.cub200(source, root / f"cub200{suffix}", args.size, crop=not args.no_crop)
-        return _done(name, target, f" image_size={args.size}" if args.size else "")
+        target = prepare.cub200(source, _target(name, root, suffix), args.size, crop=not args.no_crop)
+        return _done(name, target, root, f" image_size={args.size}" if args.size else "")
     if name == "celeba":
         size = args.size or 64
         source = args.from_zip or fetch_from_drive("img_align_celeba.zip", root)
         with zipfile.ZipFile(source) as archive:
             names = [n for n in archive.namelist() if n.lower().endswith(".jpg")]
             images = [(n, archive.read(n)) for n in names]
-        return _done(name, prepare_celeba(images, root / f"celeba{size}", size), f" image_size={size}")
+        target = prepare_celeba(images, _target(name, root, "" if size == 64 else f"{size}"), size)
+        return _done(name, target, root, f" image_size={size}")
     if name == "celeba-identities":
         size = args.size or 64
         source = args.from_zip or fetch_from_drive("img_align_celeba.zip", root)
@@ -402,11 +411,11 @@ def _run(args: argparse.Namespace, root: Path) -> int:
                 members,
                 lambda n: archive.read(members[n]),
                 lines,
-                root / f"celeba-identities{size}",
+                _target(name, root, "" if size == 64 else f"{size}"),
                 args.identities,
                 size,
             )
-        return _done(name, target, f" image_size={size}")
+        return _done(name, target, root, f" image_size={size}")
     if name == "colormnist":
         from replication.data import load_dataset
 
@@ -414,10 +423,10 @@ def _run(args: argparse.Namespace, root: Path) -> int:
         if grey.image_shape[0] != 1:
             raise SystemExit(f"colormnist colours grey digits; {args.source} has {grey.image_shape[0]} channels.")
         target = root / f"colormnist-{args.source}"
-        for split, x, y, seed in (("train", grey.train_x, grey.train_y, 0), ("test", grey.test_x, grey.test_y, 1)):
-            digits = ((x[:, 0].numpy() + 1) / 2).clip(0, 1)  # [-1, 1] → [0, 1]
-            prepare.color_mnist(digits, y.numpy(), target, split, seed=seed, size=args.size)
-        return _done(name, target)
+        for split, x, y in (("train", grey.train_x, grey.train_y), ("test", grey.test_x, grey.test_y)):
+            prepare.color_mnist(grey_unit(x), y.numpy(), target, split, seed=COLORMNIST_SEEDS[split], size=args.size)
+        same = args.source == "mnist5k" and args.size is None
+        return _done(name, target, root, " (or dataset=colormnist: the same images, built in memory)" if same else "")
     if name == "imagenet":
         if not args.from_dir:
             raise SystemExit(
@@ -430,7 +439,11 @@ def _run(args: argparse.Namespace, root: Path) -> int:
             raise SystemExit("imagenet: " + "; ".join(problems))
         held_out = "test" if (args.from_dir / "test").is_dir() else "val"
         note = "" if held_out == "test" else f" (the loader reads test/: link it, `ln -s val {args.from_dir}/test`)"
-        print(f"imagenet: {args.from_dir} has the ImageFolder layout{note}; use dataset=imagefolder:{args.from_dir}")
+        copy, default = args.from_dir.resolve(), _target(name, root)
+        use = "use dataset=imagenet"
+        if copy != default.resolve():
+            use = f"use dataset=imagefolder:{args.from_dir}, or link it (`ln -s {copy} {default}`) and {use}"
+        print(f"imagenet: {args.from_dir} has the ImageFolder layout{note}; {use}")
         return 0
     fetch(name, root)
     return 0

@@ -126,20 +126,17 @@ def celeba_identities(
 
 
 def color_mnist(x: np.ndarray, y: np.ndarray, target: Path, split: str, seed: int = 0, size: int | None = None) -> Path:
-    """ColorMNIST: grey digits x ∈ [0, 1] ([N, H, W]) with a random RGB colour for the digit and
-    another for the background, per image (drawn from `seed`): pixel = (1 − x)·background + x·digit.
+    """ColorMNIST: grey digits x ∈ [0, 1] ([N, H, W]) coloured by `replication.data.colour_digits`
+    (pixel = (1 − x)·background + x·digit, random colours per image drawn from `seed`).
     Written as PNG under `<target>/<split>/<digit>/`."""
     from PIL import Image
 
-    rng = np.random.default_rng(seed)
-    digit_colours = rng.uniform(0, 1, size=(len(x), 3))
-    background_colours = rng.uniform(0, 1, size=(len(x), 3))
-    for index, (image, label) in enumerate(zip(x, y, strict=True)):
-        grey = np.clip(image, 0, 1)[..., None]
-        rgb = (1 - grey) * background_colours[index] + grey * digit_colours[index]
+    from replication.data import colour_digits
+
+    for index, (rgb, label) in enumerate(zip(colour_digits(x, seed), y, strict=True)):
         out = target / split / str(int(label)) / f"{index:05d}.png"
         out.parent.mkdir(parents=True, exist_ok=True)
-        picture = Image.fromarray(np.round(rgb * 255).astype(np.uint8), "RGB")
+        picture = Image.fromarray(rgb, "RGB")
         if size is not None:
             picture = picture.resize((size, size), Image.BICUBIC)
         picture.save(out)

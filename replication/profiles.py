@@ -83,6 +83,7 @@ def get_profile(table_id: str, name: str, **overrides):
 
 
 def _check_dataset(dataset: object) -> None:
+    """`dataset` must be an offline or downloaded (prepared) set's name, or `imagefolder:<path>`."""
     from replication.data import DATASET_NAMES, DOWNLOADED_DATASETS, OFFLINE_DATASETS
 
     known = isinstance(dataset, str) and (

@@ -18,7 +18,7 @@ from PIL import Image
 
 from data_scripts import download as dl
 from data_scripts import prepare
-from replication.data import load_image_folder
+from replication.data import load_dataset, load_image_folder
 
 
 def _jpeg(colour: tuple[int, int, int], size: tuple[int, int] = (64, 64)) -> bytes:
@@ -73,8 +73,9 @@ def test_an_unknown_data_set_lists_the_valid_names(tmp_path):
 def test_tiny_imagenet_from_a_local_zip_becomes_an_image_folder(tiny_zip, tmp_path, capsys):
     assert dl.main(["tiny-imagenet", "--from-zip", str(tiny_zip), "--data-root", str(tmp_path / "data")]) == 0
     target = tmp_path / "data" / "tiny-imagenet"
-    assert f"dataset=imagefolder:{target}" in capsys.readouterr().out
-    data = load_image_folder(target)
+    assert f"in {target}; use dataset=tiny-imagenet" in capsys.readouterr().out  # the default folder: loadable by name
+    data = load_dataset("tiny-imagenet", root=tmp_path / "data")
+    assert data.name == "tiny-imagenet"
     assert data.class_names == ["n01443537", "n01629819"] and data.image_shape == (3, 64, 64)
     assert len(data.train_x) == 6 and len(data.test_x) == 6  # the labelled validation set is test/
     assert sorted(data.test_y.tolist()) == [0, 0, 0, 1, 1, 1]
@@ -105,7 +106,7 @@ class _ArchiveHandler(BaseHTTPRequestHandler):
         pass
 
 
-def test_tiny_imagenet_download_resumes_checks_its_md5_and_prepares(tiny_zip, tmp_path, monkeypatch):
+def test_tiny_imagenet_download_resumes_checks_its_md5_and_prepares(tiny_zip, tmp_path, monkeypatch, capsys):
     _ArchiveHandler.body, _ArchiveHandler.ranges = tiny_zip.read_bytes(), []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _ArchiveHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -120,6 +121,7 @@ def test_tiny_imagenet_download_resumes_checks_its_md5_and_prepares(tiny_zip, tm
         server.shutdown()
     assert _ArchiveHandler.ranges == ["bytes=500-"]
     assert load_image_folder(tmp_path / "data" / "tiny-imagenet32").image_shape == (3, 32, 32)
+    assert f"use dataset=imagefolder:{tmp_path / 'data' / 'tiny-imagenet32'}" in capsys.readouterr().out  # a variant
 
 
 def _cub_tgz(path: Path) -> Path:
