@@ -15,7 +15,7 @@ import pandas as pd
 
 from replication import results as results_io
 from replication.regime import verdict_text
-from replication.reported import PAPER_CLAIMS, reported_value
+from replication.reported import PAPER_CLAIMS, comparable, reported_value
 from replication.stats import __doc__ as VERDICT_RULE_DOC
 
 SMOKE_WARNING = (
@@ -59,15 +59,17 @@ def format_mean_std(row: dict, digits: int = 3, with_n: bool = True) -> str:
 def comparison_frame(results: dict, metrics: list[str] | None = None) -> pd.DataFrame:
     """One line per (method, metric): the paper's value, ours as mean ± std over seeds, and Δ."""
     lines = []
-    comparable = results.get("protocol", {}).get("comparable_to_paper", True)
+    same_protocol = results.get("protocol", {}).get("comparable_to_paper", True)
+    dataset = results.get("provenance", {}).get("dataset", {}).get("name")
     for row in results["rows"]:
         if metrics is not None and row["metric"] not in metrics:
             continue
-        paper = reported_value(results["table_id"], row["method"], row["metric"])
-        paper_text = paper.shown if paper is not None else MISSING
+        paper = reported_value(results["table_id"], row["method"], row["metric"], dataset)
+        paper_text = MISSING if paper is None else paper.shown + (f" ({paper.dataset})" if paper.dataset else "")
         delta = MISSING
         if paper is not None and paper.value is not None:
-            delta = f"{row['mean'] - paper.value:+.3f}" if comparable else "n/a: other data set"
+            why_not = comparable(results["table_id"], paper, dataset) or ("" if same_protocol else "other protocol")
+            delta = f"{row['mean'] - paper.value:+.3f}" if not why_not else f"n/a: {why_not}"
         lines.append(
             {
                 "method": row["method"],

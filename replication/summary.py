@@ -84,8 +84,9 @@ def _ours(payload: dict, metric: str, method: str) -> str:
     return "not run"
 
 
-def _reported(table_id: str, metric: str, method: str) -> str:
-    entry = reported_value(table_id, method, metric)
+def _reported(table_id: str, dataset: str | None, metric: str, method: str) -> str:
+    """The paper's cell in the row the run's data set belongs to (the table's main row otherwise)."""
+    entry = reported_value(table_id, method, metric, dataset)
     if entry is None:
         return "—"
     if entry.value is not None and entry.spread is not None:
@@ -154,7 +155,8 @@ def summary_rows(scanned: list[tuple[Path, dict | None, str | None]], profile: s
             rows.append(_row(table_id, where, "—", "—", "—", "no claim tested", scale))
         for verdict in payload["verdicts"]:
             compared = _compared(verdict)
-            reported = _values(compared, partial(_reported, table_id))
+            dataset = payload.get("provenance", {}).get("dataset", {}).get("name")
+            reported = _values(compared, partial(_reported, table_id, dataset))
             ours = _values(compared, partial(_ours, payload))
             claim = html.escape(verdict["claim"])
             rows.append(_row(table_id, where, claim, reported, ours, _verdict_cell(verdict), scale))

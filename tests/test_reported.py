@@ -1,5 +1,6 @@
 from replication.book import comparison_frame
-from replication.reported import PAPER_CLAIMS, REPORTED, reported_for
+from replication.data import DATASET_NAMES
+from replication.reported import DATA_ROWS, PAPER_CLAIMS, REPORTED, reported_for, reported_value
 
 
 def test_every_reported_number_has_a_source_and_unknowns_stay_empty():
@@ -31,7 +32,38 @@ def test_msgan_cells_render_as_see_paper_and_no_delta_is_invented():
         ],
     }
     frame = comparison_frame(payload)
-    assert frame.loc[0, "paper"] == "see paper" and frame.loc[0, "Δ (ours − paper)"] == "—"
+    assert frame.loc[0, "paper"] == "see paper (CIFAR-10)" and frame.loc[0, "Δ (ours − paper)"] == "—"
     assert (
         frame.loc[0, "ours (mean ± std over seeds)"] == "3.000\u00a0±\u00a01.000\u00a0(n=3)"
     )  # never broken over lines
+
+
+def test_every_cell_names_a_registered_row_and_every_row_a_loadable_data_set():
+    for entry in REPORTED:
+        assert entry.dataset in [r.paper_name for r in DATA_ROWS[entry.table_id]], entry
+    for table_id, rows in DATA_ROWS.items():
+        assert len({r.dataset for r in rows}) == len(rows), table_id  # one row per data set
+        assert all(r.dataset in DATASET_NAMES for r in rows), rows
+    for table_id in {e.table_id for e in REPORTED}:  # every row has at least one cell (a number or "see paper")
+        assert {r.paper_name for r in DATA_ROWS[table_id]} <= {e.dataset for e in REPORTED if e.table_id == table_id}
+
+
+def _one_row_payload(table_id: str, method: str, metric: str, dataset: str, mean: float) -> dict:
+    row = {"method": method, "metric": metric, "mean": mean, "std": 0.5, "n": 2, "values": [], "seeds": [0, 1]}
+    return {"table_id": table_id, "rows": [row], "provenance": {"dataset": {"name": dataset}}}
+
+
+def test_a_run_is_compared_with_the_row_of_its_own_data_set():
+    assert reported_value("contragan_table2", "BigGAN", "FID", "tiny-imagenet").value == 34.090
+    assert reported_value("contragan_table2", "BigGAN", "FID", "cifar10").value == 10.722
+    assert reported_value("contragan_table2", "BigGAN", "FID", "mnist5k").value == 10.722  # main row, for show
+    tiny = comparison_frame(_one_row_payload("contragan_table2", "BigGAN", "FID", "tiny-imagenet", 40.0))
+    assert tiny.loc[0, "paper"] == "34.09 (Tiny ImageNet)" and tiny.loc[0, "Δ (ours − paper)"] == "+5.910"
+    digits = comparison_frame(_one_row_payload("contragan_table2", "BigGAN", "FID", "mnist5k", 40.0))
+    assert digits.loc[0, "paper"] == "10.722 (CIFAR-10)" and digits.loc[0, "Δ (ours − paper)"] == "n/a: other data set"
+    faces = comparison_frame(_one_row_payload("cvae_gan_table1", "CVAE-GAN", "top-1", "celeba-identities", 90.0))
+    assert (
+        faces.loc[0, "paper"] == "97.78 (FaceScrub)" and faces.loc[0, "Δ (ours − paper)"] == "n/a: substitute data set"
+    )
+    flowers = comparison_frame(_one_row_payload("cvae_gan_table1", "CVAE-GAN", "top-1", "flowers102", 90.0))
+    assert flowers.loc[0, "paper"] == "see paper (Oxford-102 Flowers)" and flowers.loc[0, "Δ (ours − paper)"] == "—"

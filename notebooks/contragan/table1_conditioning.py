@@ -177,7 +177,8 @@ book.show_verdicts(saved)
 # %% [markdown]
 # ## Are the paper's own gains larger than its reported spread?
 # The paper prints mean ± "variance" over its runs. Where 2C's gain over the best rival is smaller
-# than the two printed spreads added together, the paper's own table cannot tell them apart.
+# than the two printed spreads added together, the paper's own table cannot tell them apart (its
+# Tiny ImageNet row prints no spread).
 
 # %%
 display(

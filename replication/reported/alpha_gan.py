@@ -6,14 +6,31 @@ so every value is None ("see paper"); the claims are from the abstract [P] and t
 
 from __future__ import annotations
 
-from replication.reported import Reported
+from replication.reported import DataRow, Reported
 
 _SOURCE = "Rosca et al. 2017 (arXiv 1706.04987), quantitative comparison table: numbers not found (no PDF at hand)"
 
+CIFAR10, CELEBA, COLOR_MNIST = "CIFAR-10", "CelebA 64 px", "ColorMNIST"
+ROWS: dict[str, tuple[DataRow, ...]] = {
+    "alpha_gan_table": (
+        DataRow(CIFAR10, "cifar10"),
+        DataRow(CELEBA, "celeba"),
+        DataRow(COLOR_MNIST, "colormnist"),
+    ),
+}
+# Which metric the paper reports on which data set (its comparison's layout, from third-party notes [S]):
+# the inception score on CelebA and CIFAR-10, the independent critic on all three, MS-SSIM on CelebA.
+_LAYOUT = {
+    "classifier IS": (CIFAR10, CELEBA),
+    "independent critic W": (CIFAR10, CELEBA, COLOR_MNIST),
+    "MS-SSIM": (CELEBA,),
+}
+
 ENTRIES: tuple[Reported, ...] = tuple(
-    Reported("alpha_gan_table", method, metric, None, _SOURCE, "not found")
+    Reported("alpha_gan_table", method, metric, None, _SOURCE, "not found", dataset=dataset)
+    for metric, datasets in _LAYOUT.items()
+    for dataset in datasets
     for method in ("alpha-GAN", "DCGAN", "WGAN-GP", "AGE", "VAE")
-    for metric in ("independent critic W", "classifier IS", "MS-SSIM")
 )
 
 CLAIMS: dict[str, str] = {
