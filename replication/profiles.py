@@ -27,14 +27,18 @@ PROFILE_NAMES = ("smoke", "cpu", "gpu", "paper", "auto")
 CONFIG_MODULES = ("msgan", "cvae_gan", "alpha_gan", "contragan")
 
 
-def _collect() -> dict[str, dict[str, object]]:
+def _collect() -> tuple[dict[str, dict[str, object]], dict[str, dict[str, dict[str, dict]]]]:
     tables: dict[str, dict[str, object]] = {}
+    rows: dict[str, dict[str, dict[str, dict]]] = {}
     for name in CONFIG_MODULES:
-        tables.update(importlib.import_module(f"replication.configs.{name}").PROFILES)
-    return tables
+        module = importlib.import_module(f"replication.configs.{name}")
+        tables.update(module.PROFILES)
+        rows.update(module.ROW_SETTINGS)
+    return tables, rows
 
 
-TABLE_PROFILES: dict[str, dict[str, object]] = _collect()
+# ROW_SETTINGS: table → data set → profile ("gpu" / "paper") → the settings of that data set's row
+TABLE_PROFILES, ROW_SETTINGS = _collect()
 
 
 def resolve_profile_name(name: str) -> str:
@@ -52,10 +56,13 @@ def get_profile(table_id: str, name: str, **overrides):
     Overrides are checked before anything runs (`replication.parameters`): seeds (n ≥ 1 → 0..n−1, or
     distinct integers ≥ 0), steps (≥ 1), methods (a list of the table's method names, each once),
     dataset, extractor. When the data set is overridden and the extractor is not, a classifier
-    extractor follows the data set (`classifier:<dataset>`, resolved against the loaded data)."""
+    extractor follows the data set (`classifier:<dataset>`, resolved against the loaded data).
+    At gpu/paper, a data set that is one of the paper's rows brings that row's settings first
+    (`ROW_SETTINGS`: e.g. Tiny ImageNet's batch and learning rates); the other overrides win."""
     if table_id not in TABLE_PROFILES:
         raise ValueError(f"Unknown table {table_id!r}. Valid tables: {', '.join(TABLE_PROFILES)}.")
-    config = TABLE_PROFILES[table_id][resolve_profile_name(name)]
+    profile = resolve_profile_name(name)
+    config = TABLE_PROFILES[table_id][profile]
     valid = {f.name for f in fields(config)}
     unknown = set(overrides) - valid
     if unknown:
@@ -69,6 +76,9 @@ def get_profile(table_id: str, name: str, **overrides):
         overrides["methods"] = check_methods(overrides["methods"], TABLE_PROFILES[table_id]["paper"].methods)
     if "dataset" in overrides:
         _check_dataset(overrides["dataset"])
+        row = ROW_SETTINGS.get(table_id, {}).get(overrides["dataset"], {}).get(profile)
+        if row:
+            config = replace(config, **row)
         if "extractor" in valid and "extractor" not in overrides and config.extractor.startswith("classifier:"):
             overrides["extractor"] = "classifier:<dataset>"
     if "extractor" in overrides:

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from replication.profiles import PROFILE_NAMES, get_profile, resolve_profile_name
+from replication.profiles import PROFILE_NAMES, TABLE_PROFILES, get_profile, resolve_profile_name
 
 
 def test_unknown_profile_lists_the_valid_ones():
@@ -35,3 +35,29 @@ def test_profiles_scale_up_and_cpu_has_three_seeds():
     assert len(cpu.seeds) >= 3
     assert paper.batch_size == 32 and paper.width == 128 and paper.lambda_ms == 1.0  # the official settings
     assert cpu.extractor == "classifier:mnist5k" and paper.extractor == "inception-v3-fid"
+
+
+def test_every_reported_row_has_gpu_and_paper_settings_that_load_its_own_data_set():
+    from replication.profiles import ROW_SETTINGS
+    from replication.reported import DATA_ROWS
+
+    for table_id in TABLE_PROFILES:
+        rows = DATA_ROWS[table_id]
+        assert set(ROW_SETTINGS[table_id]) == {r.dataset for r in rows}, table_id
+        for profile in ("gpu", "paper"):
+            assert get_profile(table_id, profile).dataset in {r.dataset for r in rows}, (table_id, profile)
+            for row in rows:
+                config = get_profile(table_id, profile, dataset=row.dataset)
+                assert config.dataset == row.dataset and config.seeds, (table_id, profile, row)
+
+
+def test_a_rows_settings_apply_at_gpu_and_paper_and_explicit_overrides_win():
+    tiny = get_profile("contragan_table2", "paper", dataset="tiny-imagenet")
+    assert (tiny.batch_size, tiny.lr_g, tiny.lr_d, tiny.beta1, tiny.d_steps_per_g) == (1024, 1e-4, 4e-4, 0.0, 1)
+    assert tiny.extractor == "inception-v3-fid"  # Inception FID stays at paper
+    assert get_profile("contragan_table2", "gpu", dataset="tiny-imagenet").steps == 20_000
+    assert get_profile("contragan_table2", "paper", dataset="tiny-imagenet", batch_size=128).batch_size == 128
+    assert get_profile("alpha_gan_table", "paper", dataset="celeba").image_size == 64
+    assert get_profile("alpha_gan_table", "paper").image_size == 32
+    cpu = get_profile("contragan_table2", "cpu", dataset="tiny-imagenet")  # cpu keeps its own sizes
+    assert cpu.batch_size == get_profile("contragan_table2", "cpu").batch_size and cpu.dataset == "tiny-imagenet"

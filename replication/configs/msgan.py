@@ -91,3 +91,6 @@ TABLE1 = {
 }
 
 PROFILES = {"msgan_table1": TABLE1}
+
+# gpu/paper settings for each data set row (replication/reported: ROWS): CIFAR-10 only.
+ROW_SETTINGS = {"msgan_table1": {"cifar10": {"paper": {}, "gpu": {}}}}
