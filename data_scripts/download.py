@@ -8,7 +8,7 @@
     python data_scripts/download.py tiny-imagenet [--from-zip FILE.zip] [--size 64]
     python data_scripts/download.py cub200 [--from-zip FILE.tgz] [--size 128] [--no-crop]
     python data_scripts/download.py colormnist [--source mnist5k]     # built offline from the embedded digits
-    python data_scripts/download.py imagenet --from-dir DIR          # never downloaded: checks your copy's layout
+    python data_scripts/download.py imagenet --from-dir DIR          # never downloaded: checks and packs your copy
     python data_scripts/download.py --list                           # every data set, its size and what it feeds
 
 Files land under the data root (`REPLICATION_DATA_ROOT`, default ~/.cache/replication/data),
@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from data_scripts import prepare  # noqa: E402
-from replication.data import COLORMNIST_SEEDS, PREPARED, grey_unit  # noqa: E402
+from replication.data import COLORMNIST_SEEDS, IMAGENET_SIZE, PREPARED, grey_unit, packed_folder_name  # noqa: E402
 from replication.paths import data_root  # noqa: E402
 
 
@@ -115,7 +115,11 @@ CATALOG = {
     "colormnist": Entry(
         "built offline from mnist5k (or any labelled grey set)", "as its source", "alpha-GAN ColorMNIST"
     ),
-    "imagenet": Entry("never downloaded: --from-dir your ILSVRC-2012 copy", "1.28 M images", "ContraGAN T2 ImageNet"),
+    "imagenet": Entry(
+        "never downloaded: --from-dir your ILSVRC-2012 copy, packed once",
+        "1.28 M images; 63 GB packed at 128 px",
+        "ContraGAN T2 ImageNet",
+    ),
 }
 
 
@@ -331,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=None, help="resize images to SIZE×SIZE")
     parser.add_argument("--from-zip", type=Path, default=None, help="prepare from a local copy of the official archive")
     parser.add_argument("--from-dir", type=Path, default=None, help="imagenet: your ImageFolder copy of ILSVRC-2012")
+    parser.add_argument("--workers", type=int, default=1, help="imagenet: processes that decode images while packing")
     parser.add_argument("--identity-file", type=Path, default=None, help="celeba-identities: identity_CelebA.txt")
     parser.add_argument("--identities", type=int, default=500, help="celeba-identities: how many identities (classes)")
     parser.add_argument("--no-crop", action="store_true", help="cub200: whole images, not the crop around the bird")
@@ -431,19 +436,20 @@ def _run(args: argparse.Namespace, root: Path) -> int:
         if not args.from_dir:
             raise SystemExit(
                 "imagenet: ImageNet is never downloaded here (its licence needs a registered account): get ILSVRC-2012 "
-                "from image-net.org, arrange train/ and val/ by class (one folder per wnid), then run: "
-                "python data_scripts/download.py imagenet --from-dir DIR"
+                "from image-net.org, arrange train/ and val/ by class (one folder per wnid), then pack it once: "
+                "python data_scripts/download.py imagenet --from-dir DIR [--size 128] [--workers N]"
             )
         problems = prepare.imagenet_layout_problems(args.from_dir)
         if problems:
             raise SystemExit("imagenet: " + "; ".join(problems))
-        held_out = "test" if (args.from_dir / "test").is_dir() else "val"
-        note = "" if held_out == "test" else f" (the loader reads test/: link it, `ln -s val {args.from_dir}/test`)"
-        copy, default = args.from_dir.resolve(), _target(name, root)
-        use = "use dataset=imagenet"
-        if copy != default.resolve():
-            use = f"use dataset=imagefolder:{args.from_dir}, or link it (`ln -s {copy} {default}`) and {use}"
-        print(f"imagenet: {args.from_dir} has the ImageFolder layout{note}; {use}")
+        size = args.size or IMAGENET_SIZE
+        target = root / packed_folder_name(name, size)
+        with disk_space(target, " (a pack takes about 3·size² bytes an image)"):
+            prepare.pack_imagenet(args.from_dir, target, size, args.workers)
+        print(
+            f"imagenet: packed into {target}; use dataset=imagenet"
+            + (f" image_size={size}" if size != IMAGENET_SIZE else "")
+        )
         return 0
     fetch(name, root)
     return 0

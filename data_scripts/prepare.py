@@ -165,6 +165,39 @@ def imagenet_layout_problems(path: Path) -> list[str]:
     return problems
 
 
+def _square_pixels(path: Path, size: int) -> np.ndarray:
+    """One image file → uint8 RGB [3, size, size]: the centred largest square, resized (bicubic)."""
+    from PIL import Image
+
+    image = _square_crop(Image.open(path).convert("RGB")).resize((size, size), Image.BICUBIC)
+    return np.asarray(image, dtype=np.uint8).transpose(2, 0, 1)
+
+
+def pack_imagenet(source: Path, target: Path, size: int, workers: int = 1) -> Path:
+    """ILSVRC-2012 in ImageFolder layout (train/<wnid>/, and test/ or val/ by wnid) → a packed folder
+    (`replication.packed`): every image centre-cropped to a square and resized to size², in class
+    then file-name order, decoded by `workers` processes. test/ is the official validation set."""
+    from functools import partial
+    from multiprocessing import Pool
+
+    from replication.packed import pack_folder
+
+    held_out = source / "test" if (source / "test").is_dir() else source / "val"
+    classes = sorted(c.name for c in (source / "train").iterdir() if c.is_dir())
+    images = {}
+    for split, folder in (("train", source / "train"), ("test", held_out)):
+        images[split] = [
+            (partial(_square_pixels, file, size), label)
+            for label, wnid in enumerate(classes)
+            for file in sorted((folder / wnid).glob("*"))
+            if file.suffix.lower() in IMAGE_SUFFIXES
+        ]
+    if workers > 1:
+        with Pool(workers) as pool:
+            return pack_folder(images, classes, target, size, map_fn=lambda f, xs: pool.imap(f, xs, chunksize=64))
+    return pack_folder(images, classes, target, size)
+
+
 def _single_folder(source: Path, marker: str) -> Path:
     """`source` itself or the one folder below it that holds `marker` (an archive's top folder)."""
     if (source / marker).exists():

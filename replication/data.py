@@ -8,7 +8,8 @@ Names (`load_dataset(name)`):
 - ``cifar10``  CIFAR-10 from ``DATA_ROOT`` (fetch with ``python data_scripts/download.py cifar10``).
 - ``flowers102``, ``cub200``, ``celeba``, ``celeba-identities``, ``tiny-imagenet``  the ImageFolder
   folders ``data_scripts/download.py <name>`` prepares under ``DATA_ROOT`` (folder names: `PREPARED`).
-- ``imagenet``  never downloaded: your ILSVRC-2012 ImageFolder copy, linked to ``DATA_ROOT/imagenet``.
+- ``imagenet``  never downloaded: your ILSVRC-2012 copy, packed once at 128 px into ``DATA_ROOT/imagenet128``
+  (``download.py imagenet --from-dir DIR``; `replication.packed`: read a batch at a time, never all in memory).
 - ``imagefolder:<path>``  a folder or .zip in ImageFolder layout: ``train/<class>/*`` and
   ``test/<class>/*`` (e.g. the offline CIFAR-10 JPEG copy used for development gpu runs).
 
@@ -28,6 +29,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from replication import packed
 from replication.paths import data_root
 
 # The folder under the data root that `data_scripts/download.py <name>` prepares by default.
@@ -37,8 +39,10 @@ PREPARED = {
     "celeba": "celeba64",
     "celeba-identities": "celeba-identities64",
     "tiny-imagenet": "tiny-imagenet",
-    "imagenet": "imagenet",  # never downloaded: the user links their ILSVRC-2012 ImageFolder copy here
+    "imagenet": "imagenet128",  # never downloaded: the user's ILSVRC-2012 copy, packed (replication.packed)
 }
+PACKED = ("imagenet",)  # too large for memory: packed uint8 on disk, read per batch
+IMAGENET_SIZE = 128  # the packed ImageNet's default side (ContraGAN's ImageNet row)
 OFFLINE_DATASETS = ("mnist5k", "digits", "colormnist")
 DOWNLOADED_DATASETS = ("cifar10", *PREPARED)
 COLORMNIST_SEEDS = {"train": 0, "test": 1}  # the colours of each split are drawn from its own seed
@@ -314,25 +318,51 @@ def load_image_folder(path: str | Path, image_size: int | None = None) -> ImageD
     )
 
 
+def packed_folder_name(name: str, image_size: int | None) -> str:
+    """A packed set's folder: its size in the name (`imagenet128`), 128 px unless asked otherwise."""
+    return f"{name}{image_size or IMAGENET_SIZE}"
+
+
 def load_prepared(name: str, image_size: int | None = None, root: Path | None = None) -> ImageData:
-    """The folder `download.py` prepared for `name` (`PREPARED`), loaded as an image folder named `name`."""
+    """The folder `download.py` prepared for `name` (`PREPARED`), loaded as a data set named `name`:
+    a packed set (`PACKED`: ImageNet) is memory-mapped, an image folder is read into memory."""
     root = Path(root) if root is not None else data_root()
-    folder = root / PREPARED[name]
+    folder = root / (packed_folder_name(name, image_size) if name in PACKED else PREPARED[name])
     if not folder.exists():
         if name == "imagenet":
+            size = image_size or IMAGENET_SIZE
             raise DatasetNotFoundError(
                 f"imagenet: {folder} does not exist. ImageNet is never downloaded here (its licence needs an "
-                "account at image-net.org): get ILSVRC-2012, arrange train/ and val/ by class, check it with "
-                f"`python data_scripts/download.py imagenet --from-dir DIR`, then link it: `ln -s DIR {folder}` "
-                "(with a test/ beside train/: `ln -s val DIR/test`)."
+                "account at image-net.org): get ILSVRC-2012, arrange train/ and val/ by class (one folder per "
+                "wnid), then pack it once (about 3·S² bytes an image on disk):\n"
+                f"    python data_scripts/download.py imagenet --from-dir DIR --size {size} --data-root {root}"
             )
         raise DatasetNotFoundError(
             f"{name}: {folder} does not exist. Prepare it with:\n"
             f"    python data_scripts/download.py {name} --data-root {root}"
         )
-    data = load_image_folder(folder, image_size)
+    data = load_packed(folder, name) if name in PACKED else load_image_folder(folder, image_size)
     data.name = name
     return data
+
+
+def load_packed(folder: Path, name: str) -> ImageData:
+    """A packed folder (`replication.packed`): pixels memory-mapped, labels and class names in memory.
+    Its checksum is the sha256 of the manifest, which holds every file's sha256 (`packed.verify`
+    re-reads the pixels to check them; loading only checks the sizes)."""
+    try:
+        packed.read_manifest(folder)
+    except ValueError as error:
+        raise DatasetNotFoundError(f"{name}: {error} (data_scripts/download.py {name} --from-dir DIR)") from error
+    return ImageData(
+        name=name,
+        train_x=packed.PackedImages(folder / "train.npy"),  # type: ignore[arg-type]
+        train_y=torch.from_numpy(np.load(folder / "train_labels.npy")),
+        test_x=packed.PackedImages(folder / "test.npy"),  # type: ignore[arg-type]
+        test_y=torch.from_numpy(np.load(folder / "test_labels.npy")),
+        class_names=(folder / "classes.txt").read_text().split(),
+        checksum=hashlib.sha256((folder / packed.MANIFEST).read_bytes()).hexdigest(),
+    )
 
 
 def resize_images(x: torch.Tensor, size: int) -> torch.Tensor:
@@ -389,7 +419,8 @@ def load_dataset(
 
 
 class BatchSampler:
-    """Random minibatches drawn on the data's own device (uses the global torch RNG, so resumable)."""
+    """Random minibatches drawn on the data's own device (uses the global torch RNG, so resumable).
+    A packed set's images stay on the host: its batch moves to the labels' device."""
 
     def __init__(self, x: torch.Tensor, y: torch.Tensor, batch_size: int):
         if batch_size > x.shape[0]:
@@ -397,5 +428,5 @@ class BatchSampler:
         self.x, self.y, self.batch_size = x, y, batch_size
 
     def __call__(self) -> tuple[torch.Tensor, torch.Tensor]:
-        index = torch.randint(0, self.x.shape[0], (self.batch_size,)).to(self.x.device)
-        return self.x[index], self.y[index]
+        index = torch.randint(0, self.x.shape[0], (self.batch_size,))
+        return self.x[index.to(self.x.device)].to(self.y.device), self.y[index.to(self.y.device)]

@@ -237,5 +237,7 @@ def test_imagenet_is_never_downloaded_and_its_layout_is_checked(tmp_path, capsys
         dl.main(["imagenet", "--from-dir", str(copy)])
     (copy / "val" / "ILSVRC2012_val_00000001.JPEG").unlink()
     (copy / "val" / "n01440764").mkdir()
-    assert dl.main(["imagenet", "--from-dir", str(copy)]) == 0
-    assert "ln -s val" in capsys.readouterr().out
+    for folder in (copy / "train" / "n01440764", copy / "val" / "n01440764"):
+        Image.new("RGB", (12, 9), (200, 10, 10)).save(folder / "a.JPEG")
+    assert dl.main(["imagenet", "--from-dir", str(copy), "--size", "8", "--data-root", str(tmp_path)]) == 0
+    assert f"packed into {tmp_path / 'imagenet8'}; use dataset=imagenet image_size=8" in capsys.readouterr().out
