@@ -60,3 +60,39 @@ for path in files:
     display(book.table(frame.round(2), f"Training speed on {prov['device']}: baseline vs fast, per model family"))
     fid = pd.DataFrame(payload["fid"]).round(2)
     display(book.table(fid, f"Time of a FID evaluation on {prov['device']}"))
+
+# %% [markdown]
+# ## Before you launch: estimated wall time per table and profile
+# The training time of a table is its runs × steps per run × ms per step. One bench iteration is one
+# training step (the updates under "one step"), so ms per step is the bench's `fast` ms/iter of the
+# model family's case (data on the device, as the notebooks train): from the CPU file for smoke/cpu,
+# from the newest GPU file for gpu/paper (`replication/estimate.py`). Where the profile's batch,
+# width, image size or updates per step differ from the case's, ms/iter is scaled by batch × pixels ×
+# width² × updates and the basis column gives the factor and the sizes measured; this arithmetic
+# rule ignores per-call overheads, so the scaled-down rows (the narrow smoke and cpu nets)
+# under-estimate, the more the narrower the net, and the scaled-up ones (CVAE-GAN at 64 and 128 px)
+# assume the measured step already filled the device. A method whose step trains a subset of the
+# measured step's nets is costed at the measured step (an upper bound); a method no case times, or a
+# case missing from the device's file, reads "not measured", and so does its table's total.
+# Runs are counted one after another on one device (a CPU notebook's two workers, or several GPUs,
+# take less); evaluation and the models under "also trains" are not included, and notebooks that
+# share runs (ContraGAN's three where their settings agree, CVAE-GAN Table 1 and its applications)
+# train them once, so their hours overlap. Read the hours as an order of magnitude.
+
+# %% tags=["remove-input"]
+from replication import estimate
+
+estimates = estimate.all_estimates(estimate.load_bench(results_root() / "bench"))
+display(
+    book.table(
+        estimate.total_frame(estimates),
+        "Estimated training hours per table and profile (sequential runs on one device, evaluation not included)",
+    )
+)
+display(
+    book.table(
+        estimate.detail_frame(estimates),
+        "How each estimate is made: the runs of a table's methods that share a bench case, the step it times "
+        "and the basis of its ms per step",
+    )
+)

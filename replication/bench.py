@@ -70,6 +70,25 @@ class BenchCase:
     sample: Callable[[int], torch.Tensor]  # n -> generated images on the device
 
 
+def case_config(name: str, dataset: str = "mnist5k"):
+    """The config bench case `name` builds and trains its nets with (width, batch, update ratio);
+    the nets' image size is the bench data's. Also read by `replication.estimate`."""
+    from replication.configs.alpha_gan import AlphaGANConfig
+    from replication.configs.contragan import ContraGANConfig
+    from replication.configs.cvae_gan import CVAEGANConfig
+    from replication.configs.msgan import MSGANTable1Config
+
+    if name == "dcgan32-msgan":
+        return MSGANTable1Config()
+    if name == "cvae-gan32":
+        return CVAEGANConfig(dataset=dataset)
+    if name.startswith("contragan-"):
+        return ContraGANConfig(dataset=dataset, probe_every=10**9)
+    if name == "alpha-gan32":
+        return AlphaGANConfig(dataset=dataset)
+    raise ValueError(f"Unknown case {name!r}. Valid cases: {', '.join(CASES)}.")
+
+
 def _class_cycling_sampler(
     holder: dict, nz: int, data: ImageData, device: torch.device
 ) -> Callable[[int], torch.Tensor]:
@@ -86,10 +105,9 @@ def _class_cycling_sampler(
 
 def dcgan32_msgan(data: ImageData, device: torch.device) -> BenchCase:
     """MSGAN's conditional DCGAN-32 at the official width 128, batch 32, 1 D step per G step."""
-    from replication.configs.msgan import MSGANTable1Config
     from replication.experiments import msgan
 
-    config = MSGANTable1Config()
+    config = case_config("dcgan32-msgan", data.name)
     holder = {}
 
     def make_step(sampler, speed):
@@ -108,10 +126,9 @@ def cvae_gan32(data: ImageData, device: torch.device) -> BenchCase:
 
     Its training loop has no autocast yet: `fast` changes the input pipeline (and fused Adam on GPU).
     """
-    from replication.configs.cvae_gan import CVAEGANConfig
     from replication.experiments import cvae_gan
 
-    config = CVAEGANConfig(dataset=data.name)
+    config = case_config("cvae-gan32", data.name)
     holder = {}
 
     def make_step(sampler, speed):
@@ -130,10 +147,9 @@ def contragan32(backbone: str) -> Callable[[ImageData, torch.device], BenchCase]
     batch 64, 5 D steps per G step. The loop has no speed switches: `fast` changes the input pipeline."""
 
     def case(data: ImageData, device: torch.device) -> BenchCase:
-        from replication.configs.contragan import ContraGANConfig
         from replication.experiments import contragan
 
-        config = ContraGANConfig(dataset=data.name, probe_every=10**9)
+        config = case_config(f"contragan-{backbone.lower()}32", data.name)
         spec = contragan.MethodSpec(backbone, "2C")
         holder = {}
 
@@ -152,10 +168,9 @@ def contragan32(backbone: str) -> Callable[[ImageData, torch.device], BenchCase]
 def alpha_gan32(data: ImageData, device: torch.device) -> BenchCase:
     """alpha-GAN's four nets (E, G, D, C) at width 64, batch 64, 2 E/G updates per D/C update
     (3 real batches per iteration). No speed switches in its loop: `fast` changes the input pipeline."""
-    from replication.configs.alpha_gan import AlphaGANConfig
     from replication.experiments import alpha_gan
 
-    config = AlphaGANConfig(dataset=data.name)
+    config = case_config("alpha-gan32", data.name)
     holder = {}
 
     def make_step(sampler, speed):

@@ -1,0 +1,275 @@
+"""Estimated training wall time per table and profile, from the saved bench (`results/bench/*.json`).
+
+One training step is one call of a family's step function, which is what the bench times as one
+iteration: MSGAN 1 D + 1 G update; CVAE-GAN C, D, then E+G (Algorithm 1); ContraGAN `d_steps_per_g`
+D + 1 G updates (a G step); alpha-GAN `ge_steps_per_d` E/G + 1 D/C updates. Each method of a table
+is matched to the bench case of its family and costed at that case's `fast` ms/iter (the data set on
+the device, as the notebooks train): the CPU file for smoke/cpu, the newest GPU file for gpu/paper.
+
+- The profile's step equals the measured one: "measured".
+- It differs in batch, width, image size or updates per step: ms/iter is scaled by batch × pixels ×
+  width² × updates (a conv net's arithmetic; per-call overheads ignored), and the basis says so.
+- The method trains a subset of the measured step's nets and passes (e.g. CVAE within CVAE-GAN's
+  step, the ACGAN head within 2C's): the measured step is an upper bound, and the basis says so.
+- No case times the method's step, or the device's file lacks the case: "not measured", no number.
+
+Runs are sequential on one device; evaluation, and the extra models listed under "also trains", are
+not included. Read by the speed page (`book/benchmark.py`) only.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from replication.bench import CASES, CPU_BOOK, case_config
+
+PROFILE_DEVICE = {"smoke": "cpu", "cpu": "cpu", "gpu": "gpu", "paper": "gpu"}  # which saved bench a profile reads
+NOT_MEASURED = "not measured"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One training step of a family at a config's sizes (the kind of step its bench case times)."""
+
+    batch: int
+    width: int
+    image_size: int
+    updates: int
+    text: str
+
+    def sizes(self) -> tuple[int, int, int, int]:
+        return self.batch, self.width, self.image_size, self.updates
+
+    def cost(self) -> int:
+        """Relative arithmetic of the step: batch × pixels × width² × updates."""
+        return self.batch * self.image_size**2 * self.width**2 * self.updates
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The training time of one table's methods that share a bench case, at one profile."""
+
+    table: str
+    profile: str
+    dataset: str
+    methods: tuple[str, ...]
+    runs: int
+    steps: int
+    step: str
+    case: str | None
+    basis: str
+    device: str | None  # the bench file's title
+    ms_per_step: float | None
+    hours: float | None  # None: not measured
+    also_trains: str  # the table's other trained models, not in the estimate
+
+
+def family(config) -> str:
+    """The config's module in replication/configs/: msgan, cvae_gan, contragan or alpha_gan."""
+    return type(config).__module__.rsplit(".", 1)[-1]
+
+
+def image_size(config) -> int:
+    """The nets' resolution: the config's `image_size`, else its experiment's fixed IMAGE_SIZE."""
+    size = getattr(config, "image_size", None)
+    return size or importlib.import_module(f"replication.experiments.{family(config)}").IMAGE_SIZE
+
+
+def step_of(config, size: int) -> Step:
+    """The measured kind of step of `config`'s family at its batch, width and update ratio."""
+    kind = family(config)
+    if kind == "contragan":
+        updates, text = config.d_steps_per_g + 1, f"{config.d_steps_per_g} D + 1 G updates"
+    elif kind == "alpha_gan":
+        updates, text = config.ge_steps_per_d + 1, f"{config.ge_steps_per_d} E/G + 1 D/C updates"
+    elif kind == "cvae_gan":
+        updates, text = 3, "C, D, then E+G updates"
+    else:
+        updates, text = 2, "1 D + 1 G update"
+    return Step(config.batch_size, config.width, size, updates, text)
+
+
+def runs_per_method(table_id: str, config) -> dict[str, int]:
+    """Runs the table's notebook trains per method: one per seed, plus `bench.CPU_BOOK`'s extra runs
+    (CVAE-GAN Table 1's λ sensitivity). Runs another table shares are counted here too."""
+    if table_id == "cvae_gan_applications":
+        from replication.experiments.cvae_gan_applications import INPAINT_METHODS as methods
+    else:
+        methods = (
+            getattr(config, "methods", None)
+            or importlib.import_module(f"replication.experiments.{family(config)}").METHODS
+        )
+    extra = CPU_BOOK[table_id][2] if table_id in CPU_BOOK else {}
+    return {m: len(config.seeds) + extra.get(m, 0) for m in methods}
+
+
+def bench_case(config, method: str) -> tuple[str | None, bool]:
+    """(the bench case timing `method`'s step or a heavier one, whether it is exactly that step)."""
+    kind = family(config)
+    if kind == "msgan":
+        return "dcgan32-msgan", True  # DCGAN is MSGAN with λ_ms = 0: the same passes
+    if kind == "cvae_gan":
+        return "cvae-gan32", method == "CVAE-GAN"  # CVAE, CGAN, FM-CGAN train a subset of E, G, D, C
+    if kind == "contragan":
+        from replication.experiments.contragan import method_spec
+
+        spec = method_spec(method, config)
+        case = f"contragan-{spec.backbone.lower()}32"
+        if spec.cr or case not in CASES:  # CR adds a D pass on augmented reals; SAGAN has no case
+            return None, False
+        return case, spec.head == "2C"  # the ACGAN and projection heads are lighter than 2C
+    if method == "WGAN-GP":  # n_critic critic updates with a gradient penalty: not within alpha-GAN's step
+        return None, False
+    return "alpha-gan32", method == "alpha-GAN"  # 1:1, DCGAN, AGE, VAE: fewer passes of its nets
+
+
+def measured_step(payload: dict, case: str) -> tuple[float, Step] | None:
+    """The case's `fast` ms/iter in a saved bench, and the step it timed (None if not there)."""
+    size = payload["provenance"]["dataset"]["image_shape"][-1]
+    for row in payload["training"]:
+        if row["model"] == case and row["mode"] == "fast":
+            return row["ms/iter"], replace(step_of(case_config(case), size), batch=row["batch"])
+    return None
+
+
+def dataset_name(name: str) -> str:
+    """The data set as a page shows it: an image folder by its folder name, never its path."""
+    return f"{Path(name.removeprefix('imagefolder:')).name} (image folder)" if name.startswith("imagefolder:") else name
+
+
+def estimate_table(table_id: str, profile: str, config, payload: dict | None) -> list[Estimate]:
+    """One estimate per bench case the table's methods map to (None: the methods no case times)."""
+    size = image_size(config)
+    step = step_of(config, size)
+    runs = runs_per_method(table_id, config)
+    groups: dict[str | None, list[str]] = {}
+    exact: dict[str, bool] = {}
+    for method in runs:
+        case, exact[method] = bench_case(config, method)
+        groups.setdefault(case, []).append(method)
+    estimates = []
+    for case, methods in groups.items():
+        n = sum(runs[m] for m in methods)
+        text = step.text  # the step as costed; WGAN-GP, which no case times, has its own
+        if case is None and "WGAN-GP" in methods:
+            text = f"{config.wgan_critic_steps} critic + 1 G updates"
+        found = measured_step(payload, case) if payload and case else None
+        ms, basis = None, f"{NOT_MEASURED}: no bench case times {', '.join(methods)}"
+        if case and found is None:
+            where = f"the {payload['title']} bench" if payload else f"a saved {PROFILE_DEVICE[profile].upper()} bench"
+            basis = f"{NOT_MEASURED}: {case} is not in {where}"
+        if found:
+            ms, ref = found
+            basis = "measured"
+            if step.sizes() != ref.sizes():
+                k = step.cost() / ref.cost()
+                ms *= k
+                basis = f"scaled ×{k:.3g} from batch {ref.batch}, width {ref.width}, {ref.image_size} px, {ref.text}"
+            lighter = [m for m in methods if not exact[m]]
+            if lighter:
+                basis += f"; upper bound for {', '.join(lighter)} (a lighter step)"
+        estimates.append(
+            Estimate(
+                table_id,
+                profile,
+                f"{dataset_name(config.dataset)}, {size} px",
+                tuple(methods),
+                n,
+                config.steps,
+                text,
+                case,
+                basis,
+                payload["title"] if found else None,
+                ms,
+                n * config.steps * ms / 3.6e6 if ms is not None else None,
+                also_trains(table_id, config),
+            )
+        )
+    return estimates
+
+
+def also_trains(table_id: str, config) -> str:
+    """The models a table trains besides its runs, which no bench case times (not in the estimate)."""
+    parts = []
+    if family(config) != "msgan" or config.extractor.startswith("classifier:"):
+        parts.append(f"evaluator classifier, {config.classifier_steps} steps")
+    if family(config) == "alpha_gan":
+        runs = sum(runs_per_method(table_id, config).values())
+        parts.append(f"{runs} independent critics × {config.critic_steps} steps")
+    if table_id == "cvae_gan_applications":
+        parts.append(f"{2 * len(config.seeds)} augmentation classifiers × {config.augment_steps} steps")
+    return "; ".join(parts) or "—"
+
+
+def load_bench(folder: Path) -> dict[str, dict]:
+    """{"cpu": cpu.json, "gpu": the newest cuda-*.json}, each only if saved."""
+    found = {}
+    if (folder / "cpu.json").exists():
+        found["cpu"] = json.loads((folder / "cpu.json").read_text())
+    gpus = [json.loads(p.read_text()) for p in sorted(folder.glob("cuda-*.json"))]
+    if gpus:
+        found["gpu"] = max(gpus, key=lambda p: p["provenance"]["date_utc"])
+    return found
+
+
+def all_estimates(bench: dict[str, dict]) -> list[Estimate]:
+    """Every table of `TABLE_PROFILES` at smoke, cpu, gpu and paper."""
+    from replication.profiles import TABLE_PROFILES
+
+    return [
+        estimate
+        for table_id, profiles in TABLE_PROFILES.items()
+        for profile in PROFILE_DEVICE
+        for estimate in estimate_table(table_id, profile, profiles[profile], bench.get(PROFILE_DEVICE[profile]))
+    ]
+
+
+def format_hours(hours: float | None) -> str:
+    if hours is None:
+        return NOT_MEASURED
+    return f"{hours:,.0f}" if hours >= 10 else f"{hours:.1f}" if hours >= 1 else f"{hours:.2g}"
+
+
+def detail_frame(estimates: list[Estimate]) -> pd.DataFrame:
+    """One row per (table, profile, bench case), all cells text: "not measured" where no number is."""
+    return pd.DataFrame(
+        {
+            "table": e.table,
+            "profile": e.profile,
+            "data set": e.dataset,
+            "methods": ", ".join(e.methods),
+            "runs": e.runs,
+            "steps per run": f"{e.steps:,}",
+            "one step": e.step,
+            "bench case": e.case or "none",
+            "basis": e.basis,
+            "measured on": e.device or NOT_MEASURED,
+            "ms per step": NOT_MEASURED if e.ms_per_step is None else f"{e.ms_per_step:.3g}",
+            "estimated hours": format_hours(e.hours),
+        }
+        for e in estimates
+    )
+
+
+def total_frame(estimates: list[Estimate]) -> pd.DataFrame:
+    """Per table and profile: runs and training hours ("not measured" if any of its methods is)."""
+    rows = []
+    for key in dict.fromkeys((e.table, e.profile) for e in estimates):
+        parts = [e for e in estimates if (e.table, e.profile) == key]
+        hours = [e.hours for e in parts]
+        rows.append(
+            {
+                "table": key[0],
+                "profile": key[1],
+                "data set": parts[0].dataset,
+                "runs": sum(e.runs for e in parts),
+                "estimated hours": format_hours(None if None in hours else sum(hours)),
+                "also trains (not estimated)": parts[0].also_trains,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,132 @@
+"""Wall-time estimates per table and profile: hand-computed hours, stated scaling, no number without a
+measurement, and every table at every profile from the committed bench files."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from replication import estimate
+from replication.configs.alpha_gan import AlphaGANConfig
+from replication.configs.contragan import ContraGANConfig
+from replication.configs.cvae_gan import CVAEGANConfig
+from replication.configs.msgan import MSGANTable1Config
+from replication.paths import repo_root
+from replication.profiles import TABLE_PROFILES
+
+
+def payload(*rows: tuple[str, int, float], image_shape=(3, 32, 32), title="Test GPU", date="2026-01-01") -> dict:
+    """A saved bench: `fast` rows (case, batch, ms/iter), each with a `baseline` row 10× slower."""
+    training = []
+    for case, batch, ms in rows:
+        training += [
+            {"model": case, "mode": "baseline", "batch": batch, "ms/iter": 10 * ms},
+            {"model": case, "mode": "fast", "batch": batch, "ms/iter": ms},
+        ]
+    provenance = {"dataset": {"image_shape": list(image_shape)}, "date_utc": date}
+    return {"title": title, "training": training, "provenance": provenance}
+
+
+def test_hours_are_runs_times_steps_times_the_fast_ms_per_iteration():
+    # MSGAN's two methods × 3 seeds × 1000 steps × 50 ms = 300 s, at the bench case's own sizes
+    config = MSGANTable1Config(seeds=(0, 1, 2), steps=1000)
+    [row] = estimate.estimate_table("msgan_table1", "gpu", config, payload(("dcgan32-msgan", 32, 50.0)))
+    assert (row.case, row.basis, row.device) == ("dcgan32-msgan", "measured", "Test GPU")
+    assert (row.methods, row.runs, row.steps) == (("DCGAN", "MSGAN"), 6, 1000)
+    assert row.ms_per_step == 50.0
+    assert row.hours == pytest.approx(300 / 3600)
+
+
+def test_a_batch_or_width_unlike_the_bench_is_scaled_and_says_so():
+    bench = payload(("dcgan32-msgan", 32, 50.0))
+    config = MSGANTable1Config(batch_size=64, seeds=(0,), steps=10)
+    [row] = estimate.estimate_table("msgan_table1", "gpu", config, bench)
+    assert row.basis == "scaled ×2 from batch 32, width 128, 32 px, 1 D + 1 G update"
+    assert row.ms_per_step == pytest.approx(100.0)
+    assert row.hours == pytest.approx(2 * 10 * 100 / 3.6e6)
+    [row] = estimate.estimate_table("msgan_table1", "gpu", MSGANTable1Config(width=64), bench)
+    assert row.basis.startswith("scaled ×0.25 from batch 32, width 128,") and row.ms_per_step == pytest.approx(12.5)
+
+
+def test_image_size_and_updates_per_step_scale_too():
+    # CVAE-GAN at 128 px from a 32 px bench: ×16; its three lighter methods are costed at its step
+    bench = payload(("cvae-gan32", 64, 20.0), ("contragan-biggan32", 64, 60.0))
+    [row] = estimate.estimate_table("cvae_gan_table1", "paper", CVAEGANConfig(seeds=(0,), steps=1), bench)
+    assert row.basis.startswith("scaled ×16 from batch 64, width 64, 32 px,")
+    assert row.basis.endswith("upper bound for CVAE, CGAN, FM-CGAN (a lighter step)")
+    assert row.runs == 4 + 4  # one seed of each method + CVAE-GAN's four λ-sensitivity runs
+    assert row.ms_per_step == pytest.approx(320.0)
+    # ContraGAN at 1 D step per G step from the bench's 5: 2 updates instead of 6
+    config = ContraGANConfig(methods=("BigGAN + 2C",), d_steps_per_g=1)
+    [row] = estimate.estimate_table("contragan_table1", "gpu", config, bench)
+    assert row.basis == "scaled ×0.333 from batch 64, width 24, 32 px, 5 D + 1 G updates"
+    assert row.ms_per_step == pytest.approx(20.0)
+
+
+def test_a_missing_case_or_method_is_not_measured_never_a_number():
+    methods = ("SNDCGAN + 2C", "SAGAN", "BigGAN + projection", "ContraGAN + CR")
+    config = ContraGANConfig(methods=methods, seeds=(0,))
+    rows = estimate.estimate_table("contragan_table2", "cpu", config, payload(("contragan-biggan32", 64, 60.0)))
+    by_case = {r.case: r for r in rows}
+    assert by_case["contragan-sndcgan32"].basis == "not measured: contragan-sndcgan32 is not in the Test GPU bench"
+    # no case for SAGAN at all; CR adds a D pass the BigGAN case does not time
+    assert by_case[None].basis == "not measured: no bench case times SAGAN, ContraGAN + CR"
+    assert by_case["contragan-biggan32"].hours == pytest.approx(80_000 * 60 / 3.6e6)
+    for missing in (by_case["contragan-sndcgan32"], by_case[None]):
+        assert missing.hours is None and missing.ms_per_step is None and missing.device is None
+    shown = estimate.detail_frame(rows).set_index("bench case")
+    for case in ("contragan-sndcgan32", "none"):
+        assert list(shown.loc[case, ["measured on", "ms per step", "estimated hours"]]) == ["not measured"] * 3
+    assert estimate.total_frame(rows)["estimated hours"].tolist() == ["not measured"]  # a part is missing
+    # no saved bench for the device at all
+    [row] = estimate.estimate_table("alpha_gan_table", "paper", AlphaGANConfig(), None)[:1]
+    assert row.hours is None and row.basis == "not measured: alpha-gan32 is not in a saved GPU bench"
+
+
+def test_wgan_gp_is_not_costed_at_alpha_gans_step():
+    config = AlphaGANConfig(seeds=(0, 1))
+    rows = estimate.estimate_table("alpha_gan_table", "paper", config, payload(("alpha-gan32", 64, 10.0)))
+    measured, wgan = rows
+    assert measured.case == "alpha-gan32" and "WGAN-GP" not in measured.methods and measured.runs == 5 * 2
+    assert measured.basis == "measured; upper bound for DCGAN, AGE, VAE, alpha-GAN (1:1) (a lighter step)"
+    assert (wgan.methods, wgan.case, wgan.hours, wgan.step) == (("WGAN-GP",), None, None, "5 critic + 1 G updates")
+    assert "12 independent critics × 2000 steps" in measured.also_trains  # one per run, WGAN-GP too
+
+
+def test_the_gpu_estimate_reads_the_newest_gpu_file(tmp_path):
+    for name, date, ms in (("cuda-a.json", "2026-01-02", 10.0), ("cuda-b.json", "2026-01-01", 99.0)):
+        (tmp_path / name).write_text(json.dumps(payload(("dcgan32-msgan", 32, ms), date=date)))
+    bench = estimate.load_bench(tmp_path)
+    assert set(bench) == {"gpu"}
+    assert bench["gpu"]["training"][1]["ms/iter"] == 10.0
+
+
+def test_every_table_and_profile_from_the_committed_bench_files():
+    bench = estimate.load_bench(repo_root() / "results" / "bench")  # the committed files, not a test folder
+    estimates = estimate.all_estimates(bench)
+    seen = {(e.table, e.profile) for e in estimates}
+    assert seen == {(t, p) for t in TABLE_PROFILES for p in ("smoke", "cpu", "gpu", "paper")}
+    totals = estimate.total_frame(estimates)
+    assert len(totals) == 4 * len(TABLE_PROFILES)
+    for e in estimates:  # a number exactly where a measurement is, traced to its file
+        assert (e.hours is None) == e.basis.startswith("not measured") == (e.device is None)
+        if e.hours is not None:
+            device = estimate.PROFILE_DEVICE[e.profile]
+            assert e.device == bench[device]["title"]
+            [ms] = [r["ms/iter"] for r in bench[device]["training"] if r["model"] == e.case and r["mode"] == "fast"]
+            factor = 1.0 if e.basis.startswith("measured") else float(re.match(r"scaled ×([\d.e-]+)", e.basis)[1])
+            assert e.ms_per_step == pytest.approx(ms * factor, rel=1e-2)
+            assert e.hours == pytest.approx(e.runs * e.steps * e.ms_per_step / 3.6e6)
+    msgan_paper = next(e for e in estimates if (e.table, e.profile) == ("msgan_table1", "paper"))
+    assert msgan_paper.basis == "measured"  # the bench times MSGAN at the paper's sizes
+    frames = (estimate.detail_frame(estimates), totals)
+    text = " ".join(frame.to_string() for frame in frames)
+    assert "nan" not in text.lower() and "/home" not in text and "~/" not in text
+
+
+def test_no_notebook_imports_the_estimate():
+    # notebooks/ is covered by the committed reference build: the estimate is the speed page's only
+    imports = re.compile(r"^\s*(from|import) .*\bestimate\b", re.MULTILINE)
+    for path in (repo_root() / "notebooks").rglob("*.py"):
+        assert not imports.search(Path(path).read_text()), path
