@@ -386,7 +386,8 @@ def main(argv: list[str] | None = None) -> int:
     device = distributed.init_from_env()
     profile = resolve_profile_name(args.profile)
     config = get_profile(args.table, profile, dataset=args.dataset, steps=args.steps)
-    image_size = getattr(experiment, "IMAGE_SIZE", None)  # the nets' size (digits are resized to it)
+    # the nets' size (digits are resized to it): the module's constant, else the config's (ContraGAN)
+    image_size = getattr(experiment, "IMAGE_SIZE", None) or getattr(config, "image_size", None)
     data = load_dataset(config.dataset, image_size, min_classes=2, table=args.table).to(device)
     run = experiment.train_run(config, data, args.method, args.seed, device, progress=distributed.is_main())
     if distributed.is_main():

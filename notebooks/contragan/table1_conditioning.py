@@ -81,7 +81,7 @@ config = get_profile(
     extractor=extractor,
 )
 torch_device = pick_device(device)
-data = load_dataset(config.dataset, image_size=contragan.IMAGE_SIZE, min_classes=2, table=contragan.TABLE1).to(
+data = load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=contragan.TABLE1).to(
     torch_device
 )
 display(Markdown(book.run_banner(profile_name, data.name)))

@@ -64,7 +64,7 @@ check_parameters(
 profile_name = resolve_profile_name(profile)
 config = get_profile(contragan.TABLE2, profile_name, seeds=seeds, dataset=dataset, steps=steps, extractor=extractor)
 torch_device = pick_device(device)
-data = load_dataset(config.dataset, image_size=contragan.IMAGE_SIZE, min_classes=2, table=contragan.TABLE2).to(
+data = load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=contragan.TABLE2).to(
     torch_device
 )
 display(Markdown(book.run_banner(profile_name, data.name)))

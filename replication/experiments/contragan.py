@@ -40,12 +40,12 @@ from replication.sampling import generate_per_class
 from replication.stats import combine_verdicts, compare_methods
 from replication.train import TrainResult, run_dir_for, seed_everything, train
 
-IMAGE_SIZE = 32  # the nets' resolution: other data sets (digits' 8×8, an image folder) are resized to it
 RUNS_ID = "contragan"  # one runs/ folder for the three notebooks (shared runs)
 TABLE1, TABLE2, OVERFITTING = "contragan_table1", "contragan_table2", "contragan_overfitting"
 METRICS = ("FID", "intra-class FID", "classifier IS", "label accuracy", "precision", "recall", "density", "coverage")
 GAP_METRIC = "D gap (train − held-out)"
 REAL = "real data (held-out)"
+PAPER_SIZES = {"cifar10": 32, "tiny-imagenet": 64, "imagenet": 128}  # the paper's rows and their resolution
 
 
 @dataclass(frozen=True)
@@ -84,12 +84,13 @@ def method_spec(method: str, config: ContraGANConfig) -> MethodSpec:
 
 
 def build(config: ContraGANConfig, data: ImageData, spec: MethodSpec, device: torch.device, seed: int):
-    """G, D (and the EMA copy of G for BigGAN) with their Adam optimisers, seeded."""
+    """G, D (and the EMA copy of G for BigGAN) at `config.image_size` with their Adam optimisers, seeded."""
     seed_everything(seed)
     backbone = get_backbone(spec.backbone)
-    channels, classes = data.image_shape[0], data.num_classes
-    generator = Generator(backbone, config.nz, classes, config.width, channels, config.shared_dim).to(device)
-    discriminator = Discriminator(backbone, spec.head, classes, config.width, channels, config.embed_dim).to(device)
+    channels, classes, size = data.image_shape[0], data.num_classes, config.image_size
+    generator = Generator(backbone, config.nz, classes, config.width, channels, config.shared_dim, size).to(device)
+    discriminator = Discriminator(backbone, spec.head, classes, config.width, channels, config.embed_dim, size)
+    discriminator = discriminator.to(device)
     nets = {"G": generator, "D": discriminator}
     if backbone.name == "BigGAN":
         nets["G_ema"] = make_ema(generator)
@@ -176,14 +177,10 @@ class TrainedRun:
     result: TrainResult
 
 
-def train_run(
-    config: ContraGANConfig, data: ImageData, method: str, seed: int, device: torch.device, progress: bool = True
-) -> TrainedRun:
-    """Train (or resume, or load the finished) run of `method` at `seed`."""
-    spec = method_spec(method, config)
-    nets, optimizers = build(config, data, spec, device, seed)
-    run_config = {
-        **config.training_config(),  # less the EMA settings where there is no EMA (they change nothing)
+def run_config(config: ContraGANConfig, spec: MethodSpec) -> dict:
+    """What a run folder is keyed by (`train.run_dir_for`): the training settings and the method."""
+    keys = {
+        **config.training_config(),  # image_size only off 32 px, so 32-px runs keep their folders
         "backbone": spec.backbone,
         "head": spec.head,
         "cr": spec.cr,
@@ -191,10 +188,19 @@ def train_run(
         "probe_images": config.probe_images,
     }
     if spec.cr:  # the augmentation T (reflect-padded shifts since this key; flips except on digits)
-        run_config["cr_augment"] = "reflect shift" + (" + flip" if cr_flips(config.dataset) else "")
-    if "G_ema" not in nets:
-        run_config = {k: v for k, v in run_config.items() if not k.startswith("ema_")}
-    run_dir = run_dir_for(RUNS_ID, run_config, f"{spec.run_name}-seed{seed}")
+        keys["cr_augment"] = "reflect shift" + (" + flip" if cr_flips(config.dataset) else "")
+    if spec.backbone != "BigGAN":  # no EMA of G (`build`): the EMA settings change nothing
+        keys = {k: v for k, v in keys.items() if not k.startswith("ema_")}
+    return keys
+
+
+def train_run(
+    config: ContraGANConfig, data: ImageData, method: str, seed: int, device: torch.device, progress: bool = True
+) -> TrainedRun:
+    """Train (or resume, or load the finished) run of `method` at `seed`."""
+    spec = method_spec(method, config)
+    nets, optimizers = build(config, data, spec, device, seed)
+    run_dir = run_dir_for(RUNS_ID, run_config(config, spec), f"{spec.run_name}-seed{seed}")
     train_nets = {n: distributed.wrap(m, device) if n != "G_ema" else m for n, m in nets.items()}
     sampler = BatchSampler(data.train_x, data.train_y, distributed.shard_batch_size(config.batch_size))
     k = config.probe_images
@@ -214,6 +220,11 @@ def train_run(
     )
     generator = nets.get("G_ema", nets["G"])
     return TrainedRun(method, seed, generator.eval(), result)
+
+
+def comparable_to_paper(config: ContraGANConfig, dataset: str) -> bool:
+    """Inception FID on one of the paper's rows (`PAPER_SIZES`) at that row's resolution."""
+    return config.extractor == "inception-v3-fid" and PAPER_SIZES.get(dataset) == config.image_size
 
 
 class Evaluator:
@@ -252,7 +263,7 @@ class Evaluator:
             "PRDC": PRDC_PROTOCOL.format(k=c.prdc_k)
             + f"; reference: {len(self.prdc_reference)} real training features (fixed random subset if fewer than all)",
             "real-data row": "the held-out split scored like a model (per-class FID on its own classes)",
-            "comparable_to_paper": self.data.name.startswith("cifar10") and c.extractor == "inception-v3-fid",
+            "comparable_to_paper": comparable_to_paper(c, self.data.name),
             "extractor": self.extractor.describe(),
             "CR": f"λ_cr {c.lambda_cr} × (‖ΔD(x)‖² + ‖Δ head output‖²) under T = shift ±4 px (reflect padding)"
             + (" + horizontal flip" if cr_flips(c.dataset) else ", no flip (digits)"),

@@ -1,11 +1,22 @@
-"""ContraGAN's 32×32 backbones, written once: one generator and one discriminator, parameterised.
+"""ContraGAN's backbones at 32, 64 and 128 px, written once: one generator and one discriminator, parameterised.
 
 | backbone | blocks  | SN in G | self-attention | shared class embedding + hierarchical z | init   |
 |----------|---------|---------|----------------|------------------------------------------|--------|
 | SNDCGAN  | DCGAN   | no      | no             | no                                       | N(0, 0.02) |
 | SNResGAN | ResNet  | no      | no             | no                                       | xavier |
-| SAGAN    | ResNet  | yes     | yes (16×16)    | no                                       | xavier |
-| BigGAN   | ResNet  | yes     | yes (16×16)    | yes                                      | orthogonal |
+| SAGAN    | ResNet  | yes     | yes (S/2)      | no                                       | xavier |
+| BigGAN   | ResNet  | yes     | yes (S/2)      | yes                                      | orthogonal |
+
+Self-attention sits at half the image size, as in BigGAN and StudioGAN's configs: after G's
+second-to-last block and D's first block (16×16 at 32 px, 32×32 at 64 px, 64×64 at 128 px).
+
+Resolution (`image_size`): G has one ×2 block per doubling from its 4×4 seed (`dcgan.up_stages`:
+3, 4, 5 blocks), D one more block per doubling. The 32-px nets are the CIFAR-10 ones, unchanged.
+At 64 and 128 px the ResNet backbones take BigGAN's channel multipliers (StudioGAN's big_resnet.py)
+of ch = 4·width, the paper's conv width: G 16ch → … → ch (128 px: 16ch, 16ch, 8ch, …), D ch → … →
+16ch, every D block downsampling but the last (D ends at 4×4). SNDCGAN, a CIFAR design (StudioGAN's
+is 32-px only), is extended here in its own pattern: G halves its channels per block from
+width·2^(blocks−1); D adds one conv3 / conv4-stride-2 pair per doubling.
 
 The discriminator always uses spectral normalisation (Miyato et al. 2018). G is conditioned by
 conditional batch norm (per-class gain and bias; for BigGAN, linear maps of [shared embedding(c) ;
@@ -27,8 +38,12 @@ import torch.nn.functional as F
 from torch.nn.utils.parametrizations import spectral_norm
 
 from replication.losses.contragan import projection_logit
+from replication.nets.dcgan import up_stages
 
 HEADS = ("acgan", "projection", "2C")
+# ResNet channels in units of ch = 4·width: ch everywhere at 32 px (the CIFAR nets), BigGAN's at 64/128 px
+G_MULTIPLIERS = {32: (1,) * 4, 64: (16, 8, 4, 2, 1), 128: (16, 16, 8, 4, 2, 1)}  # the 4×4 seed, then each block
+D_MULTIPLIERS = {32: (1,) * 4, 64: (1, 2, 4, 8, 16), 128: (1, 2, 4, 8, 16, 16)}  # each block's output
 
 
 @dataclass(frozen=True)
@@ -149,11 +164,12 @@ class DCGenBlock(nn.Module):
 
 
 class Generator(nn.Module):
-    """G(z, c) for 32×32 images: linear → 4×4 → three ×2 blocks → conv3 → tanh.
+    """G(z, c) for S×S images: linear → 4×4 → one ×2 block per doubling (3 at 32 px) → conv3 → tanh.
 
-    ResNet backbones keep 4·width channels at every stage (SNGAN/BigGAN's CIFAR generators);
-    DCGAN halves them per stage (4w → 2w → w). BigGAN splits z into 4 chunks: the first feeds the
-    linear layer, each other one joins the shared class embedding in one block's CBN.
+    At 32 px ResNet backbones keep 4·width channels at every stage (SNGAN/BigGAN's CIFAR generators),
+    at 64/128 px BigGAN's multipliers (module docstring); DCGAN halves them per stage (4w → 2w → w).
+    BigGAN splits z into (blocks + 1) chunks (4 at 32 px): the first feeds the linear layer, each
+    other one joins the shared class embedding in one block's CBN.
     """
 
     def __init__(
@@ -164,15 +180,18 @@ class Generator(nn.Module):
         width: int = 32,
         out_channels: int = 3,
         shared_dim: int = 128,
+        image_size: int = 32,
     ):
         super().__init__()
         self.backbone, self.nz, self.num_classes = backbone, nz, num_classes
         init, sn = backbone.init, backbone.g_spectral_norm
+        stages = up_stages(image_size)
         if backbone.blocks == "resnet":
-            channels, block = [4 * width] * 4, GenBlock
+            channels, block = [4 * width * m for m in G_MULTIPLIERS[image_size]], GenBlock
         else:
-            channels, block = [4 * width, 4 * width, 2 * width, width], DCGenBlock
-        self.chunk = nz // 4 if backbone.shared_embedding else nz
+            channels, block = [width * 2 ** (stages - 1)] + [width * 2**i for i in reversed(range(stages))], DCGenBlock
+        self.chunks = stages + 1 if backbone.shared_embedding else 1  # hierarchical z: one chunk per block + 1
+        self.chunk = nz // self.chunks
         cond_dim = None
         if backbone.shared_embedding:
             self.shared = nn.Embedding(num_classes, shared_dim)
@@ -183,13 +202,13 @@ class Generator(nn.Module):
             block(c_in, c_out, num_classes, cond_dim, init, sn)
             for c_in, c_out in zip(channels, channels[1:], strict=False)
         )
-        self.attention = SelfAttention(channels[2], init, sn) if backbone.attention else None  # after 16×16
+        self.attention = SelfAttention(channels[-2], init, sn) if backbone.attention else None  # at S/2
         self.final_bn = nn.BatchNorm2d(channels[-1])
         self.to_image = _layer(nn.Conv2d(channels[-1], out_channels, 3, 1, 1), init, sn)
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         if self.backbone.shared_embedding:
-            chunks = z[:, : 4 * self.chunk].split(self.chunk, dim=1)
+            chunks = z[:, : self.chunks * self.chunk].split(self.chunk, dim=1)
             shared = self.shared(labels)
             h, conds = self.linear(chunks[0]), [torch.cat([shared, c], dim=1) for c in chunks[1:]]
         else:
@@ -197,7 +216,7 @@ class Generator(nn.Module):
         h = h.view(len(z), -1, 4, 4)
         for i, (block, cond) in enumerate(zip(self.blocks, conds, strict=True)):
             h = block(h, cond)
-            if i == 1 and self.attention is not None:
+            if i == len(self.blocks) - 2 and self.attention is not None:
                 h = self.attention(h)
         return torch.tanh(self.to_image(F.relu(self.final_bn(h))))
 
@@ -233,7 +252,11 @@ class DiscOutput:
 
 
 class Discriminator(nn.Module):
-    """D(x, y) with spectral norm everywhere: features h = Σ_spatial φ(x), then ψ(h) and the head."""
+    """D(x, y) with spectral norm everywhere: features h = Σ_spatial φ(x), then ψ(h) and the head.
+
+    ResNet: 4 blocks at 32 px (2 downsampling, 4·width channels), 5 at 64 px, 6 at 128 px (BigGAN's
+    layout: all but the last downsample). SNDCGAN: conv3 / conv4-stride-2 pairs, one per halving.
+    """
 
     def __init__(
         self,
@@ -243,32 +266,33 @@ class Discriminator(nn.Module):
         width: int = 32,
         in_channels: int = 3,
         embed_dim: int = 512,
+        image_size: int = 32,
     ):
         super().__init__()
         if head not in HEADS:
             raise ValueError(f"Unknown head {head!r}. Valid heads: {', '.join(HEADS)}.")
         self.head, init = head, backbone.init
+        halvings = up_stages(image_size)  # also refuses sizes other than 32, 64, 128
         if backbone.blocks == "resnet":
-            c = 4 * width
+            outs = [4 * width * m for m in D_MULTIPLIERS[image_size]]
+            # 32 px: the CIFAR layout, two downsampling blocks; 64/128 px: BigGAN's, all but the last
+            down = [True, True, False, False] if image_size == 32 else [True] * (len(outs) - 1) + [False]
             self.blocks = nn.ModuleList(
-                [
-                    DiscBlock(in_channels, c, init, downsample=True, first=True),
-                    DiscBlock(c, c, init, downsample=True, first=False),
-                    DiscBlock(c, c, init, downsample=False, first=False),
-                    DiscBlock(c, c, init, downsample=False, first=False),
-                ]
+                DiscBlock(c_in, c_out, init, downsample=d, first=i == 0)
+                for i, (c_in, c_out, d) in enumerate(zip([in_channels, *outs], outs, down, strict=False))
             )
+            c, c_first = outs[-1], outs[0]
             self.final_relu = True
         else:  # SNDCGAN (Miyato et al. 2018, Table 3): conv3 / conv4-stride-2 pairs, LeakyReLU 0.1
-            widths = [width, width, 2 * width, 2 * width, 4 * width, 4 * width, 8 * width]
-            kernels = [(3, 1), (4, 2), (3, 1), (4, 2), (3, 1), (4, 2), (3, 1)]
+            widths = [width * 2 ** (i // 2) for i in range(2 * halvings)] + [width * 2**halvings]
+            kernels = [(3, 1), (4, 2)] * halvings + [(3, 1)]
             layers, c_in = [], in_channels
             for c_out, (k, s) in zip(widths, kernels, strict=True):
                 layers.append(nn.Sequential(_layer(nn.Conv2d(c_in, c_out, k, s, 1), init, True), nn.LeakyReLU(0.1)))
                 c_in = c_out
-            self.blocks, c = nn.ModuleList(layers), c_in
+            self.blocks, c, c_first = nn.ModuleList(layers), c_in, widths[0]
             self.final_relu = False
-        self.attention = SelfAttention(c, init, True) if backbone.attention else None  # after the first block
+        self.attention = SelfAttention(c_first, init, True) if backbone.attention else None  # after the first block
         self.psi = _layer(nn.Linear(c, 1), init, True)
         if head == "acgan":
             self.classifier = _layer(nn.Linear(c, num_classes), init, True)
