@@ -9,12 +9,17 @@
     python data_scripts/download.py cub200 [--from-zip FILE.tgz] [--size 128] [--no-crop]
     python data_scripts/download.py colormnist [--source mnist5k]     # built offline from the embedded digits
     python data_scripts/download.py imagenet --from-dir DIR          # never downloaded: checks and packs your copy
+    python data_scripts/download.py facades [--from-zip facades.tar.gz]  # pix2pix pairs (also: maps) → DATA_ROOT/facades
+    python data_scripts/download.py yosemite [--from-zip FILE.zip]   # unpaired summer/winter (also: cat2dog)
     python data_scripts/download.py --list                           # every data set, its size and what it feeds
 
 Files land under the data root (`REPLICATION_DATA_ROOT`, default ~/.cache/replication/data),
 where `replication.data.load_dataset` looks for them. An interrupted download resumes from the
 partial file (HTTP Range); a freshly downloaded file whose MD5 does not match is deleted and reported;
 a file already at the final name whose MD5 does not match is moved aside to `<name>.bad-<md5 prefix>`.
+Where no checksum is published for the exact URL (facades, maps, yosemite, cat2dog) the first successful
+download (or --from-zip copy) records its SHA-256 in `DATA_ROOT/<name>.sha256`, and every later download,
+resume or local copy is checked against that record (trust on first download).
 Without network, a full disk or a bad checksum the script says so in one line and exits with status 1.
 """
 
@@ -37,13 +42,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from data_scripts import prepare  # noqa: E402
 from replication.data import COLORMNIST_SEEDS, IMAGENET_SIZE, PREPARED, grey_unit, packed_folder_name  # noqa: E402
+from replication.image_pairs import OFFLINE_PAIR_SETS, PAIRED_NAMES, PAIRED_SPLITS, UNPAIRED_SPLITS  # noqa: E402
 from replication.paths import data_root  # noqa: E402
 
 
 @dataclass(frozen=True)
 class Archive:
     url: str
-    md5: str
+    md5: str  # "" where none is published for this URL: trust on first download (`download_recorded`)
     filename: str
     extract: bool = True
 
@@ -83,6 +89,30 @@ DATASETS["cub200"] = [
     )
 ]
 
+# MSGAN's image-to-image sets. No checksum was found published for these exact URLs (searched: TFDS's
+# url_checksums, public loaders, the projects' own download scripts), so none is pinned: the first download records its SHA-256 (`download_recorded`).
+# facades and maps: the pix2pix archives BicycleGAN's datasets/download_dataset.sh fetches (MSGAN's Pix2Pix data).
+_PIX2PIX = "http://efrosgans.eecs.berkeley.edu/pix2pix/datasets/"
+DATASETS["facades"] = [Archive(_PIX2PIX + "facades.tar.gz", "", "facades.tar.gz")]
+DATASETS["maps"] = [Archive(_PIX2PIX + "maps.tar.gz", "", "maps.tar.gz")]
+# CycleGAN's Yosemite summer/winter zip, which DRIT's README points to.
+DATASETS["yosemite"] = [
+    Archive(
+        "http://efrosgans.eecs.berkeley.edu/cyclegan/datasets/summer2winter_yosemite.zip",
+        "",
+        "summer2winter_yosemite.zip",
+    )
+]
+# DRIT's own datasets/download_dataset.sh (HsinYingLee/DRIT): http://vllab.ucmerced.edu/hylee/DRIT/datasets/$DATASET.zip
+DATASETS["cat2dog"] = [Archive("http://vllab.ucmerced.edu/hylee/DRIT/datasets/cat2dog.zip", "", "cat2dog.zip")]
+# A SHA-256 published for the same file name at another URL: compared with the recorded one and the result
+# printed, never enforced. TFDS url_checksums/cycle_gan.txt lists summer2winter_yosemite.zip on CycleGAN's old
+# mirror (https://people.eecs.berkeley.edu/~taesung_park/CycleGAN/datasets/, 132,640,856 bytes) with this SHA-256.
+PUBLISHED_ELSEWHERE = {
+    "yosemite": ("167fe1726807a9d22bd106b4a6c0bd7953b688af924ac1bf967439c4961e49f9", "TFDS for CycleGAN's old mirror"),
+}
+IMAGE_PAIR_DOWNLOADS = ("facades", "maps", "yosemite", "cat2dog")  # loaded by replication.image_pairs
+
 # CelebA lives on Google Drive (file ids and MD5s as torchvision's CelebA uses them): fetched with gdown.
 CELEBA_DRIVE = {
     "img_align_celeba.zip": ("0B7EVK8r0v71pZjFTYXZWM3FlRnM", "00d2c5bc6d35e252742224ab0c1e8fcb"),
@@ -120,11 +150,37 @@ CATALOG = {
         "1.28 M images; 63 GB packed at 128 px",
         "ContraGAN T2 ImageNet",
     ),
+    "digits-lowres": Entry(
+        "offline (built from mnist5k)", "5,000 pairs, 8×8 → 32×32 digits", "MSGAN Pix2Pix stand-in at smoke/cpu"
+    ),
+    "digits-thin-thick": Entry(
+        "offline (built from mnist5k)", "2,500 thin + 2,500 thick digits, 32×32", "MSGAN DRIT stand-in at smoke/cpu"
+    ),
+    "facades": Entry(
+        "download (pix2pix; checksum: recorded at first download) or --from-zip",
+        "about 30 MB, 606 pairs (400 train / 100 val / 106 test)",
+        "MSGAN Pix2Pix facades (labels → photo)",
+    ),
+    "maps": Entry(
+        "download (pix2pix; checksum: recorded at first download) or --from-zip",
+        "about 250 MB, 1,096 train + about 1,100 val pairs",
+        "MSGAN Pix2Pix maps (map → aerial photo)",
+    ),
+    "yosemite": Entry(
+        "download (CycleGAN's summer2winter_yosemite.zip; checksum: recorded at first download) or --from-zip",
+        "about 130 MB, 1,231 summer + 962 winter train, 309 + 238 test",
+        "MSGAN DRIT Yosemite (summer ↔ winter)",
+    ),
+    "cat2dog": Entry(
+        "download (DRIT project; checksum: recorded at first download) or --from-zip",
+        "871 cats + 1,364 dogs train, plus test",
+        "MSGAN DRIT cat2dog (cat ↔ dog)",
+    ),
 }
 
 
 class ChecksumError(RuntimeError):
-    """A downloaded file does not match its published MD5."""
+    """A downloaded file does not match its published MD5 (or the SHA-256 recorded at its first download)."""
 
 
 class DownloadError(RuntimeError):
@@ -152,6 +208,12 @@ LOCAL_ALTERNATIVES = {
     "celeba-identities": "download img_align_celeba.zip and identity_CelebA.txt from the CelebA page by hand and run: "
     "python data_scripts/download.py celeba-identities --from-zip img_align_celeba.zip --identity-file identity_CelebA.txt",
 }
+for _name in IMAGE_PAIR_DOWNLOADS:  # one archive each, fetched elsewhere and given as a local copy
+    _archive = DATASETS[_name][0]
+    LOCAL_ALTERNATIVES[_name] = (
+        f"fetch {_archive.url} elsewhere and run: python data_scripts/download.py {_name} --from-zip {_archive.filename}"
+        f" (offline stand-ins: {', '.join(OFFLINE_PAIR_SETS)})"
+    )
 
 
 @contextlib.contextmanager
@@ -175,14 +237,25 @@ def md5_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _move_aside(path: Path, expected: str) -> Path | None:
-    """Rename a file at the final name whose MD5 is not `expected` to `<name>.bad-<md5 prefix>`; None if it is good."""
-    actual = md5_file(path)
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _move_aside(path: Path, expected: str, hash_file=md5_file, label: str = "MD5") -> Path | None:
+    """Rename a file at the final name whose hash is not `expected` to `<name>.bad-<hash prefix>`; None if it is good."""
+    actual = hash_file(path)
     if actual == expected:
         return None
     aside = path.with_name(f"{path.name}.bad-{actual[:8]}")
     os.replace(path, aside)
-    print(f"{path}: MD5 {actual} != expected {expected}; moved aside to {aside.name}, fetching again.", file=sys.stderr)
+    print(
+        f"{path}: {label} {actual} != expected {expected}; moved aside to {aside.name}, fetching again.",
+        file=sys.stderr,
+    )
     return aside
 
 
@@ -193,6 +266,11 @@ def download(url: str, target: Path, md5: str, chunk_size: int = 1 << 20) -> Pat
     target = Path(target)
     if target.exists() and _move_aside(target, md5) is None:
         return target
+    return _keep_if_md5(_transfer(url, target, chunk_size), target, md5, url)
+
+
+def _transfer(url: str, target: Path, chunk_size: int = 1 << 20) -> Path:
+    """Fetch `url` into `target.part` (resumed with an HTTP Range from what it holds); returns that partial file."""
     partial = target.with_name(target.name + ".part")
     with disk_space(target.parent, f" (the partial {partial.name} is kept; the download resumes from it)"):
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -211,7 +289,7 @@ def download(url: str, target: Path, md5: str, chunk_size: int = 1 << 20) -> Pat
             reason = getattr(error, "reason", None) or error
             kept = f"; {partial.name} keeps what arrived and the next run resumes" if partial.exists() else ""
             raise DownloadError(f"cannot reach {url} ({reason}); no network?{kept}") from error
-    return _keep_if_md5(partial, target, md5, url)
+    return partial
 
 
 def _keep_if_md5(partial: Path, target: Path, md5: str, what: str) -> Path:
@@ -220,6 +298,56 @@ def _keep_if_md5(partial: Path, target: Path, md5: str, what: str) -> Path:
     if actual != md5:
         partial.unlink()
         raise ChecksumError(f"{what}: MD5 {actual} != expected {md5}; the partial file was removed, run again.")
+    os.replace(partial, target)
+    return target
+
+
+def recorded_sha256(record: Path) -> str | None:
+    """The SHA-256 a first download recorded in `record` (`<data root>/<name>.sha256`), None before that."""
+    return record.read_text().split()[0] if record.exists() else None
+
+
+def check_recorded(path: Path, record: Path, name: str, filename: str, what: str = "") -> Path:
+    """Trust on first download: `path`'s SHA-256 must equal the one in `record`; with no record yet, it is
+    written there (`<sha256>  <filename>`) and every later download, resume or local copy is checked against it."""
+    actual, expected = sha256_file(path), recorded_sha256(record)
+    if expected is None:
+        with disk_space(record.parent):
+            record.parent.mkdir(parents=True, exist_ok=True)
+            record.write_text(f"{actual}  {filename}\n")
+        print(
+            f"{name}: no checksum is published for {filename}; recorded its SHA-256 {actual} in {record} "
+            "(trust on first download: later downloads and --from-zip copies are checked against it)"
+        )
+        if name in PUBLISHED_ELSEWHERE:
+            published, source = PUBLISHED_ELSEWHERE[name]
+            agreement = "matches" if actual == published else f"differs from ({published})"
+            print(f"{name}: it {agreement} the SHA-256 published by {source} (another URL, so not enforced)")
+    elif actual != expected:
+        raise ChecksumError(
+            f"{what or path}: SHA-256 {actual} != {expected}, recorded in {record} at first download; a corrupt "
+            f"or changed copy? (if the published file really changed, delete {record} to trust it)"
+        )
+    return path
+
+
+def download_recorded(url: str, target: Path, record: Path, name: str) -> Path:
+    """`download` for an archive with no published checksum: checked against `record` (`check_recorded`).
+    A file already at `target` that does not match is moved aside; a finished download that does not
+    match is deleted and reported."""
+    target = Path(target)
+    expected = recorded_sha256(record)
+    if target.exists():
+        if expected is None:
+            return check_recorded(target, record, name, target.name)
+        if _move_aside(target, expected, sha256_file, "SHA-256") is None:
+            return target
+    partial = _transfer(url, target)
+    try:
+        check_recorded(partial, record, name, target.name, f"{url} (the download was removed)")
+    except ChecksumError:
+        partial.unlink()
+        raise
     os.replace(partial, target)
     return target
 
@@ -371,11 +499,38 @@ def _done(name: str, target: Path, root: Path, extra: str = "") -> int:
     return 0
 
 
+def _image_pairs(name: str, root: Path, from_zip: Path | None) -> int:
+    """facades, maps, yosemite, cat2dog: the archive (downloaded, or a local copy), checked against the
+    SHA-256 recorded at first download, unpacked; its split folders moved to `<root>/<name>/`."""
+    (archive,) = DATASETS[name]
+    source, record = root / f"{name}-official", root / f"{name}.sha256"
+    if from_zip:
+        if not Path(from_zip).is_file():
+            raise SystemExit(f"{name}: {from_zip} does not exist.")
+        path = check_recorded(Path(from_zip), record, name, Path(from_zip).name)
+    else:
+        path = download_recorded(archive.url, source / archive.filename, record, name)
+    extract(path, source)
+    paired = name in PAIRED_NAMES
+    with disk_space(root):
+        target = prepare.image_pair_folder(source, root / name, PAIRED_SPLITS if paired else UNPAIRED_SPLITS)
+    splits = "/, ".join(sorted(p.name for p in target.iterdir() if p.is_dir())) + "/"
+    loader = "load_paired" if paired else "load_unpaired"
+    print(f"{name}: {splits} in {target}; load it with replication.image_pairs.{loader}({name!r})")
+    return 0
+
+
 def _run(args: argparse.Namespace, root: Path) -> int:
     name = args.dataset
     if name in ("mnist5k", "digits"):
         print(f"{name} is offline: nothing to download (dataset={name}).")
         return 0
+    if name in OFFLINE_PAIR_SETS:
+        loader = "load_paired" if name in PAIRED_NAMES else "load_unpaired"
+        print(f"{name} is offline (built from mnist5k): nothing to download (replication.image_pairs.{loader}).")
+        return 0
+    if name in IMAGE_PAIR_DOWNLOADS:
+        return _image_pairs(name, root, args.from_zip)
     if name == "flowers102":
         source = root / "flowers102-official"
         if args.from_zip:

@@ -2,12 +2,15 @@
 `train/<class>/<image>` and `test/<class>/<image>`, every image directly inside its class folder.
 
 One function per data set; `download.py` fetches (or takes a local copy of) the official files and
-calls them. Each says which official split becomes `test/`.
+calls them. Each says which official split becomes `test/`. MSGAN's image-to-image sets keep their own
+layouts instead (`image_pair_folder`), which `replication.image_pairs` reads.
 """
 
 from __future__ import annotations
 
 import io
+import os
+import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -196,6 +199,21 @@ def pack_imagenet(source: Path, target: Path, size: int, workers: int = 1) -> Pa
         with Pool(workers) as pool:
             return pack_folder(images, classes, target, size, map_fn=lambda f, xs: pool.imap(f, xs, chunksize=64))
     return pack_folder(images, classes, target, size)
+
+
+def image_pair_folder(source: Path, target: Path, splits: tuple[str, ...]) -> Path:
+    """An unpacked pix2pix or CycleGAN/DRIT archive in `source` (its split folders at the top or in its one
+    top folder, e.g. `facades/train/`) → `target/<split>/` for each of `splits` present (moved, not copied;
+    `splits[0]` must be there). A `target` from an earlier run is replaced. Images stay as published:
+    `replication.image_pairs` splits the pix2pix halves and resizes on loading."""
+    found = _single_folder(source, splits[0])
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for split in splits:
+        if (found / split).is_dir():
+            os.replace(found / split, target / split)
+    return target
 
 
 def _single_folder(source: Path, marker: str) -> Path:

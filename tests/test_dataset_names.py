@@ -1,5 +1,6 @@
 """Every data set `data_scripts/download.py --list` prepares is loadable by name: the prepared folders
-under the data root (`PREPARED`), their messages when missing, and the offline ColorMNIST."""
+under the data root (`PREPARED`), their messages when missing, and the offline ColorMNIST. MSGAN's
+image-to-image sets are listed too, but loaded by `replication.image_pairs`, not `load_dataset`."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ from PIL import Image
 from data_scripts import download as dl
 from replication.data import (
     COLORMNIST_SEEDS,
+    DATASET_NAMES,
     DOWNLOADED_DATASETS,
     OFFLINE_DATASETS,
     PREPARED,
     DatasetNotFoundError,
     load_dataset,
 )
+from replication.image_pairs import IMAGE_PAIR_SETS, OFFLINE_PAIR_SETS, PAIRED_NAMES, load_paired, load_unpaired
 from replication.profiles import get_profile
 
 
@@ -96,8 +99,22 @@ def test_download_writes_the_folders_the_loader_reads(tmp_path):
     for name in PREPARED:
         assert dl._target(name, tmp_path) == tmp_path / PREPARED[name]
     assert dl._target("tiny-imagenet", tmp_path, "32") == tmp_path / "tiny-imagenet32"
-    # every set `--list` shows is a name the loader knows
-    assert set(dl.CATALOG) == set(OFFLINE_DATASETS) | set(DOWNLOADED_DATASETS)
+    # every set `--list` shows is a name a loader knows: `load_dataset`'s labelled sets, plus MSGAN's
+    # image-to-image sets, which `replication.image_pairs` loads (load_paired / load_unpaired) and
+    # `load_dataset` refuses
+    assert set(dl.CATALOG) == set(OFFLINE_DATASETS) | set(DOWNLOADED_DATASETS) | set(IMAGE_PAIR_SETS)
+    assert not set(IMAGE_PAIR_SETS) & (set(DATASET_NAMES) | set(PREPARED))
+
+
+@pytest.mark.parametrize("name", IMAGE_PAIR_SETS)
+def test_image_pair_sets_load_through_image_pairs_not_load_dataset(root, name):
+    with pytest.raises(ValueError, match=f"Unknown data set {name!r}"):
+        load_dataset(name)
+    loader = load_paired if name in PAIRED_NAMES else load_unpaired
+    if name in OFFLINE_PAIR_SETS:
+        return  # built in memory (tests/test_image_pairs.py)
+    with pytest.raises(DatasetNotFoundError, match=f"python data_scripts/download.py {name} --data-root"):
+        loader(name)
 
 
 def test_celeba_from_a_local_zip_is_loadable_by_name(root, capsys):

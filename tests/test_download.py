@@ -125,3 +125,35 @@ def test_celeba_without_a_local_zip_says_how_to_get_it(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "gdown", None)  # as where gdown is not installed: never the network
     with pytest.raises(SystemExit, match="--from-zip"):
         dl.main(["celeba", "--data-root", str(tmp_path)])
+
+
+SHA256 = hashlib.sha256(PAYLOAD).hexdigest()
+
+
+def test_trust_on_first_download_records_the_sha256_then_checks_it(server, tmp_path, capsys):
+    record = tmp_path / "set.sha256"
+    path = dl.download_recorded(server, tmp_path / "file.bin", record, "set")
+    assert path.read_bytes() == PAYLOAD and record.read_text() == f"{SHA256}  file.bin\n"
+    assert "recorded its SHA-256" in capsys.readouterr().out
+    dl.download_recorded(server, tmp_path / "file.bin", record, "set")  # there and matching: no new request
+    assert RangeHandler.ranges == [None]
+    path.write_bytes(b"tampered")  # a changed file at the final name is moved aside and fetched again
+    dl.download_recorded(server, tmp_path / "file.bin", record, "set")
+    assert path.read_bytes() == PAYLOAD and RangeHandler.ranges == [None, None]
+    assert [p.name for p in tmp_path.glob("file.bin.bad-*")] == [
+        f"file.bin.bad-{hashlib.sha256(b'tampered').hexdigest()[:8]}"
+    ]
+
+
+def test_a_resumed_download_is_checked_against_the_record(server, tmp_path):
+    record = tmp_path / "set.sha256"
+    record.write_text(f"{SHA256}  file.bin\n")
+    (tmp_path / "file.bin.part").write_bytes(PAYLOAD[:1000])
+    assert dl.download_recorded(server, tmp_path / "file.bin", record, "set").read_bytes() == PAYLOAD
+    assert RangeHandler.ranges == ["bytes=1000-"]
+    (tmp_path / "file.bin").unlink()
+    (tmp_path / "file.bin.part").write_bytes(b"x" * 1000)  # a partial that is not the recorded file's start
+    with pytest.raises(dl.ChecksumError, match="SHA-256 .* recorded in .*set.sha256 at first download"):
+        dl.download_recorded(server, tmp_path / "file.bin", record, "set")
+    assert not (tmp_path / "file.bin").exists() and not (tmp_path / "file.bin.part").exists()
+    assert record.read_text() == f"{SHA256}  file.bin\n"  # the record is never overwritten

@@ -241,3 +241,149 @@ def test_imagenet_is_never_downloaded_and_its_layout_is_checked(tmp_path, capsys
         Image.new("RGB", (12, 9), (200, 10, 10)).save(folder / "a.JPEG")
     assert dl.main(["imagenet", "--from-dir", str(copy), "--size", "8", "--data-root", str(tmp_path)]) == 0
     assert f"packed into {tmp_path / 'imagenet8'}; use dataset=imagenet image_size=8" in capsys.readouterr().out
+
+
+# MSGAN's image-to-image sets: no published checksum for their URLs, so trust on first download.
+
+
+def _pair_jpeg(left: tuple[int, int, int], right: tuple[int, int, int]) -> bytes:
+    image = Image.new("RGB", (32, 16), left)
+    image.paste(Image.new("RGB", (16, 16), right), (16, 0))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=100)
+    return buffer.getvalue()
+
+
+def _facades_tgz(path: Path, shade: int = 0) -> Path:
+    """pix2pix's layout: facades/{train,val,test}/<n>.jpg, photo (A) | labels (B)."""
+    files = {f"facades/train/{i}.jpg": _pair_jpeg((200, shade, 0), (0, 0, 200)) for i in (1, 2)}
+    files["facades/val/1.jpg"] = _pair_jpeg((0, 200, 0), (200, 200, 200))
+    files["facades/test/1.jpg"] = _pair_jpeg((0, 0, 0), (0, 0, 0))
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def _unpaired_zip(path: Path, top: str = "") -> Path:
+    """CycleGAN / DRIT layout: [top/]{trainA,trainB,testA,testB}/*.jpg (`top` = "" for none)."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for k, split in enumerate(("trainA", "trainB", "testA", "testB")):
+            for i in range(2):
+                archive.writestr(f"{top}{split}/{i}.jpg", _jpeg((60 * k, 10 * i, 0), (20, 20)))
+    return path
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_list_shows_the_image_to_image_sets_and_their_trust_on_first_download(capsys):
+    assert dl.main(["--list"]) == 0
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in capsys.readouterr().out.splitlines()}
+    for name in ("facades", "maps"):
+        assert "checksum: recorded at first download" in rows[name] and "MSGAN Pix2Pix" in rows[name]
+    for name in ("yosemite", "cat2dog"):
+        assert "checksum: recorded at first download" in rows[name] and "MSGAN DRIT" in rows[name]
+    assert "MSGAN Pix2Pix stand-in at smoke/cpu" in rows["digits-lowres"]
+    assert "MSGAN DRIT stand-in at smoke/cpu" in rows["digits-thin-thick"]
+
+
+def test_the_image_to_image_urls_are_the_projects_own_and_none_is_pinned():
+    urls = {name: dl.DATASETS[name][0].url for name in dl.IMAGE_PAIR_DOWNLOADS}
+    assert urls == {
+        "facades": "http://efrosgans.eecs.berkeley.edu/pix2pix/datasets/facades.tar.gz",
+        "maps": "http://efrosgans.eecs.berkeley.edu/pix2pix/datasets/maps.tar.gz",
+        "yosemite": "http://efrosgans.eecs.berkeley.edu/cyclegan/datasets/summer2winter_yosemite.zip",
+        "cat2dog": "http://vllab.ucmerced.edu/hylee/DRIT/datasets/cat2dog.zip",  # DRIT's download_dataset.sh
+    }
+    assert all(dl.DATASETS[name][0].md5 == "" for name in urls)  # none published for these URLs
+
+
+def test_offline_stand_ins_need_no_download(tmp_path, capsys):
+    assert dl.main(["digits-lowres", "--data-root", str(tmp_path)]) == 0
+    assert "offline (built from mnist5k)" in capsys.readouterr().out and not list(tmp_path.iterdir())
+
+
+@pytest.fixture
+def facades_server(tmp_path, monkeypatch):
+    """A loopback server for facades.tar.gz; yields the archive, whose bytes tests may swap."""
+    tgz = _facades_tgz(tmp_path / "facades.tar.gz")
+    _ArchiveHandler.body, _ArchiveHandler.ranges = tgz.read_bytes(), []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ArchiveHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/facades.tar.gz"
+    monkeypatch.setitem(dl.DATASETS, "facades", [dl.Archive(url, "", "facades.tar.gz")])
+    yield tgz
+    server.shutdown()
+
+
+def test_facades_download_resumes_records_its_sha256_and_loads(facades_server, tmp_path, capsys):
+    from replication.image_pairs import load_paired
+
+    root = tmp_path / "data"
+    (root / "facades-official").mkdir(parents=True)
+    (root / "facades-official" / "facades.tar.gz.part").write_bytes(_ArchiveHandler.body[:500])  # interrupted
+    assert dl.main(["facades", "--data-root", str(root)]) == 0
+    assert _ArchiveHandler.ranges == ["bytes=500-"]
+    assert (root / "facades.sha256").read_text() == f"{_sha256(facades_server)}  facades.tar.gz\n"
+    out = capsys.readouterr().out
+    assert "recorded its SHA-256" in out and f"test/, train/, val/ in {root / 'facades'}" in out
+    assert "replication.image_pairs.load_paired('facades')" in out
+    data = load_paired("facades", image_size=8, root=root)
+    assert data.train_input.shape == (2, 3, 8, 8) and data.test_input.shape == (1, 3, 8, 8)
+    assert data.test_target[0, :, 4, 4].tolist() == pytest.approx([-1, 200 / 255 * 2 - 1, -1], abs=0.03)  # photo
+    assert dl.main(["facades", "--data-root", str(root)]) == 0  # again: the archive is there and matches
+    assert _ArchiveHandler.ranges == ["bytes=500-"] and load_paired("facades", 8, root).checksum == data.checksum
+
+
+def test_a_changed_archive_is_refused_against_the_first_downloads_record(facades_server, tmp_path):
+    root = tmp_path / "data"
+    assert dl.main(["facades", "--data-root", str(root)]) == 0
+    record = (root / "facades.sha256").read_text()
+    (root / "facades-official" / "facades.tar.gz").unlink()
+    _ArchiveHandler.body = _facades_tgz(tmp_path / "other.tar.gz", shade=90).read_bytes()  # the server's copy changed
+    with pytest.raises(SystemExit, match=r"facades: .*SHA-256 .* recorded in .*facades.sha256 at first download"):
+        dl.main(["facades", "--data-root", str(root)])
+    assert not list((root / "facades-official").glob("facades.tar.gz*"))  # the download was removed
+    assert (root / "facades.sha256").read_text() == record and (root / "facades" / "train" / "1.jpg").exists()
+
+
+def test_a_local_copy_is_recorded_then_checked_and_both_layouts_load(tmp_path, capsys):
+    from replication.image_pairs import load_unpaired
+
+    root = tmp_path / "data"
+    flat = _unpaired_zip(tmp_path / "cat2dog.zip")  # no top folder
+    assert dl.main(["cat2dog", "--from-zip", str(flat), "--data-root", str(root)]) == 0
+    assert (root / "cat2dog.sha256").read_text() == f"{_sha256(flat)}  cat2dog.zip\n"
+    data = load_unpaired("cat2dog", image_size=8, root=root)
+    assert (data.domain_a, data.domain_b) == ("cat", "dog") and data.train_b.shape == (2, 3, 8, 8)
+    other = _unpaired_zip(tmp_path / "other.zip", top="x/")
+    with pytest.raises(SystemExit, match=r"cat2dog: .*other.zip: SHA-256 .* recorded in .*cat2dog.sha256"):
+        dl.main(["cat2dog", "--from-zip", str(other), "--data-root", str(root)])
+    assert load_unpaired("cat2dog", image_size=8, root=root).checksum == data.checksum  # untouched
+    nested = _unpaired_zip(tmp_path / "summer2winter_yosemite.zip", top="summer2winter_yosemite/")
+    assert dl.main(["yosemite", "--from-zip", str(nested), "--data-root", str(root)]) == 0
+    assert "differs from" in capsys.readouterr().out  # not the file TFDS published for the old mirror
+    yosemite = load_unpaired("yosemite", image_size=8, root=root)
+    assert (yosemite.domain_a, yosemite.domain_b) == ("summer", "winter") and yosemite.test_a.shape == (2, 3, 8, 8)
+    assert sorted(p.name for p in (root / "yosemite").iterdir()) == ["testA", "testB", "trainA", "trainB"]
+
+
+def test_without_network_the_message_names_the_url_and_the_local_copy(tmp_path, monkeypatch):
+    import urllib.error
+
+    def unreachable(*args, **kwargs):
+        raise urllib.error.URLError(OSError(101, "Network is unreachable"))
+
+    monkeypatch.setattr(dl.urllib.request, "urlopen", unreachable)
+    for name, filename in (("maps", "maps.tar.gz"), ("yosemite", "summer2winter_yosemite.zip")):
+        with pytest.raises(SystemExit) as stop:
+            dl.main([name, "--data-root", str(tmp_path)])
+        message = str(stop.value)
+        assert "\n" not in message and "no network?" in message
+        assert f"fetch {dl.DATASETS[name][0].url} elsewhere" in message
+        assert f"download.py {name} --from-zip {filename}" in message
+    assert not (tmp_path / "maps.sha256").exists()  # nothing is recorded without a finished download
