@@ -365,15 +365,19 @@ def sources_markdown(table_id: str) -> str:
     `replication/reported/`), each with its mark and links; "" when none are registered."""
     from replication.reported import REPORTED
 
-    sources: dict[str, list[str]] = {}
+    sources: dict[str, dict[str, None]] = {}  # source → its cells, in order, each once
+    rows: dict[str, dict[str, None]] = {}  # source → the data set rows it covers
     for entry in REPORTED:
         if entry.table_id == table_id:
-            label = f"{entry.method} · {entry.metric}"
-            sources.setdefault(f"{entry.source} [{entry.mark}]", []).append(label)
+            key = f"{entry.source} [{entry.mark}]"
+            sources.setdefault(key, {})[f"{entry.method} · {entry.metric}"] = None
+            rows.setdefault(key, {})[entry.dataset] = None
     if not sources:
         return ""
     lines = [
-        f"{i}. {link_sources(source)} — for {', '.join(cells)}" for i, (source, cells) in enumerate(sources.items(), 1)
+        f"{i}. {link_sources(source)} — for {', '.join(cells)}"
+        + (f" ({', '.join(r for r in rows[source] if r)})" if any(rows[source]) else "")
+        for i, (source, cells) in enumerate(sources.items(), 1)
     ]
     marks = "P primary, S secondary (quoted by a third party), B widely quoted, not found: no number available"
     return f"**Sources of the reported numbers** (registry `replication/reported/`; marks: {marks}):\n\n" + "\n".join(

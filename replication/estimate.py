@@ -99,6 +99,8 @@ def runs_per_method(table_id: str, config) -> dict[str, int]:
     (CVAE-GAN Table 1's λ sensitivity). Runs another table shares are counted here too."""
     if table_id == "cvae_gan_applications":
         from replication.experiments.cvae_gan_applications import INPAINT_METHODS as methods
+    elif table_id == "msgan_pix2pix":
+        from replication.experiments.msgan_pix2pix import METHODS as methods
     else:
         methods = (
             getattr(config, "methods", None)
@@ -111,6 +113,8 @@ def runs_per_method(table_id: str, config) -> dict[str, int]:
 def bench_case(config, method: str) -> tuple[str | None, bool]:
     """(the bench case timing `method`'s step or a heavier one, whether it is exactly that step)."""
     kind = family(config)
+    if type(config).__name__ == "MSGANPix2PixConfig":  # a U-Net and two PatchGANs: no bench case times it
+        return None, False
     if kind == "msgan":
         return "dcgan32-msgan", True  # DCGAN is MSGAN with λ_ms = 0: the same passes
     if kind == "cvae_gan":
@@ -218,15 +222,18 @@ def load_bench(folder: Path) -> dict[str, dict]:
 
 
 def all_estimates(bench: dict[str, dict]) -> list[Estimate]:
-    """Every table of `TABLE_PROFILES` at smoke, cpu, gpu and paper."""
-    from replication.profiles import TABLE_PROFILES
+    """Every table of `TABLE_PROFILES` at smoke, cpu, gpu and paper; at gpu/paper once per data set row
+    the paper reports (`ROW_SETTINGS`: e.g. ContraGAN Table 2 on CIFAR-10, Tiny ImageNet and ImageNet)."""
+    from replication.profiles import ROW_SETTINGS, TABLE_PROFILES, get_profile
 
-    return [
-        estimate
-        for table_id, profiles in TABLE_PROFILES.items()
-        for profile in PROFILE_DEVICE
-        for estimate in estimate_table(table_id, profile, profiles[profile], bench.get(PROFILE_DEVICE[profile]))
-    ]
+    estimates = []
+    for table_id, profiles in TABLE_PROFILES.items():
+        for profile in PROFILE_DEVICE:
+            rows = list(ROW_SETTINGS.get(table_id, {})) if profile in ("gpu", "paper") else []
+            configs = [get_profile(table_id, profile, dataset=row) for row in rows] or [profiles[profile]]
+            for config in configs:
+                estimates += estimate_table(table_id, profile, config, bench.get(PROFILE_DEVICE[profile]))
+    return estimates
 
 
 def format_hours(hours: float | None) -> str:
@@ -259,8 +266,8 @@ def detail_frame(estimates: list[Estimate]) -> pd.DataFrame:
 def total_frame(estimates: list[Estimate]) -> pd.DataFrame:
     """Per table and profile: runs and training hours ("not measured" if any of its methods is)."""
     rows = []
-    for key in dict.fromkeys((e.table, e.profile) for e in estimates):
-        parts = [e for e in estimates if (e.table, e.profile) == key]
+    for key in dict.fromkeys((e.table, e.profile, e.dataset) for e in estimates):
+        parts = [e for e in estimates if (e.table, e.profile, e.dataset) == key]
         hours = [e.hours for e in parts]
         rows.append(
             {

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -77,6 +77,12 @@ class PairedData:
     test_labels: torch.Tensor | None = None
     checksum: str = ""
 
+    def to(self, device: str | torch.device) -> PairedData:
+        """Both splits (and labels) moved to `device` once."""
+        moved = {f: getattr(self, f) for f in ("train_input", "train_target", "test_input", "test_target")}
+        moved |= {f: getattr(self, f) for f in ("train_labels", "test_labels") if getattr(self, f) is not None}
+        return replace(self, **{f: t.to(device) for f, t in moved.items()})
+
     def describe(self) -> dict:
         return {
             "name": self.name,
@@ -101,6 +107,10 @@ class UnpairedData:
     test_a: torch.Tensor
     test_b: torch.Tensor
     checksum: str = ""
+
+    def to(self, device: str | torch.device) -> UnpairedData:
+        """Both domains' splits moved to `device` once."""
+        return replace(self, **{f: getattr(self, f).to(device) for f in ("train_a", "train_b", "test_a", "test_b")})
 
     def describe(self) -> dict:
         return {

@@ -120,3 +120,27 @@ def describe_grids(grids: dict[str, torch.Tensor], per_class: int) -> str:
     """Alt text of a `plot_class_grids` figure."""
     names = ", ".join(grids)
     return f"Generated samples of {names}: one panel per method, each row one class, {per_class} samples per row."
+
+
+def plot_translation_rows(inputs: torch.Tensor, outputs: dict[str, torch.Tensor]):
+    """One row per input: the input, then each method's outputs for it from different noise vectors
+    (`outputs[method]` is [M, N, C, H, W]), methods side by side, a panel each."""
+    panels = 1 + len(outputs)
+    widths = [1] + [next(iter(outputs.values())).shape[0]] * len(outputs)
+    fig, axes = plt.subplots(
+        1,
+        panels,
+        figsize=(1.1 * sum(widths) + 0.4, 1.1 * len(inputs) + 0.6),
+        gridspec_kw={"width_ratios": widths},
+        squeeze=False,
+    )
+    axes[0, 0].imshow(image_grid(inputs, 1), cmap="gray", vmin=0, vmax=1)
+    axes[0, 0].set_title("input", fontsize=11)
+    for ax, (name, images) in zip(axes[0, 1:], outputs.items(), strict=True):
+        per_input = images.transpose(0, 1).flatten(0, 1)  # input-major: row k holds input k's outputs
+        ax.imshow(image_grid(per_input, images.shape[0]), cmap="gray", vmin=0, vmax=1)
+        ax.set_title(name, fontsize=11)
+    for ax in axes.flat:
+        ax.axis("off")
+    fig.tight_layout()
+    return fig

@@ -75,11 +75,17 @@ def get_profile(table_id: str, name: str, **overrides):
     if "methods" in overrides:
         overrides["methods"] = check_methods(overrides["methods"], TABLE_PROFILES[table_id]["paper"].methods)
     if "dataset" in overrides:
-        _check_dataset(overrides["dataset"])
+        _check_dataset(overrides["dataset"], table_id)
         row = ROW_SETTINGS.get(table_id, {}).get(overrides["dataset"], {}).get(profile)
         if row:
             config = replace(config, **row)
-        if "extractor" in valid and "extractor" not in overrides and config.extractor.startswith("classifier:"):
+        follows = table_id not in PAIRED_TABLES  # a paired table's classifier is trained on its targets' set
+        if (
+            follows
+            and "extractor" in valid
+            and "extractor" not in overrides
+            and config.extractor.startswith("classifier:")
+        ):
             overrides["extractor"] = "classifier:<dataset>"
     if "extractor" in overrides:
         check_extractor(overrides["extractor"], overrides.get("dataset", config.dataset))
@@ -92,10 +98,20 @@ def get_profile(table_id: str, name: str, **overrides):
     return replace(config, **overrides)
 
 
-def _check_dataset(dataset: object) -> None:
-    """`dataset` must be an offline or downloaded (prepared) set's name, or `imagefolder:<path>`."""
+PAIRED_TABLES = ("msgan_pix2pix",)  # image-conditioned: their data sets are pairs (replication.image_pairs)
+
+
+def _check_dataset(dataset: object, table_id: str = "") -> None:
     from replication.data import DATASET_NAMES, DOWNLOADED_DATASETS, OFFLINE_DATASETS
 
+    if table_id in PAIRED_TABLES:
+        from replication.image_pairs import PAIRED_NAMES
+
+        if dataset not in PAIRED_NAMES:
+            raise ValueError(
+                f"Unknown paired data set {dataset!r} for {table_id}. Valid names: {', '.join(PAIRED_NAMES)}."
+            )
+        return
     known = isinstance(dataset, str) and (
         dataset in OFFLINE_DATASETS + DOWNLOADED_DATASETS or (dataset.startswith("imagefolder:") and len(dataset) > 12)
     )

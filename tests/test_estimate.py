@@ -108,7 +108,12 @@ def test_every_table_and_profile_from_the_committed_bench_files():
     seen = {(e.table, e.profile) for e in estimates}
     assert seen == {(t, p) for t in TABLE_PROFILES for p in ("smoke", "cpu", "gpu", "paper")}
     totals = estimate.total_frame(estimates)
-    assert len(totals) == 4 * len(TABLE_PROFILES)
+    from replication.profiles import ROW_SETTINGS
+
+    rows = sum(max(1, len(ROW_SETTINGS.get(t, {}))) for t in TABLE_PROFILES)  # gpu/paper: one line per data set row
+    assert len(totals) == 2 * len(TABLE_PROFILES) + 2 * rows
+    tiny = totals[(totals["table"] == "contragan_table2") & (totals["profile"] == "paper")]["data set"].tolist()
+    assert tiny == ["cifar10, 32 px", "tiny-imagenet, 64 px", "imagenet, 128 px"]
     for e in estimates:  # a number exactly where a measurement is, traced to its file
         assert (e.hours is None) == e.basis.startswith("not measured") == (e.device is None)
         if e.hours is not None:

@@ -180,3 +180,12 @@ def test_alexnet_weights_go_into_lpips_slices_by_their_torchvision_index():
     with pytest.raises(ValueError, match="features.10.weight"):
         del net.slice5._modules["10"]
         L.load_alexnet_features(net, state)
+
+
+def test_without_alexnet_lpips_and_without_a_classifier_the_error_says_how_to_get_it():
+    from replication.metrics.lpips import perceptual_distance, real_lpips
+
+    if real_lpips()[0] is not None:
+        pytest.skip("AlexNet LPIPS is available here")
+    with pytest.raises(RuntimeError, match="pip install lpips"):
+        perceptual_distance(object())  # an Inception extractor has no classifier to stand in

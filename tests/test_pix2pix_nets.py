@@ -1,5 +1,6 @@
 import pytest
 import torch
+import torch.nn as nn
 
 from replication.nets.pix2pix import PatchDiscriminator, UNetGenerator
 
@@ -84,3 +85,30 @@ def test_patch_receptive_field_is_what_the_docstring_says(n_layers, field):
     rows = (x.grad[0, 0].abs().sum(1) > 0).nonzero().flatten()
     assert PatchDiscriminator.receptive_field(n_layers) == field
     assert int(rows.max() - rows.min() + 1) == field
+
+
+@pytest.mark.parametrize("size", [32, 64, 128, 256])
+def test_z_at_every_level_and_the_multi_scale_discriminator_shapes(size):
+    from replication.nets.pix2pix import MultiScaleDiscriminator
+
+    g = UNetGenerator(3, 3, nz=2, width=4, image_size=size, norm="instance", z_at="all").eval()
+    x, z = torch.randn(2, 3, size, size), torch.randn(2, 2)
+    assert g(x, z).shape == (2, 3, size, size)
+    first = g.down[1].weight if isinstance(g.down[1], nn.Conv2d) else g.down[1][0].weight
+    assert first.shape[1] == 4 + 2  # level 1 takes h_0's 4 channels and z's 2
+    d = MultiScaleDiscriminator(6, width=4, image_size=size, scales=2)
+    full, half = d(torch.randn(2, 6, size, size))
+    layers = 3 if size >= 64 else 2
+    assert full.shape[-1] == size // 2**layers - 2 and half.shape[-1] == size // 2 ** (layers + 1) - 2
+    assert d.discriminators[1].net[0].out_channels == 2  # half as wide
+
+
+def test_z_at_every_level_reaches_the_output_through_the_inner_levels():
+    torch.manual_seed(0)
+    g = UNetGenerator(1, 1, nz=2, width=4, image_size=32, norm="instance", z_at="all")
+    z = torch.randn(1, 2, requires_grad=True)
+    g(torch.randn(1, 1, 32, 32), z).sum().backward()
+    inner = g.down[2].weight if isinstance(g.down[2], nn.Conv2d) else g.down[2][0].weight
+    assert inner.shape[1] == 8 + 2 and z.grad.abs().sum() > 0
+    with pytest.raises(ValueError, match="z_at must be"):
+        UNetGenerator(1, 1, nz=2, width=4, image_size=32, z_at="middle")

@@ -207,9 +207,18 @@ def classifier_lpips(extractor: ClassifierExtractor, real_lpips_unavailable: str
 
 
 def perceptual_distance(extractor: ClassifierExtractor, device: str | torch.device = "cpu") -> PerceptualDistance:
-    """Real AlexNet LPIPS when it is available offline, else the classifier stand-in (which records why)."""
+    """Real AlexNet LPIPS when it is available offline, else the classifier stand-in (which records why).
+    With the Inception extractor (gpu/paper) there is no classifier to stand in: real LPIPS or an error
+    that says how to get it."""
     real, reason = real_lpips(device)
-    return real if real is not None else classifier_lpips(extractor, real_lpips_unavailable=reason)
+    if real is not None:
+        return real
+    if not isinstance(extractor, ClassifierExtractor):
+        raise RuntimeError(
+            f"LPIPS diversity needs AlexNet LPIPS here ({reason}). Install it and cache AlexNet's weights once: "
+            "pip install lpips && python -c \"import torchvision; torchvision.models.alexnet(weights='DEFAULT')\""
+        )
+    return classifier_lpips(extractor, real_lpips_unavailable=reason)
 
 
 @torch.no_grad()

@@ -1,11 +1,14 @@
 """MSGAN's Pix2Pix networks (HelenMao/MSGAN, Pix2Pix-Mode-Seeking: "BicycleGAN network architecture
 with the pix2pix training process"), after BicycleGAN's models/networks.py.
 
-Generator (`G_Unet_add_input`): the noise z ∈ R^nz is broadcast to an nz-channel constant map and
-concatenated to the input image; a U-Net of log2(S) stride-2 4×4 convs takes S×S down to 1×1 and
+Generator (`G_Unet_add_input`, `z_at="input"`): the noise z ∈ R^nz is broadcast to an nz-channel
+constant map and concatenated to the input image; with `z_at="all"` (`G_Unet_add_all`, MSGAN's
+default `where_add='all'`) it is concatenated to the input of every encoder level. A U-Net of log2(S) stride-2 4×4 convs takes S×S down to 1×1 and
 as many stride-2 4×4 transposed convs bring it back, each decoder level concatenated with the
 encoder level of the same size; tanh output. No dropout: z is the only noise.
-Discriminator: pix2pix's PatchGAN on the pair [input ; output], one logit per overlapping patch.
+Discriminator: pix2pix's PatchGAN on the pair [input ; output], one logit per overlapping patch;
+`MultiScaleDiscriminator` (`D_NLayersMulti`, MSGAN's default `basic_256_multi` with two) adds PatchGANs
+on the pair average-pooled to 1/2, 1/4 … resolution, each half as wide as the one before.
 
 Both use BatchNorm (`norm="batch"`) by default; the official MSGAN Pix2Pix options default to
 `--norm instance` (InstanceNorm2d without affine parameters), which `norm="instance"` gives.
@@ -66,21 +69,36 @@ class UNetGenerator(nn.Module):
     """
 
     def __init__(
-        self, in_channels: int, out_channels: int, nz: int, width: int = 64, image_size: int = 256, norm: str = "batch"
+        self,
+        in_channels: int,
+        out_channels: int,
+        nz: int,
+        width: int = 64,
+        image_size: int = 256,
+        norm: str = "batch",
+        z_at: str = "input",
     ):
         super().__init__()
-        self.nz, self.image_size = nz, image_size
+        if z_at not in ("input", "all"):
+            raise ValueError(f"z_at must be 'input' or 'all', got {z_at!r}")
+        self.nz, self.image_size, self.z_at = nz, image_size, z_at
         c = unet_channels(width, image_size)
         n = len(c)
+        z_in = nz if z_at == "all" else 0  # z channels joining every encoder level after the first
         self.down = nn.ModuleList([nn.Conv2d(in_channels + nz, c[0], 4, 2, 1)])
         for k in range(1, n):
-            conv = nn.Conv2d(c[k - 1], c[k], 4, 2, 1)
+            conv = nn.Conv2d(c[k - 1] + z_in, c[k], 4, 2, 1)
             self.down.append(nn.Sequential(conv, norm_layer(norm, c[k])) if k < n - 1 else conv)
         self.up = nn.ModuleList([self._up(c[n - 1], c[n - 2], norm)])  # from the bottleneck, no skip yet
         for k in range(n - 2, 0, -1):
             self.up.append(self._up(2 * c[k], c[k - 1], norm))
         self.up.append(nn.Sequential(nn.ReLU(), nn.ConvTranspose2d(2 * c[0], out_channels, 4, 2, 1), nn.Tanh()))
         pix2pix_init_(self)
+
+    @staticmethod
+    def _z_map(z: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+        """z [N, nz] as a constant [N, nz, H, W] map of `like`'s size."""
+        return z.to(like.dtype)[:, :, None, None].expand(-1, -1, like.shape[2], like.shape[3])
 
     @staticmethod
     def _up(c_in: int, c_out: int, norm: str) -> nn.Sequential:
@@ -91,13 +109,18 @@ class UNetGenerator(nn.Module):
             if z is None or z.shape != (len(x), self.nz):
                 got = None if z is None else list(z.shape)
                 raise ValueError(f"z must be [N, nz] = [{len(x)}, {self.nz}], got {got}")
-            z_map = z.to(x.dtype)[:, :, None, None].expand(-1, -1, x.shape[2], x.shape[3])
-            x = torch.cat([x, z_map], dim=1)
+            x = torch.cat([x, self._z_map(z, x)], dim=1)
         h = self.down[0](x)
         skips = []
         for down in self.down[1:]:
-            h = F.leaky_relu(h, 0.2)
-            skips.append(h)
+            if (
+                self.z_at == "all" and self.nz > 0
+            ):  # `UnetBlock_with_z`: z joins the level's input; the skip is the raw h
+                skips.append(h)
+                h = F.leaky_relu(torch.cat([h, self._z_map(z, h)], dim=1), 0.2)
+            else:  # `UnetBlock`: the in-place LeakyReLU also changes what the skip carries
+                h = F.leaky_relu(h, 0.2)
+                skips.append(h)
             h = down(h)
         h = self.up[0](h)
         for up, skip in zip(self.up[1:], reversed(skips), strict=True):
@@ -141,3 +164,29 @@ class PatchDiscriminator(nn.Module):
 
     def forward(self, xy: torch.Tensor) -> torch.Tensor:
         return self.net(xy)
+
+
+def patch_layers(image_size: int) -> int:
+    """PatchGAN depth for a resolution: pix2pix's 3 (70-px patches) from 64 px up, 2 (34 px) at 32 px."""
+    return 3 if image_size >= 64 else 2
+
+
+class MultiScaleDiscriminator(nn.Module):
+    """`scales` PatchGANs: the k-th sees the pair average-pooled k times (3×3, stride 2, padding 1,
+    padding not counted) and has width·2^−k channels; returns the list of their patch-logit maps."""
+
+    def __init__(self, in_channels: int, width: int, image_size: int, scales: int = 2, norm: str = "instance"):
+        super().__init__()
+        n_layers = patch_layers(image_size)
+        self.discriminators = nn.ModuleList(
+            PatchDiscriminator(in_channels, max(1, round(width / 2**k)), n_layers, norm) for k in range(scales)
+        )
+        self.down = nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False)
+
+    def forward(self, xy: torch.Tensor) -> list[torch.Tensor]:
+        outputs = []
+        for k, discriminator in enumerate(self.discriminators):
+            if k:
+                xy = self.down(xy)
+            outputs.append(discriminator(xy))
+        return outputs

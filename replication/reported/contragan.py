@@ -14,7 +14,7 @@ _TABLE1_SOURCE = (
     "in POSTECH-CVLab/PyTorch-StudioGAN (commit 96e09cb, 2020-06-23)"
 )
 _TABLE2_SOURCE = (
-    "Kang & Park, arXiv 2006.12681 v1, Table 2 (CIFAR-10 FID): image docs/figures/Table2.png in "
+    "Kang & Park, arXiv 2006.12681 v1, Table 2 (FID; CIFAR-10 and Tiny ImageNet rows): image docs/figures/Table2.png in "
     "POSTECH-CVLab/PyTorch-StudioGAN; '*' values are quoted there from the original papers"
 )
 
@@ -91,7 +91,8 @@ ENTRIES: tuple[Reported, ...] = (
         "ContraGAN + CR",
         "FID",
         None,
-        "not in the paper's tables (see the CIFAR-10 row)",
+        "Kang & Park 2020: no ContraGAN + CR value in the paper's tables (the paper only says ContraGAN 'can "
+        "benefit from consistency regularization')",
         "not found",
         dataset=TINY,
     ),

@@ -1,0 +1,302 @@
+"""MSGAN, paired image-to-image translation: Pix2Pix with and without the mode-seeking term.
+
+Training follows the official Pix2Pix-Mode-Seeking code (HelenMao/MSGAN, `pix2pix_model.py`): every
+step takes a batch of pairs (A, B) and two noise batches z1, z2 for the same inputs A;
+
+    G first:  λ_GAN·[LS(D(A, G(A, z1)), 1) + LS(D(A, G(A, z2)), 1)] + λ_L1·|G(A, z1) − B|₁ + λ_ms·L_ms
+    then D:   2·LS(D(A, B), 1) + LS(D(A, G(A, z1)), 0) + LS(D(A, G(A, z2)), 0)
+
+with LS the least-squares GAN loss summed over the discriminators (two PatchGANs, full and half
+resolution) and L_ms = 1 / (mean|G(A,z2) − G(A,z1)| / mean|z2 − z1| + 1e-5) (replication/losses/msgan.py).
+The baseline is the identical loop with λ_ms = 0. The learning rate is constant, then falls linearly
+to 0 from `decay_from` to the last step (the official 100 + 100 epochs).
+
+Evaluation, per seed: `outputs_per_input` outputs for each of `eval_inputs` held-out inputs (noise
+from a fixed generator seed): FID against the held-out targets, NDB/JSD in k-means bins of the
+training targets' pixels, and LPIPS diversity (mean perceptual distance between outputs for the
+same input). The regime check compares the baseline's diversity with the data's own: for each
+input, the held-out targets whose inputs are nearest (`image_pairs.plausible_targets`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from replication import parallel, regime
+from replication.configs.msgan import MSGANPix2PixConfig
+from replication.data import BatchSampler, load_dataset
+from replication.image_pairs import PairedData, plausible_targets
+from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio
+from replication.metrics.features import ClassifierConfig, FeatureExtractor, get_extractor
+from replication.metrics.fid import frechet_distance
+from replication.metrics.lpips import PerceptualDistance, perceptual_distance
+from replication.metrics.ndb import NDBBins
+from replication.nets.pix2pix import MultiScaleDiscriminator, UNetGenerator
+from replication.results import seed_rows
+from replication.stats import combine_verdicts, compare_methods
+from replication.train import TrainResult, run_dir_for, seed_everything, train
+
+TABLE_ID = "msgan_pix2pix"
+BASELINE, MODE_SEEKING = "Pix2Pix", "Pix2Pix + MS"
+METHODS = (BASELINE, MODE_SEEKING)
+DIVERSITY = "LPIPS diversity"
+METRICS = ("FID", DIVERSITY, "NDB", "JSD")
+REAL = "real data (plausible targets)"
+NOISE_SEED = 10_000  # + seed: the noise of the evaluated outputs
+
+
+def lambda_ms_for(method: str, config: MSGANPix2PixConfig) -> float:
+    if method not in METHODS:
+        raise ValueError(f"Unknown method {method!r}. Valid methods: {', '.join(METHODS)}.")
+    return config.lambda_ms if method == MODE_SEEKING else 0.0
+
+
+def least_squares(predictions: list[torch.Tensor], real: bool) -> torch.Tensor:
+    """LSGAN: Σ over discriminators of mean (D − 1)² for real, mean D² for fake."""
+    return sum(((p - 1.0) ** 2 if real else p**2).mean() for p in predictions)
+
+
+def learning_rate(config: MSGANPix2PixConfig, step: int) -> float:
+    """Constant, then linearly to 0: lr · min(1, (steps − step) / (steps − decay_from))."""
+    if step < config.decay_from:
+        return config.lr
+    return config.lr * max(0.0, (config.steps - step) / max(1, config.steps - config.decay_from))
+
+
+def build(config: MSGANPix2PixConfig, data: PairedData, device: torch.device, seed: int):
+    """G (U-Net, z at every encoder layer, instance norm), D (PatchGANs at `discriminators` scales), Adam."""
+    seed_everything(seed)
+    in_channels, out_channels = data.train_input.shape[1], data.train_target.shape[1]
+    generator = UNetGenerator(in_channels, out_channels, config.nz, config.width, config.image_size).to(device)
+    discriminator = MultiScaleDiscriminator(
+        in_channels + out_channels, config.width, config.image_size, config.discriminators
+    ).to(device)
+    betas = (config.beta1, config.beta2)
+    return (
+        generator,
+        discriminator,
+        torch.optim.Adam(generator.parameters(), lr=config.lr, betas=betas),
+        torch.optim.Adam(discriminator.parameters(), lr=config.lr, betas=betas),
+    )
+
+
+def make_step(config: MSGANPix2PixConfig, generator, discriminator, opt_g, opt_d, sampler, lambda_ms: float):
+    """One Pix2Pix(+MS) iteration in the official order: G (with D frozen), then D."""
+
+    def step(index: int) -> dict[str, torch.Tensor]:
+        for optimizer in (opt_g, opt_d):
+            for group in optimizer.param_groups:
+                group["lr"] = learning_rate(config, index)
+        source, target = sampler()
+        z1 = torch.randn(len(source), config.nz, device=source.device)
+        z2 = torch.randn(len(source), config.nz, device=source.device)
+        fake1, fake2 = generator(torch.cat([source, source]), torch.cat([z1, z2])).chunk(2)
+
+        discriminator.requires_grad_(False)
+        g_gan = least_squares(discriminator(torch.cat([source, fake1], 1)), True)
+        g_gan = g_gan + least_squares(discriminator(torch.cat([source, fake2], 1)), True)
+        l1 = (fake1 - target).abs().mean()
+        ms_loss = mode_seeking_loss(fake1, fake2, z1, z2)
+        g_loss = config.lambda_gan * g_gan + config.lambda_l1 * l1
+        if lambda_ms:
+            g_loss = g_loss + lambda_ms * ms_loss
+        opt_g.zero_grad(set_to_none=True)
+        g_loss.backward()
+        opt_g.step()
+
+        discriminator.requires_grad_(True)
+        d_loss = 2 * least_squares(discriminator(torch.cat([source, target], 1)), True)
+        d_loss = d_loss + least_squares(discriminator(torch.cat([source, fake1.detach()], 1)), False)
+        d_loss = d_loss + least_squares(discriminator(torch.cat([source, fake2.detach()], 1)), False)
+        opt_d.zero_grad(set_to_none=True)
+        d_loss.backward()
+        opt_d.step()
+        with torch.no_grad():
+            ratio = mode_seeking_ratio(fake1, fake2, z1, z2)
+        return {"d_loss": d_loss, "g_gan": g_gan, "l1": l1, "ms_ratio": ratio}
+
+    return step
+
+
+@dataclass
+class TrainedRun:
+    method: str
+    seed: int
+    generator: nn.Module
+    result: TrainResult
+
+
+def train_run(
+    config: MSGANPix2PixConfig, data: PairedData, method: str, seed: int, device: torch.device, progress: bool = True
+) -> TrainedRun:
+    """Train (or resume, or load the finished) run of `method` at `seed`."""
+    lambda_ms = lambda_ms_for(method, config)
+    generator, discriminator, opt_g, opt_d = build(config, data, device, seed)
+    run_dir = run_dir_for(TABLE_ID, {**config.training_config(), "lambda_ms": lambda_ms}, f"{method}-seed{seed}")
+    sampler = BatchSampler(data.train_input, data.train_target, config.batch_size)
+    step = make_step(config, generator, discriminator, opt_g, opt_d, sampler, lambda_ms)
+    result = train(
+        run_dir,
+        {"G": generator, "D": discriminator},
+        {"G": opt_g, "D": opt_d},
+        step,
+        config.steps,
+        seed,
+        checkpoint_every=config.checkpoint_every,
+        progress=progress,
+        description=f"{method} seed {seed}",
+        sync_every=1 if device.type == "cpu" else 50,
+    )
+    return TrainedRun(method, seed, generator.eval(), result)
+
+
+@torch.no_grad()
+def translate(generator: nn.Module, inputs: torch.Tensor, nz: int, outputs: int, seed: int) -> torch.Tensor:
+    """[outputs, N, C, H, W]: `outputs` translations of every input, each with its own noise (fixed seed)."""
+    noise = torch.Generator().manual_seed(seed)
+    results = []
+    for _ in range(outputs):
+        z = torch.randn(len(inputs), nz, generator=noise).to(inputs.device)
+        results.append(torch.cat([generator(x, zz) for x, zz in zip(inputs.split(100), z.split(100), strict=True)]))
+    return torch.stack(results).cpu()
+
+
+def consecutive_distance(outputs: torch.Tensor, distance: PerceptualDistance) -> float:
+    """Mean distance between outputs k and k+1 of the same input (the LPIPS diversity of `outputs`)."""
+    return float(torch.cat([distance.distance(outputs[k], outputs[k + 1]) for k in range(len(outputs) - 1)]).mean())
+
+
+class Evaluator:
+    """The fixed reference: real features of the held-out targets, NDB bins of the training targets,
+    the perceptual distance, and the data's own same-input diversity."""
+
+    def __init__(self, config: MSGANPix2PixConfig, data: PairedData, device: torch.device):
+        self.config, self.data = config, data
+        classifier_data = None
+        if config.extractor.startswith("classifier:"):
+            classifier_data = load_dataset(config.extractor.split(":", 1)[1], image_size=config.image_size)
+        self.extractor: FeatureExtractor = get_extractor(
+            config.extractor, classifier_data, device, ClassifierConfig(steps=config.classifier_steps)
+        )
+        self.distance = perceptual_distance(self.extractor, device)
+        self.inputs = data.test_input[: config.eval_inputs]
+        self.real_features = self.extractor.features(data.test_target)
+        self.bins = NDBBins(data.train_target.cpu().numpy(), config.ndb_bins, seed=0, alpha=config.ndb_alpha)
+        plausible = plausible_targets(data, config.plausible_k)[: config.eval_inputs]  # [N, k, C, H, W]
+        self.real_diversity = float(
+            np.mean(
+                [
+                    float(self.distance.distance(plausible[:, i], plausible[:, j]).mean())
+                    for i in range(config.plausible_k)
+                    for j in range(i + 1, config.plausible_k)
+                ]
+            )
+        )
+
+    def evaluate(self, generator: nn.Module, seed: int) -> tuple[dict, torch.Tensor]:
+        outputs = translate(generator, self.inputs, self.config.nz, self.config.outputs_per_input, NOISE_SEED + seed)
+        flat = outputs.flatten(0, 1)
+        bins = self.bins.evaluate(flat.numpy())
+        scores = {
+            "FID": frechet_distance(self.real_features, self.extractor.features(flat)),
+            DIVERSITY: consecutive_distance(outputs, self.distance),
+            "NDB": float(bins.ndb),
+            "JSD": bins.jsd,
+        }
+        return scores, outputs
+
+    def protocol(self) -> dict:
+        c, d = self.config, self.data
+        return {
+            "task": f"{d.name}: {d.direction}",
+            "generated": f"{c.outputs_per_input} outputs for each of the first {len(self.inputs)} held-out inputs "
+            f"(noise seed {NOISE_SEED}+seed)",
+            "FID": f"all outputs against the {len(d.test_target)} held-out targets, features of {self.extractor.name}",
+            "LPIPS": f"{self.distance.name}; mean distance between consecutive outputs of the same input",
+            "NDB/JSD": f"k-means bins (K={c.ndb_bins}, seed 0) on the training targets' pixels; two-proportion "
+            f"z-test, alpha={c.ndb_alpha}; JSD in nats",
+            "real diversity": f"for each evaluated input, the {c.plausible_k} held-out targets whose inputs are "
+            "nearest (L1): their mean pairwise LPIPS distance, the data's own spread for one input",
+            "extractor": self.extractor.describe(),
+            "comparable_to_paper": d.name in ("facades", "maps") and c.extractor == "inception-v3-fid",
+        }
+
+
+@dataclass
+class TableRun:
+    config: MSGANPix2PixConfig
+    metrics: dict[str, dict[int, dict]]  # method → seed → metric → value
+    histories: dict[str, dict[str, list[float]]]
+    examples: dict[str, torch.Tensor]  # "input" [n, C, H, W]; method → outputs [M, n, C, H, W] (first seed)
+    real_diversity: float
+    protocol: dict
+    wall_time_s: float
+
+
+def run_table(
+    config: MSGANPix2PixConfig, data: PairedData, device: torch.device, progress: bool = True, shown: int = 6
+) -> TableRun:
+    """Train every (method, seed), evaluate each, keep histories and example rows."""
+    start = time.perf_counter()
+    evaluator = Evaluator(config, data, device)
+    metrics: dict[str, dict[int, dict]] = {m: {} for m in METHODS}
+    histories, examples = {}, {"input": evaluator.inputs[:shown].cpu()}
+    parallel.train_runs(train_run, [(config, m, s) for s in config.seeds for m in METHODS], data, device)
+    for seed in config.seeds:
+        for method in METHODS:
+            run = train_run(config, data, method, seed, device, progress)
+            histories[f"{method} seed {seed}"] = run.result.history
+            metrics[method][seed], outputs = evaluator.evaluate(run.generator, seed)
+            if seed == config.seeds[0]:
+                examples[method] = outputs[:, :shown]
+    protocol = evaluator.protocol()
+    return TableRun(
+        config, metrics, histories, examples, evaluator.real_diversity, protocol, time.perf_counter() - start
+    )
+
+
+def result_rows(table: TableRun) -> list[dict]:
+    seeds = table.config.seeds
+    real = {REAL: {s: {DIVERSITY: table.real_diversity} for s in seeds}}
+    return seed_rows(table.metrics, METHODS, METRICS, seeds) + seed_rows(real, [REAL], [DIVERSITY], seeds)
+
+
+def verdicts(table: TableRun) -> list[dict]:
+    """MSGAN's claim on this task, seed-paired: LPIPS diversity higher, NDB and JSD lower, FID not worse."""
+    m, seeds, margin = table.metrics, table.config.seeds, table.config.fid_non_inferiority
+    parts = [
+        compare_methods(m, seeds, DIVERSITY, BASELINE, MODE_SEEKING, "higher"),
+        compare_methods(m, seeds, "NDB", BASELINE, MODE_SEEKING, "lower"),
+        compare_methods(m, seeds, "JSD", BASELINE, MODE_SEEKING, "lower"),
+        compare_methods(m, seeds, "FID", BASELINE, MODE_SEEKING, "not worse", margin),
+    ]
+    rule = (
+        "seed-paired 95% t intervals of (Pix2Pix + MS) − Pix2Pix: LPIPS diversity holds if the interval is above 0, "
+        f"NDB and JSD if it is below 0; FID holds if its upper end is below {margin:.0%} of Pix2Pix's mean FID; all "
+        "parts hold → holds, any part does not hold → does not hold, else inconclusive"
+    )
+    return [
+        {
+            "claim": "mode seeking makes Pix2Pix's outputs more diverse (LPIPS up, NDB and JSD down) without hurting FID",
+            "rule": rule,
+            "verdict": combine_verdicts([p.verdict for p in parts]),
+            "parts": [p.as_dict() for p in parts],
+        }
+    ]
+
+
+def regime_checks(table: TableRun) -> list[regime.RegimeCheck]:
+    """Mode seeking cures collapse: the claim is tested where Pix2Pix's outputs for one input are less
+    diverse than the real targets that fit such an input (seed-paired against the data's value)."""
+    baseline = [table.metrics[BASELINE][s][DIVERSITY] for s in table.config.seeds]
+    return [regime.less_diverse_than_data(BASELINE, baseline, table.real_diversity, DIVERSITY)]
+
+
+def attach_regime(table: TableRun, verdicts: list[dict]) -> list[dict]:
+    checks = regime_checks(table)
+    return [regime.attach(v, checks) for v in verdicts]

@@ -1,0 +1,88 @@
+"""MSGAN's Pix2Pix table: the loss pieces against hand values, the schedule, one training step, and
+the verdict/regime wiring on hand-made numbers."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from replication.experiments import msgan_pix2pix as p2p
+from replication.profiles import get_profile
+
+
+def test_least_squares_gan_loss_by_hand():
+    real = [torch.tensor([1.0, 3.0]), torch.tensor([[0.0]])]  # two discriminators
+    # real: mean((1−1)², (3−1)²) = 2, plus (0−1)² = 1 → 3; fake: mean(1, 9) = 5, plus 0 → 5
+    assert float(p2p.least_squares(real, True)) == 3.0
+    assert float(p2p.least_squares(real, False)) == 5.0
+
+
+def test_the_learning_rate_is_constant_then_falls_linearly_to_zero():
+    config = get_profile(p2p.TABLE_ID, "smoke", steps=20)  # decay_from 10
+    assert p2p.learning_rate(config, 0) == p2p.learning_rate(config, 9) == config.lr
+    assert math.isclose(p2p.learning_rate(config, 15), config.lr * 0.5)
+    assert p2p.learning_rate(config, 20) == 0.0
+
+
+def test_only_the_ms_method_trains_with_the_mode_seeking_term():
+    config = get_profile(p2p.TABLE_ID, "smoke")
+    assert p2p.lambda_ms_for(p2p.BASELINE, config) == 0.0 and p2p.lambda_ms_for(p2p.MODE_SEEKING, config) == 1.0
+    with pytest.raises(ValueError, match="Valid methods: Pix2Pix, Pix2Pix \\+ MS"):
+        p2p.lambda_ms_for("BicycleGAN", config)
+
+
+class _Identity(torch.nn.Module):
+    """G(A, z) = A + mean(z): outputs differ across noise exactly by the noise's mean."""
+
+    def __init__(self):
+        super().__init__()
+        self.scale = torch.nn.Parameter(torch.ones(()))
+
+    def forward(self, x, z):
+        return self.scale * x + z.mean(1).view(-1, 1, 1, 1)
+
+
+class _L1Distance:
+    name = "mean absolute difference (test)"
+
+    def distance(self, a, b):
+        return (a - b).abs().flatten(1).mean(1)
+
+
+def test_translations_are_deterministic_and_their_diversity_is_the_consecutive_distance():
+    inputs = torch.zeros(3, 1, 4, 4)
+    first = p2p.translate(_Identity(), inputs, nz=2, outputs=4, seed=5)
+    assert first.shape == (4, 3, 1, 4, 4) and torch.equal(first, p2p.translate(_Identity(), inputs, 2, 4, 5))
+    noise = torch.Generator().manual_seed(5)
+    means = [torch.randn(3, 2, generator=noise).mean(1) for _ in range(4)]
+    expected = torch.stack([(means[k + 1] - means[k]).abs() for k in range(3)]).mean()
+    assert math.isclose(p2p.consecutive_distance(first, _L1Distance()), float(expected), rel_tol=1e-6)
+
+
+def _table(baseline_lpips: list[float], ms_lpips: list[float], real: float) -> p2p.TableRun:
+    config = get_profile(p2p.TABLE_ID, "smoke", seeds=len(baseline_lpips))
+    metrics = {
+        p2p.BASELINE: {
+            s: {"FID": 10.0, p2p.DIVERSITY: v, "NDB": 5.0, "JSD": 0.2} for s, v in enumerate(baseline_lpips)
+        },
+        p2p.MODE_SEEKING: {
+            s: {"FID": 10.1 + 0.01 * s, p2p.DIVERSITY: v, "NDB": 2.0 + 0.1 * s, "JSD": 0.1 + 0.001 * s}
+            for s, v in enumerate(ms_lpips)
+        },
+    }
+    return p2p.TableRun(config, metrics, {}, {}, real, {}, 0.0)
+
+
+def test_the_verdict_is_tested_only_when_pix2pix_is_less_diverse_than_the_data():
+    collapsed = _table([0.01, 0.012, 0.011], [0.2, 0.21, 0.23], real=0.3)
+    [verdict] = p2p.attach_regime(collapsed, p2p.verdicts(collapsed))
+    assert verdict["regime"][0]["met"] and verdict["verdict"] == "holds"
+    assert [p["metric"] for p in verdict["parts"]] == [p2p.DIVERSITY, "NDB", "JSD", "FID"]
+    diverse = _table([0.35, 0.36, 0.34], [0.5, 0.52, 0.51], real=0.3)  # the baseline is already as diverse
+    [verdict] = p2p.attach_regime(diverse, p2p.verdicts(diverse))
+    assert verdict["verdict"] == "not tested" and verdict["verdict_in_regime_would_be"] == "holds"
+    assert "Pix2Pix" in verdict["not_tested_because"]
+    rows = p2p.result_rows(collapsed)
+    assert {(r["method"], r["metric"]) for r in rows} >= {(p2p.REAL, p2p.DIVERSITY), (p2p.BASELINE, "FID")}
