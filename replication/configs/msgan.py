@@ -136,13 +136,13 @@ class MSGANPix2PixConfig:
 
 # smoke/cpu: the offline digits-lowres task (replication/image_pairs.py: an 8×8 copy of a digit → the
 # 32×32 digit; one input fits many digits), a narrow U-Net, batch 32 and lr 5e-4 for short runs.
-# Measured (2026-11-30, seed 0, 2 threads, width 8, 800 steps; pixel L1 between consecutive outputs
-# of 200 held-out inputs, and the data's own spread over the 5 nearest inputs' targets, 0.103):
-# Pix2Pix 0.062 / 0.056 / 0.050 / 0.047 after 200 / 400 / 600 / 800 steps (L1 to the target 0.169 →
-# 0.149): it learns the mapping and ignores most of its noise, below the data's spread, so the
-# regime (a collapsing baseline) is reached; + MS 0.29 / 0.40 / 0.38 / 0.36 with L1 to the target
-# 0.87 → 0.45, far past the data's. The discriminators win throughout (D loss ≈ 0.005–0.07).
-# ~45 ms a step (width 16: 100 ms on one thread, too slow for 10 runs in the notebook budget).
+# Measured (2026-11-30, seed 0, 2 threads, these settings; pixel L1 between consecutive outputs of
+# 200 held-out inputs, and the data's own spread over the 5 nearest inputs' targets, 0.103):
+# Pix2Pix 0.038 / 0.051 / 0.016 / 0.006 after 200 / 400 / 600 / 800 steps (L1 to the target 0.187 →
+# 0.144): it learns the mapping and drops its noise, far below the data's spread, so the regime (a
+# collapsing baseline) is reached; + MS 0.385 / 0.394 / 0.390 / 0.394 with L1 to the target 0.80 →
+# 0.41, far past the data's spread. The discriminators win throughout (D loss ≈ 0.002–0.03).
+# ~42–46 ms a step (width 16: 100 ms on one thread, too slow for 10 runs in the notebook budget).
 PIX2PIX = {
     "smoke": MSGANPix2PixConfig(
         dataset="digits-lowres",

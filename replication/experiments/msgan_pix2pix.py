@@ -72,7 +72,9 @@ def build(config: MSGANPix2PixConfig, data: PairedData, device: torch.device, se
     """G (U-Net, z at every encoder layer, instance norm), D (PatchGANs at `discriminators` scales), Adam."""
     seed_everything(seed)
     in_channels, out_channels = data.train_input.shape[1], data.train_target.shape[1]
-    generator = UNetGenerator(in_channels, out_channels, config.nz, config.width, config.image_size).to(device)
+    generator = UNetGenerator(
+        in_channels, out_channels, config.nz, config.width, config.image_size, norm="instance", z_at="all"
+    ).to(device)
     discriminator = MultiScaleDiscriminator(
         in_channels + out_channels, config.width, config.image_size, config.discriminators
     ).to(device)
