@@ -39,6 +39,7 @@ from replication.io import write_json_atomic
 from replication.metrics.features import ClassifierConfig, cached_features, get_extractor
 from replication.metrics.fid import frechet_distance
 from replication.paths import repo_root, results_root
+from replication.profiles import PAIRED_TABLES
 from replication.results import provenance
 from replication.speed import BASELINE, Speed, adam, fast_settings
 
@@ -255,6 +256,7 @@ def fid_time(case: BenchCase, data: ImageData, device: torch.device, n: int, ext
 # applications) are counted once; CVAE-GAN Table 1 adds four sensitivity runs at one seed (λ, sum/mean).
 CPU_BOOK = {
     "msgan_table1": ("replication.experiments.msgan", None, {}),
+    "msgan_pix2pix": ("replication.experiments.msgan_pix2pix", None, {}),
     "contragan_table1": ("replication.experiments.contragan", None, {}),
     "contragan_overfitting": ("replication.experiments.contragan", (), {}),
     "contragan_table2": ("replication.experiments.contragan", None, {}),
@@ -288,7 +290,12 @@ def cpu_book_plan(steps: int, tables: list[str] | None = None) -> list[dict]:
             experiment = importlib.import_module(module_name)
             config = get_profile(table_id, "cpu")
             size = getattr(experiment, "IMAGE_SIZE", None) or getattr(config, "image_size", None)
-            data = load_dataset(config.dataset, size)
+            if table_id in PAIRED_TABLES:
+                from replication.image_pairs import load_paired
+
+                data = load_paired(config.dataset, size)
+            else:
+                data = load_dataset(config.dataset, size)
             short = replace(config, steps=steps, checkpoint_every=10**9)
             listed = methods if methods is not None else getattr(config, "methods", None) or experiment.METHODS
             for method in listed:

@@ -56,11 +56,11 @@ progress: bool = True  # tqdm bars (the batch runner turns them off)
 from dataclasses import asdict
 
 from IPython.display import Markdown, display
-from replication.image_pairs import load_paired
 
 from replication import book, results
 from replication.device import pick_device
 from replication.experiments import msgan_pix2pix as p2p
+from replication.image_pairs import load_paired
 from replication.parameters import check_parameters
 from replication.plots import plot_loss_curves, plot_translation_rows, show_figure
 from replication.profiles import get_profile, resolve_profile_name
