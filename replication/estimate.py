@@ -75,8 +75,9 @@ def family(config) -> str:
 
 
 def image_size(config) -> int:
-    """The nets' resolution: the config's `image_size`, else its experiment's fixed IMAGE_SIZE."""
-    size = getattr(config, "image_size", None)
+    """The nets' resolution: the config's `crop_size` (DRIT trains on crops) or `image_size`, else its
+    experiment's fixed IMAGE_SIZE."""
+    size = getattr(config, "crop_size", None) or getattr(config, "image_size", None)
     return size or importlib.import_module(f"replication.experiments.{family(config)}").IMAGE_SIZE
 
 
@@ -89,6 +90,9 @@ def step_of(config, size: int) -> Step:
         updates, text = config.ge_steps_per_d + 1, f"{config.ge_steps_per_d} E/G + 1 D/C updates"
     elif kind == "cvae_gan":
         updates, text = 3, "C, D, then E+G updates"
+    elif type(config).__name__ == "MSGANDRITConfig":
+        updates = config.d_iter + 2  # the content-D-only updates, the D update, two E/G updates
+        text = f"{config.d_iter - 1} content-D + 1 D update (5 D's), then E/G twice"
     else:
         updates, text = 2, "1 D + 1 G update"
     return Step(config.batch_size, config.width, size, updates, text)
@@ -101,6 +105,8 @@ def runs_per_method(table_id: str, config) -> dict[str, int]:
         from replication.experiments.cvae_gan_applications import INPAINT_METHODS as methods
     elif table_id == "msgan_pix2pix":
         from replication.experiments.msgan_pix2pix import METHODS as methods
+    elif table_id == "msgan_drit":
+        from replication.experiments.msgan_drit import METHODS as methods
     else:
         methods = (
             getattr(config, "methods", None)
@@ -114,6 +120,8 @@ def bench_case(config, method: str) -> tuple[str | None, bool]:
     """(the bench case timing `method`'s step or a heavier one, whether it is exactly that step)."""
     kind = family(config)
     if type(config).__name__ == "MSGANPix2PixConfig":  # a U-Net and two PatchGANs: no bench case times it
+        return None, False
+    if type(config).__name__ == "MSGANDRITConfig":  # encoders, generators and five discriminators: no case either
         return None, False
     if kind == "msgan":
         return "dcgan32-msgan", True  # DCGAN is MSGAN with λ_ms = 0: the same passes

@@ -79,7 +79,9 @@ def get_profile(table_id: str, name: str, **overrides):
         row = ROW_SETTINGS.get(table_id, {}).get(overrides["dataset"], {}).get(profile)
         if row:
             config = replace(config, **row)
-        follows = table_id not in PAIRED_TABLES  # a paired table's classifier is trained on its targets' set
+        # an image-to-image table keeps its classifier (mnist5k, whose digits the offline sets are built
+        # from): a paired or unpaired set's name is no `load_dataset` name for it to follow
+        follows = table_id not in PAIRED_TABLES + UNPAIRED_TABLES
         if (
             follows
             and "extractor" in valid
@@ -99,6 +101,7 @@ def get_profile(table_id: str, name: str, **overrides):
 
 
 PAIRED_TABLES = ("msgan_pix2pix",)  # image-conditioned: their data sets are pairs (replication.image_pairs)
+UNPAIRED_TABLES = ("msgan_drit",)  # two unpaired domains (replication.image_pairs.load_unpaired)
 
 
 def _check_dataset(dataset: object, table_id: str = "") -> None:
@@ -110,6 +113,14 @@ def _check_dataset(dataset: object, table_id: str = "") -> None:
         if dataset not in PAIRED_NAMES:
             raise ValueError(
                 f"Unknown paired data set {dataset!r} for {table_id}. Valid names: {', '.join(PAIRED_NAMES)}."
+            )
+        return
+    if table_id in UNPAIRED_TABLES:
+        from replication.image_pairs import UNPAIRED_NAMES
+
+        if dataset not in UNPAIRED_NAMES:
+            raise ValueError(
+                f"Unknown unpaired data set {dataset!r} for {table_id}. Valid names: {', '.join(UNPAIRED_NAMES)}."
             )
         return
     known = isinstance(dataset, str) and (

@@ -1,6 +1,6 @@
 from replication.book import comparison_frame
 from replication.data import DATASET_NAMES
-from replication.image_pairs import PAIRED_NAMES
+from replication.image_pairs import IMAGE_PAIR_SETS
 from replication.reported import DATA_ROWS, PAPER_CLAIMS, REPORTED, reported_for, reported_value
 
 
@@ -44,7 +44,7 @@ def test_every_cell_names_a_registered_row_and_every_row_a_loadable_data_set():
         assert entry.dataset in [r.paper_name for r in DATA_ROWS[entry.table_id]], entry
     for table_id, rows in DATA_ROWS.items():
         assert len({r.dataset for r in rows}) == len(rows), table_id  # one row per data set
-        assert all(r.dataset in DATASET_NAMES + PAIRED_NAMES for r in rows), rows
+        assert all(r.dataset in DATASET_NAMES + IMAGE_PAIR_SETS for r in rows), rows
     for table_id in {e.table_id for e in REPORTED}:  # every row has at least one cell (a number or "see paper")
         assert {r.paper_name for r in DATA_ROWS[table_id]} <= {e.dataset for e in REPORTED if e.table_id == table_id}
 

@@ -1,7 +1,8 @@
 """MSGAN (Mao et al., CVPR 2019): reported numbers and the claims the book tests.
 
-Each number below carries its own source. MSGAN's own PDF was not reachable: one cell (MSGAN's CIFAR-10
-FID) is known second-hand, from a later paper that quotes it [S]; every other value is None ("see paper").
+Each number below carries its own source. MSGAN's own PDF was not reachable: MSGAN's CIFAR-10 FID and
+the DRIT table's cells are known second-hand, from a later paper that quotes them [S]; every other
+value is None ("see paper").
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ _PIX2PIX_SOURCE = (
 ROWS: dict[str, tuple[DataRow, ...]] = {
     "msgan_table1": (DataRow("CIFAR-10", "cifar10"),),
     "msgan_pix2pix": (DataRow("Facades", "facades"), DataRow("Maps", "maps")),
+    "msgan_drit": (DataRow("Yosemite", "yosemite"), DataRow("Cat↔Dog", "cat2dog")),
 }
 
 _MSGAN_TABLE1_QUOTED = (
@@ -28,6 +30,41 @@ _MSGAN_TABLE1_QUOTED = (
     "papers', no ± printed — in Table 2 of a later paper (identified in our notes as MCL-GAN, Choi & Han, "
     "NeurIPS 2022; that attribution not verified). Not read in MSGAN's own PDF"
 )
+
+_DRIT_QUOTED = (
+    "Mao et al. 2019's DRIT and DRIT + MS cells (mean ± std), as quoted — marked 'copied from other papers' — in "
+    "Table 5 ('Quantitative results on the Yosemite (Summer⇄Winter) and Cat⇄Dog dataset', columns 'DRIT*' and "
+    "'+MS (DRIT++)* [Mao et al. 2019]') of a later paper identified in our notes as MCL-GAN (Choi & Han, NeurIPS "
+    "2022; that attribution not verified). Not read in MSGAN's own PDF. Caveat: the column is labelled DRIT++, so "
+    "some cells (chiefly Winter→Summer and Dog→Cat) may come from the DRIT++ journal paper rather than MSGAN"
+)
+_DRIT_YOSEMITE_SOURCE = (
+    _DRIT_QUOTED + ". Yosemite: A = summer, B = winter, so A→B is the paper's Summer→Winter and B→A its "
+    "Winter→Summer. DRIT's Summer→Winter FID 57.24 ± 2.03 is independently quoted as MSGAN's in "
+    "[ruiliu-ai/DivCo issue #2](https://github.com/ruiliu-ai/DivCo/issues/2)"
+)
+_DRIT_CAT2DOG_SOURCE = _DRIT_QUOTED + ". Cat↔Dog: A = cat, B = dog, so A→B is the paper's Cat→Dog and B→A its Dog→Cat"
+
+# (row, direction as the table names it, the paper's direction) → method → (FID, NDB, JSD, LPIPS), each (mean, ±)
+_DRIT_CELLS = {
+    ("Yosemite", "A→B", "Summer→Winter"): {
+        "DRIT": ((57.24, 2.03), (25.60, 1.14), (0.066, 0.005), (0.115, 0.000)),
+        "DRIT + MS": ((51.85, 1.16), (22.80, 2.96), (0.046, 0.006), (0.147, 0.001)),
+    },
+    ("Yosemite", "B→A", "Winter→Summer"): {
+        "DRIT": ((47.37, 3.25), (30.60, 2.97), (0.049, 0.009), (0.097, 0.000)),
+        "DRIT + MS": ((46.23, 2.45), (27.80, 3.03), (0.038, 0.004), (0.118, 0.001)),
+    },
+    ("Cat↔Dog", "A→B", "Cat→Dog"): {
+        "DRIT": ((22.74, 0.28), (42.00, 2.12), (0.127, 0.003), (0.245, 0.002)),
+        "DRIT + MS": ((16.02, 0.30), (27.20, 0.84), (0.084, 0.002), (0.280, 0.002)),
+    },
+    ("Cat↔Dog", "B→A", "Dog→Cat"): {
+        "DRIT": ((62.85, 0.21), (41.00, 0.71), (0.272, 0.002), (0.102, 0.001)),
+        "DRIT + MS": ((29.57, 0.23), (31.00, 0.71), (0.068, 0.001), (0.214, 0.001)),
+    },
+}
+_DRIT_SOURCES = {"Yosemite": _DRIT_YOSEMITE_SOURCE, "Cat↔Dog": _DRIT_CAT2DOG_SOURCE}
 
 ENTRIES: tuple[Reported, ...] = (
     tuple(
@@ -54,9 +91,30 @@ ENTRIES: tuple[Reported, ...] = (
         for method in ("Pix2Pix", "Pix2Pix + MS")
         for metric in ("FID", "LPIPS diversity", "NDB", "JSD")
     )
+    + tuple(
+        Reported(
+            "msgan_drit",
+            method,
+            f"{metric} ({direction})",
+            value,
+            _DRIT_SOURCES[row],
+            "S",
+            note=f"the paper's {paper_direction}",
+            spread=spread,
+            dataset=row,
+        )
+        for (row, direction, paper_direction), methods in _DRIT_CELLS.items()
+        for method, cells in methods.items()
+        for metric, (value, spread) in zip(("FID", "NDB", "JSD", "LPIPS diversity"), cells, strict=True)
+    )
 )
 
 CLAIMS: dict[str, str] = {
+    "msgan_drit": (
+        "The mode-seeking term makes DRIT's unpaired translations (Yosemite summer⇄winter, cat⇄dog) more diverse "
+        "in both directions (higher LPIPS between outputs for one input, lower NDB and JSD) at similar or better "
+        "FID (Mao et al. 2019, abstract and the DRIT table)."
+    ),
     "msgan_pix2pix": (
         "The same mode-seeking term makes an image-conditioned generator (Pix2Pix on facades and maps) more "
         "diverse (higher LPIPS between outputs for one input, lower NDB and JSD) at similar or better FID "
