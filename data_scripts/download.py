@@ -229,20 +229,21 @@ def disk_space(folder: Path, note: str = ""):
         ) from error
 
 
-def md5_file(path: Path) -> str:
-    digest = hashlib.md5()
+def file_digest(path: Path, algorithm: str) -> str:
+    """The hex digest of a file, read a MiB at a time."""
+    digest = hashlib.new(algorithm)
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def md5_file(path: Path) -> str:
+    return file_digest(path, "md5")
 
 
 def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return file_digest(path, "sha256")
 
 
 def _move_aside(path: Path, expected: str, hash_file=md5_file, label: str = "MD5") -> Path | None:
