@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from data_scripts import prepare  # noqa: E402
 from replication.data import COLORMNIST_SEEDS, IMAGENET_SIZE, PREPARED, grey_unit, packed_folder_name  # noqa: E402
 from replication.image_pairs import OFFLINE_PAIR_SETS, PAIRED_NAMES, PAIRED_SPLITS, UNPAIRED_SPLITS  # noqa: E402
+from replication.io import sha256_file  # noqa: E402
 from replication.paths import data_root  # noqa: E402
 
 
@@ -229,21 +230,13 @@ def disk_space(folder: Path, note: str = ""):
         ) from error
 
 
-def file_digest(path: Path, algorithm: str) -> str:
-    """The hex digest of a file, read a MiB at a time."""
-    digest = hashlib.new(algorithm)
+def md5_file(path: Path) -> str:
+    """The MD5 the official archives publish (SHA-256: `replication.io.sha256_file`)."""
+    digest = hashlib.md5()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def md5_file(path: Path) -> str:
-    return file_digest(path, "md5")
-
-
-def sha256_file(path: Path) -> str:
-    return file_digest(path, "sha256")
 
 
 def _move_aside(path: Path, expected: str, hash_file=md5_file, label: str = "MD5") -> Path | None:
