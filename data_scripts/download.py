@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from data_scripts import prepare  # noqa: E402
 from replication.data import COLORMNIST_SEEDS, IMAGENET_SIZE, PREPARED, grey_unit, packed_folder_name  # noqa: E402
 from replication.image_pairs import OFFLINE_PAIR_SETS, PAIRED_NAMES, PAIRED_SPLITS, UNPAIRED_SPLITS  # noqa: E402
+from replication.io import sha256_file  # noqa: E402
 from replication.paths import data_root  # noqa: E402
 
 
@@ -230,15 +231,8 @@ def disk_space(folder: Path, note: str = ""):
 
 
 def md5_file(path: Path) -> str:
+    """The MD5 the official archives publish (SHA-256: `replication.io.sha256_file`)."""
     digest = hashlib.md5()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)

@@ -366,6 +366,25 @@ def print_cpu_book_plan(rows: list[dict]) -> None:
     )
 
 
+CPU_BOOK_FILE = "cpu-book.json"  # results/bench/: the cpu profile's own nets, per method (the speed page's cpu rows)
+
+
+def save_cpu_book(rows: list[dict], title: str, steps: int, wall_time_s: float) -> Path:
+    """Write `cpu_book_plan`'s rows with provenance to results/bench/cpu-book.json (atomically)."""
+    payload = {
+        "title": f"{title}, the cpu profile's nets",
+        "settings": {"steps_per_timed_run": steps},
+        "rows": rows,
+        "provenance": provenance(
+            "bench", {"name": "the cpu profile's data sets"}, torch.device("cpu"), wall_time_s, []
+        ),
+    }
+    path = results_root() / "bench" / CPU_BOOK_FILE
+    write_json_atomic(path, payload)
+    print(f"\nsaved {path}")
+    return path
+
+
 def notebook_times(status_file: Path) -> list[dict]:
     if not status_file.exists():
         return []
@@ -391,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         metavar="STEPS",
         help="instead: every cpu-profile method, alone vs in two 1-thread workers (STEPS steps each, default 20), "
-        "and the cpu book's projected training time",
+        "and the cpu book's projected training time (--save: results/bench/cpu-book.json)",
     )
     parser.add_argument("--case", nargs="*", default=list(CASES), help=f"families: {', '.join(CASES)}")
     parser.add_argument(
@@ -402,10 +421,13 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown case(s) {sorted(unknown)}; valid: {', '.join(CASES)}")
     if args.cpu_book is not None:
-        print(
-            f"# The cpu book's training, per method (CPU, {torch.get_num_threads()} threads, torch {torch.__version__})\n"
-        )
-        print_cpu_book_plan(cpu_book_plan(args.cpu_book))
+        title = f"CPU, {torch.get_num_threads()} threads"
+        print(f"# The cpu book's training, per method ({title}, torch {torch.__version__})\n")
+        started = time.perf_counter()
+        rows = cpu_book_plan(args.cpu_book)
+        print_cpu_book_plan(rows)
+        if args.save:
+            save_cpu_book(rows, title, args.cpu_book, time.perf_counter() - started)
         return 0
     device = pick_device(args.device)
     data = load_dataset(args.dataset)

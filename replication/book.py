@@ -465,6 +465,15 @@ def notebook_runs_frame(status_file: Path) -> pd.DataFrame:
     return frame
 
 
+def _layout_text(layout: dict | None) -> str:
+    """How the runs were trained (`replication.parallel.Layout`), e.g. "2 workers × 1 thread"."""
+    if not layout:
+        return MISSING
+    return (
+        f"{layout['workers']} worker{'s' if layout['workers'] != 1 else ''} × {layout['threads_per_worker']} thread(s)"
+    )
+
+
 def results_files_frame(profile: str, root: Path | None = None) -> pd.DataFrame:
     """One row per results file of `profile` with its provenance, or with the error when it cannot be read."""
     rows = []
@@ -479,6 +488,7 @@ def results_files_frame(profile: str, root: Path | None = None) -> pd.DataFrame:
                     "table": payload["table_id"],
                     "profile": payload["profile"],
                     "device": prov["device"],
+                    "training": _layout_text(prov.get("training_layout")),
                     "wall time (s)": prov["wall_time_s"],
                     "seeds": len(prov["seeds"]),
                     "data set": prov["dataset"]["name"],
@@ -490,7 +500,8 @@ def results_files_frame(profile: str, root: Path | None = None) -> pd.DataFrame:
         except (KeyError, TypeError, AttributeError) as bad:
             shown = results_io.display_path(path, root)
             rows.append({"table": path.stem, "profile": path.parent.name, "error": f"{shown}: malformed ({bad!r})"})
-    columns = ["table", "profile", "device", "wall time (s)", "seeds", "data set", "commit", "date (UTC)", "error"]
+    columns = ["table", "profile", "device", "training", "wall time (s)", "seeds", "data set", "commit", "date (UTC)"]
+    columns.append("error")
     frame = pd.DataFrame(rows, columns=columns).astype(object).fillna(MISSING)
     frame["error"] = frame["error"].map(lambda e: "" if e == MISSING else strip_machine_paths(e))
     frame.attrs["caption"] = f"Results files of profile {profile}: where, when and with which commit each was produced"

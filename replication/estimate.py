@@ -12,6 +12,9 @@ the device, as the notebooks train): the CPU file for smoke/cpu, the newest GPU 
 - The method trains a subset of the measured step's nets and passes (e.g. CVAE within CVAE-GAN's
   step, the ACGAN head within 2C's): the measured step is an upper bound, and the basis says so.
 - No case times the method's step, or the device's file lacks the case: "not measured", no number.
+- The cpu profile, when `make bench BENCH_ARGS="--cpu-book 20 --save"` has saved `cpu-book.json`: each
+  method's ms per step measured at the cpu profile's own sizes, two runs at a time in 1-thread workers
+  (as the notebooks train), so a run costs half its measured step: "measured at the cpu profile".
 
 Runs are sequential on one device; evaluation, and the extra models listed under "also trains", are
 not included. Read by the speed page (`book/benchmark.py`) only.
@@ -26,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from replication.bench import CASES, CPU_BOOK, case_config
+from replication.bench import CASES, CPU_BOOK, CPU_BOOK_FILE, case_config
 
 PROFILE_DEVICE = {"smoke": "cpu", "cpu": "cpu", "gpu": "gpu", "paper": "gpu"}  # which saved bench a profile reads
 NOT_MEASURED = "not measured"
@@ -219,24 +222,61 @@ def also_trains(table_id: str, config) -> str:
 
 
 def load_bench(folder: Path) -> dict[str, dict]:
-    """{"cpu": cpu.json, "gpu": the newest cuda-*.json}, each only if saved."""
+    """{"cpu": cpu.json, "gpu": the newest cuda-*.json, "cpu-book": cpu-book.json}, each only if saved."""
     found = {}
     if (folder / "cpu.json").exists():
         found["cpu"] = json.loads((folder / "cpu.json").read_text())
+    if (folder / CPU_BOOK_FILE).exists():
+        found["cpu-book"] = json.loads((folder / CPU_BOOK_FILE).read_text())
     gpus = [json.loads(p.read_text()) for p in sorted(folder.glob("cuda-*.json"))]
     if gpus:
         found["gpu"] = max(gpus, key=lambda p: p["provenance"]["date_utc"])
     return found
 
 
+def cpu_book_estimate(table_id: str, config, payload: dict) -> list[Estimate]:
+    """The cpu profile from the saved cpu-book bench: Σ over methods of runs × steps × (ms/step in a
+    pair of 1-thread workers) / 2; [] when the file has no row for the table."""
+    rows = [r for r in payload["rows"] if r["table"] == table_id]
+    if not rows:
+        return []
+    per_run = {r["method"]: r["ms/step in a pair (1 thread)"] / 2 for r in rows}  # two runs at once
+    runs = {r["method"]: r["runs"] for r in rows}
+    steps = rows[0]["steps"]
+    hours = sum(runs[m] * steps * per_run[m] for m in per_run) / 3.6e6
+    return [
+        Estimate(
+            table_id,
+            "cpu",
+            f"{dataset_name(config.dataset)}, {image_size(config)} px",
+            tuple(per_run),
+            sum(runs.values()),
+            steps,
+            "one training step of each method",
+            "cpu-book",
+            "measured at the cpu profile's sizes, two runs at a time in 1-thread workers (half the step's time per run)",
+            payload["title"],
+            sum(runs[m] * per_run[m] for m in per_run) / sum(runs.values()),
+            hours,
+            also_trains(table_id, config),
+        )
+    ]
+
+
 def all_estimates(bench: dict[str, dict]) -> list[Estimate]:
     """Every table of `TABLE_PROFILES` at smoke, cpu, gpu and paper; at gpu/paper once per data set row
-    the paper reports (`ROW_SETTINGS`: e.g. ContraGAN Table 2 on CIFAR-10, Tiny ImageNet and ImageNet)."""
+    the paper reports (`ROW_SETTINGS`: e.g. ContraGAN Table 2 on CIFAR-10, Tiny ImageNet and ImageNet);
+    at cpu from the saved cpu-book bench where there is one."""
     from replication.profiles import ROW_SETTINGS, TABLE_PROFILES, get_profile
 
     estimates = []
     for table_id, profiles in TABLE_PROFILES.items():
         for profile in PROFILE_DEVICE:
+            if profile == "cpu" and "cpu-book" in bench:
+                measured = cpu_book_estimate(table_id, profiles["cpu"], bench["cpu-book"])
+                if measured:
+                    estimates += measured
+                    continue
             rows = list(ROW_SETTINGS.get(table_id, {})) if profile in ("gpu", "paper") else []
             configs = [get_profile(table_id, profile, dataset=row) for row in rows] or [profiles[profile]]
             for config in configs:

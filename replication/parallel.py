@@ -91,12 +91,13 @@ def train_runs(
         initializer=_start_worker,
         initargs=(plan.threads, cpu_data),
     )
+    futures: list[concurrent.futures.Future] = []
     try:
         futures = [pool.submit(_train_one, train_run, config, method, seed) for config, method, seed in jobs]
         for future in concurrent.futures.as_completed(futures):
             future.result()  # a worker's error (NaN loss, corrupt checkpoint) is raised here
     except BaseException:
-        for future in futures if "futures" in locals() else []:
+        for future in futures:
             future.cancel()
         for process in list(getattr(pool, "_processes", {}).values()):  # stop runs in flight; they resume later
             process.terminate()

@@ -1,11 +1,11 @@
 """Profiles: one notebook, four scales (README, "Profiles").
 
-| profile | for                   | data                          | budget per notebook   |
-|---------|-----------------------|-------------------------------|-----------------------|
-| smoke   | tests and CI          | offline mnist5k, tiny nets    | < 1 min on 2 CPU cores |
-| cpu     | the default book      | offline mnist5k               | a few minutes         |
-| gpu     | one modern GPU        | the paper's data (downloaded) | < 1 hour              |
-| paper   | the paper's settings  | the paper's data              | hours to days         |
+| profile | for                   | data                             | budget per notebook                     |
+|---------|-----------------------|----------------------------------|-----------------------------------------|
+| smoke   | tests and CI          | offline sets, tiny nets          | < 1 min on 2 CPU cores                  |
+| cpu     | the default book      | offline sets                     | minutes on 2 CPU cores (README)         |
+| gpu     | one modern GPU        | the paper's data, each row       | estimated on the speed page (hours)     |
+| paper   | the paper's settings  | the paper's data, each row       | estimated on the speed page (days)      |
 
 `auto` is `gpu` when CUDA is present, else `cpu`. Each table has one plain dataclass; a profile
 is an instance of it. Notebook parameters override single fields (`overrides`).

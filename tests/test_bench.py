@@ -60,3 +60,18 @@ def test_the_cpu_book_plan_counts_every_table_once_and_projects_from_its_measure
         assert row["workers min"] == pytest.approx(5 * 800 * row["ms/step in a pair (1 thread)"] / 2 / 60_000)
     bench.print_cpu_book_plan(rows)
     assert "Projected training time of the cpu book" in capsys.readouterr().out
+
+
+def test_a_saved_cpu_book_measurement_is_what_the_estimate_reads(tmp_path, monkeypatch):
+    import json
+
+    from replication import estimate
+
+    monkeypatch.setenv("REPLICATION_RESULTS", str(tmp_path))
+    rows = [{"table": "msgan_table1", "method": "DCGAN", "runs": 5, "steps": 800, "ms/step in a pair (1 thread)": 90.0}]
+    path = bench.save_cpu_book(rows, "CPU, 2 threads", 20, 12.5)
+    assert path == tmp_path / "bench" / bench.CPU_BOOK_FILE
+    saved = json.loads(path.read_text())
+    assert saved["rows"] == rows and saved["settings"] == {"steps_per_timed_run": 20}
+    assert saved["provenance"]["wall_time_s"] == 12.5 and saved["provenance"]["git_commit"]
+    assert estimate.load_bench(tmp_path / "bench")["cpu-book"] == saved

@@ -116,6 +116,9 @@ def test_every_table_and_profile_from_the_committed_bench_files():
     assert tiny == ["cifar10, 32 px", "tiny-imagenet, 64 px", "imagenet, 128 px"]
     for e in estimates:  # a number exactly where a measurement is, traced to its file
         assert (e.hours is None) == e.basis.startswith("not measured") == (e.device is None)
+        if e.case == "cpu-book":  # the cpu profile's own nets (tested by hand below)
+            assert e.profile == "cpu" and e.device == bench["cpu-book"]["title"]
+            continue
         if e.hours is not None:
             device = estimate.PROFILE_DEVICE[e.profile]
             assert e.device == bench[device]["title"]
@@ -135,3 +138,21 @@ def test_no_notebook_imports_the_estimate():
     imports = re.compile(r"^\s*(from|import) .*\bestimate\b", re.MULTILINE)
     for path in (repo_root() / "notebooks").rglob("*.py"):
         assert not imports.search(Path(path).read_text()), path
+
+
+def test_the_cpu_profile_is_costed_from_the_saved_cpu_book_measurement_when_there_is_one():
+    from replication.profiles import TABLE_PROFILES
+
+    rows = [  # 5 runs × 800 steps; a pair of 1-thread workers: 120 and 100 ms a step, so 60 and 50 per run
+        {"table": "msgan_table1", "method": "DCGAN", "runs": 5, "steps": 800, "ms/step in a pair (1 thread)": 120.0},
+        {"table": "msgan_table1", "method": "MSGAN", "runs": 5, "steps": 800, "ms/step in a pair (1 thread)": 100.0},
+    ]
+    bench = {"cpu-book": {"title": "CPU, 2 threads, the cpu profile's nets", "rows": rows}}
+    estimates = estimate.all_estimates(bench)
+    [msgan] = [e for e in estimates if (e.table, e.profile) == ("msgan_table1", "cpu")]
+    assert msgan.case == "cpu-book" and msgan.runs == 10 and msgan.steps == 800
+    assert msgan.hours == pytest.approx((5 * 800 * 60 + 5 * 800 * 50) / 3.6e6)  # 440 s
+    assert msgan.ms_per_step == pytest.approx(55.0)
+    others = [e for e in estimates if e.profile == "cpu" and e.table != "msgan_table1"]
+    assert {e.table for e in others} == set(TABLE_PROFILES) - {"msgan_table1"}  # the rest: the usual basis
+    assert all(e.case != "cpu-book" for e in others)

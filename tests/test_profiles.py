@@ -61,3 +61,9 @@ def test_a_rows_settings_apply_at_gpu_and_paper_and_explicit_overrides_win():
     assert get_profile("alpha_gan_table", "paper").image_size == 32
     cpu = get_profile("contragan_table2", "cpu", dataset="tiny-imagenet")  # cpu keeps its own sizes
     assert cpu.batch_size == get_profile("contragan_table2", "cpu").batch_size and cpu.dataset == "tiny-imagenet"
+
+
+def test_contragan_table1_runs_on_tiny_imagenet_only_the_backbone_the_paper_reports_there():
+    tiny = get_profile("contragan_table1", "paper", dataset="tiny-imagenet")
+    assert tiny.methods == ("BigGAN + ACGAN", "BigGAN + projection", "BigGAN + 2C") and tiny.image_size == 64
+    assert len(get_profile("contragan_table1", "paper").methods) == 9

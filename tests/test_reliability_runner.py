@@ -145,6 +145,9 @@ def test_the_status_table_shows_a_corrupt_results_file_as_an_error_row(tmp_path)
     assert "smoke/msgan_table1.json" in error and "not valid JSON" in error
     assert str(tmp_path) not in error and "Traceback" not in error
     assert frame.set_index("table").loc["alpha_gan_table", "error"] == ""
+    layout = frame.set_index("table").loc["alpha_gan_table", "training"]
+    assert layout == book._layout_text(results.provenance("smoke", {}, "cpu", 1.0, [0])["training_layout"])
+    assert book._layout_text({"workers": 2, "threads_per_worker": 1}) == "2 workers × 1 thread(s)"
 
 
 def test_a_card_shows_a_corrupt_or_missing_results_file_as_an_error(tmp_path):
