@@ -154,7 +154,7 @@ CATALOG = {
     "digits-lowres": Entry(
         "offline (built from mnist5k)", "5,000 pairs, 8×8 → 32×32 digits", "MSGAN Pix2Pix stand-in at smoke/cpu"
     ),
-    "digits-thin-thick": Entry(
+    "colour-thin-thick": Entry(
         "offline (built from mnist5k)", "2,500 thin + 2,500 thick digits, 32×32", "MSGAN DRIT stand-in at smoke/cpu"
     ),
     "facades": Entry(

@@ -15,8 +15,9 @@ default ``--direction BtoA`` and tests on ``val/``: input = the right half B, ta
 
 Unpaired, `load_unpaired(name)` → `UnpairedData` (domains A and B, no correspondence):
 
-- ``digits-thin-thick``  offline stand-in (smoke/cpu): eroded (thin) vs dilated (thick) mnist5k digits,
-  the two domains drawn from disjoint halves of the images.
+- ``colour-thin-thick``  offline stand-in (smoke/cpu): eroded (thin) vs dilated (thick) mnist5k digits,
+  each coloured as ColorMNIST (a random digit and background colour per image), the two domains drawn
+  from disjoint halves of the images; the held-out digits keep their class labels.
 - ``yosemite``  CycleGAN's summer2winter_yosemite (A = summer, B = winter), the set DRIT uses.
 - ``cat2dog``  DRIT's cat2dog (A = cat, B = dog).
 
@@ -36,13 +37,20 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from replication.data import IMAGE_SUFFIXES, DatasetNotFoundError, load_mnist5k, resize_images, stratified_split
+from replication.data import (
+    IMAGE_SUFFIXES,
+    DatasetNotFoundError,
+    colour_digits,
+    load_mnist5k,
+    resize_images,
+    stratified_split,
+)
 from replication.paths import data_root
 
 PAIRED_NAMES = ("digits-lowres", "facades", "maps")
-UNPAIRED_NAMES = ("digits-thin-thick", "yosemite", "cat2dog")
+UNPAIRED_NAMES = ("colour-thin-thick", "yosemite", "cat2dog")
 IMAGE_PAIR_SETS = PAIRED_NAMES + UNPAIRED_NAMES  # loaded here, never by replication.data.load_dataset
-OFFLINE_PAIR_SETS = ("digits-lowres", "digits-thin-thick")
+OFFLINE_PAIR_SETS = ("digits-lowres", "colour-thin-thick")
 PAIRED_SPLITS = ("train", "val", "test")  # the pix2pix layout (held out: val/, else test/)
 UNPAIRED_SPLITS = ("trainA", "trainB", "testA", "testB")  # the CycleGAN / DRIT layout
 DIRECTIONS = {  # input → target of each paired set
@@ -50,10 +58,11 @@ DIRECTIONS = {  # input → target of each paired set
     "facades": "label map (right half) → photo (left half)",
     "maps": "map (right half) → aerial photo (left half)",
 }
-DOMAINS = {"digits-thin-thick": ("thin", "thick"), "yosemite": ("summer", "winter"), "cat2dog": ("cat", "dog")}
+DOMAINS = {"colour-thin-thick": ("thin", "thick"), "yosemite": ("summer", "winter"), "cat2dog": ("cat", "dog")}
 DEFAULT_SIZE = 256  # the downloaded sets' side unless image_size says otherwise (MSGAN's fineSize)
 LOWRES = 8  # digits-lowres: the input's side before upsampling
-DOMAIN_SPLIT_SEED = 1  # digits-thin-thick: which half of each split becomes domain A
+DOMAIN_SPLIT_SEED = 1  # colour-thin-thick: which half of each split becomes domain A
+THIN_THICK_COLOUR_SEEDS = {"train_a": 20, "train_b": 21, "test_a": 22, "test_b": 23}  # `colour_digits` seeds
 
 
 def _checksum(*tensors: torch.Tensor) -> str:
@@ -107,6 +116,8 @@ class UnpairedData:
     test_a: torch.Tensor
     test_b: torch.Tensor
     checksum: str = ""
+    test_labels_a: torch.Tensor | None = None  # class of each held-out image, where the set has classes
+    test_labels_b: torch.Tensor | None = None
 
     def to(self, device: str | torch.device) -> UnpairedData:
         """Both domains' splits moved to `device` once."""
@@ -184,23 +195,32 @@ def thin_thick_halves(labels: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
     return stratified_split(labels.numpy(), 0.5, DOMAIN_SPLIT_SEED)
 
 
-def load_digits_thin_thick() -> UnpairedData:
-    """mnist5k as two unpaired domains, 1×32×32: A = `thin` (eroded), B = `thick` (dilated) digits.
+def load_colour_thin_thick() -> UnpairedData:
+    """mnist5k as two unpaired domains, 3×32×32: A = `thin` (eroded), B = `thick` (dilated) digits, each
+    image coloured by ColorMNIST's `colour_digits` (one random digit and one background colour).
 
     Each split of mnist5k is halved (`thin_thick_halves`): A is built from one half, B from the other,
-    so no digit appears in both domains (2,000 + 2,000 train, 500 + 500 held out)."""
+    so no digit appears in both domains (2,000 + 2,000 train, 500 + 500 held out). The domains differ in
+    stroke width (content: the digit; attribute: its colours). The colours keep most pixels off tanh's
+    asymptote: on grey digits, whose background is exactly −1, DRIT's L1 reconstruction drives the
+    generator's pre-tanh output to about −6 everywhere and it never draws a stroke."""
     digits = load_mnist5k()
-    parts = {}
+    parts, labels = {}, {}
     for split, x, y in (("train", digits.train_x, digits.train_y), ("test", digits.test_x, digits.test_y)):
         index_a, index_b = thin_thick_halves(y)
         unit = (x + 1) / 2
-        parts[split] = (thin(unit[index_a]) * 2 - 1, thick(unit[index_b]) * 2 - 1)
+        for side, index, stroke in (("a", index_a, thin), ("b", index_b, thick)):
+            grey = stroke(unit[index])[:, 0].numpy()
+            rgb = colour_digits(grey, THIN_THICK_COLOUR_SEEDS[f"{split}_{side}"]).transpose(0, 3, 1, 2)
+            parts[f"{split}_{side}"] = torch.from_numpy(rgb).float() / 127.5 - 1
+            labels[f"{split}_{side}"] = y[torch.as_tensor(index)].clone()
     return UnpairedData(
-        "digits-thin-thick",
-        *DOMAINS["digits-thin-thick"],
-        *parts["train"],
-        *parts["test"],
-        checksum=_checksum(*parts["train"], *parts["test"]),
+        "colour-thin-thick",
+        *DOMAINS["colour-thin-thick"],
+        *(parts[k] for k in ("train_a", "train_b", "test_a", "test_b")),
+        checksum=_checksum(*parts.values()),
+        test_labels_a=labels["test_a"],
+        test_labels_b=labels["test_b"],
     )
 
 
@@ -287,8 +307,8 @@ def load_paired(name: str, image_size: int | None = None, root: Path | None = No
 
 def load_unpaired(name: str, image_size: int | None = None, root: Path | None = None) -> UnpairedData:
     """An unpaired set by name (`UNPAIRED_NAMES`; see the module docstring), optionally resized to image_size²."""
-    if name == "digits-thin-thick":
-        data = load_digits_thin_thick()
+    if name == "colour-thin-thick":
+        data = load_colour_thin_thick()
         for field in ("train_a", "train_b", "test_a", "test_b"):
             setattr(data, field, _resized(getattr(data, field), image_size))
         return data

@@ -83,6 +83,22 @@ def uses_labels(accuracy: dict[str, Sequence[float]], num_classes: int) -> Regim
     )
 
 
+def keeps_content(kept: dict[str, Sequence[float]], num_classes: int, direction: str) -> RegimeCheck:
+    """An unpaired translation keeps its input's content: every method's mean share of outputs that the
+    evaluator classifies as the input's class ≥ `label_threshold` (the halfway rule of `uses_labels`)."""
+    threshold = label_threshold(num_classes)
+    means = {m: sum(v) / len(v) for m, v in kept.items()}
+    return RegimeCheck(
+        name=f"the translations ({direction}) keep the input's class",
+        met=all(v >= threshold for v in means.values()),
+        measurement="outputs of the input's class "
+        + ", ".join(f"{m} {v:.2f}" for m, v in means.items())
+        + f" (chance {1 / num_classes:.2f})",
+        rule=f"every method's mean share ≥ {threshold:.2f} (halfway from chance to 1)",
+        values={"content_kept": means, "threshold": threshold},
+    )
+
+
 def less_diverse_than_data(
     method: str, model: Sequence[float], real: Sequence[float] | float, metric: str
 ) -> RegimeCheck:

@@ -288,7 +288,7 @@ def test_list_shows_the_image_to_image_sets_and_their_trust_on_first_download(ca
     for name in ("yosemite", "cat2dog"):
         assert "checksum: recorded at first download" in rows[name] and "MSGAN DRIT" in rows[name]
     assert "MSGAN Pix2Pix stand-in at smoke/cpu" in rows["digits-lowres"]
-    assert "MSGAN DRIT stand-in at smoke/cpu" in rows["digits-thin-thick"]
+    assert "MSGAN DRIT stand-in at smoke/cpu" in rows["colour-thin-thick"]
 
 
 def test_the_image_to_image_urls_are_the_projects_own_and_none_is_pinned():

@@ -21,6 +21,7 @@ from replication.image_pairs import (
     load_unpaired,
     mean_pairwise_l1,
     plausible_targets,
+    THIN_THICK_COLOUR_SEEDS,
     thin_thick_halves,
 )
 
@@ -32,7 +33,7 @@ def lowres():
 
 @pytest.fixture(scope="module")
 def thin_thick():
-    return load_unpaired("digits-thin-thick")
+    return load_unpaired("colour-thin-thick")
 
 
 def test_digits_lowres_is_deterministic_in_range_and_keeps_mnist5k_split(lowres, mnist5k):
@@ -73,10 +74,10 @@ def test_the_lowres_task_is_multimodal(lowres):
     assert (inputs - inputs[nearest]).abs().mean() < 0.5 * (inputs - inputs[random]).abs().mean()
 
 
-def test_thin_thick_domains_are_disjoint_halves_with_a_stroke_gap(thin_thick, mnist5k):
+def test_thin_thick_domains_are_disjoint_coloured_halves_with_a_stroke_gap(thin_thick, mnist5k):
     assert thin_thick.domain_a == "thin" and thin_thick.domain_b == "thick"
-    assert thin_thick.train_a.shape == thin_thick.train_b.shape == (2000, 1, 32, 32)
-    assert thin_thick.test_a.shape == thin_thick.test_b.shape == (500, 1, 32, 32)
+    assert thin_thick.train_a.shape == thin_thick.train_b.shape == (2000, 3, 32, 32)
+    assert thin_thick.test_a.shape == thin_thick.test_b.shape == (500, 3, 32, 32)
     for split, labels, x in (("train", mnist5k.train_y, mnist5k.train_x), ("test", mnist5k.test_y, mnist5k.test_x)):
         index_a, index_b = thin_thick_halves(labels)
         assert not set(index_a) & set(index_b) and len(index_a) + len(index_b) == len(labels)
@@ -86,23 +87,31 @@ def test_thin_thick_domains_are_disjoint_halves_with_a_stroke_gap(thin_thick, mn
             torch.minimum(padded[..., :-1, :-1], padded[..., 1:, :-1]),
             torch.minimum(padded[..., :-1, 1:], padded[..., 1:, 1:]),
         )
-        assert torch.allclose(getattr(thin_thick, f"{split}_a"), eroded * 2 - 1)
         dilated = torch.nn.functional.pad(unit[index_b], (1, 1, 1, 1)).unfold(2, 3, 1).unfold(3, 3, 1).amax((-1, -2))
-        assert torch.allclose(getattr(thin_thick, f"{split}_b"), dilated * 2 - 1)
-        a, b = getattr(thin_thick, f"{split}_a"), getattr(thin_thick, f"{split}_b")
-        assert a.min() >= -1 and b.max() <= 1
-        assert b.mean() - a.mean() > 0.25  # measured: 0.300 (train), 0.296 (test) in [-1, 1] units
-    again = load_unpaired("digits-thin-thick")
+        assert eroded.mean() < dilated.mean() - 0.12  # the stroke gap, before colouring ([0, 1] units)
+        for side, grey in (("a", eroded), ("b", dilated)):
+            # ColorMNIST by hand: pixel = (1 − x)·background + x·digit, one colour pair per image from the seed
+            rng = np.random.default_rng(THIN_THICK_COLOUR_SEEDS[f"{split}_{side}"])
+            digit = torch.from_numpy(rng.uniform(0, 1, size=(len(grey), 3))).float()[:, :, None, None]
+            background = torch.from_numpy(rng.uniform(0, 1, size=(len(grey), 3))).float()[:, :, None, None]
+            expected = torch.round(((1 - grey) * background + grey * digit) * 255) / 127.5 - 1
+            assert torch.allclose(getattr(thin_thick, f"{split}_{side}"), expected, atol=1 / 127.5 + 1e-5)  # one 8-bit level (float32 vs float64 rounding)
+        if split == "test":
+            assert torch.equal(thin_thick.test_labels_a, labels[torch.as_tensor(index_a)])
+            assert torch.equal(thin_thick.test_labels_b, labels[torch.as_tensor(index_b)])
+    # the colours keep the background off tanh's asymptote: few pixels sit at exactly −1
+    assert (thin_thick.train_a == -1).float().mean() < 0.01
+    again = load_unpaired("colour-thin-thick")
     assert again.checksum == thin_thick.checksum and torch.equal(again.test_b, thin_thick.test_b)
     assert thin_thick.describe()["train_sizes"] == [2000, 2000]
 
 
 def test_the_names_are_split_between_the_two_loaders():
     assert set(PAIRED_NAMES) | set(UNPAIRED_NAMES) == set(IMAGE_PAIR_SETS)
-    assert set(OFFLINE_PAIR_SETS) == {"digits-lowres", "digits-thin-thick"}
+    assert set(OFFLINE_PAIR_SETS) == {"digits-lowres", "colour-thin-thick"}
     with pytest.raises(ValueError, match="Valid names: digits-lowres, facades, maps"):
         load_paired("yosemite")
-    with pytest.raises(ValueError, match="Valid names: digits-thin-thick, yosemite, cat2dog"):
+    with pytest.raises(ValueError, match="Valid names: colour-thin-thick, yosemite, cat2dog"):
         load_unpaired("facades")
 
 

@@ -79,7 +79,7 @@ def test_the_cross_cycle_swaps_contents_and_attributes_on_a_toy_model():
 def _tiny_data(n: int = 16) -> UnpairedData:
     torch.manual_seed(0)
     a, b = torch.rand(n, 1, 32, 32) * 2 - 1, torch.rand(n, 1, 32, 32) * 2 - 1
-    return UnpairedData("digits-thin-thick", "thin", "thick", a, b, a[:4], b[:4])
+    return UnpairedData("colour-thin-thick", "thin", "thick", a, b, a[:4], b[:4])
 
 
 def _one_step(method: str, concat: bool = True):
@@ -218,12 +218,12 @@ def test_each_direction_has_its_verdict_and_is_tested_only_when_drit_is_less_div
 
 def test_profiles_accept_the_unpaired_sets_and_keep_their_classifier():
     cpu = get_profile(drit.TABLE_ID, "cpu", dataset="yosemite")
-    assert cpu.dataset == "yosemite" and cpu.extractor == "classifier:mnist5k"  # never classifier:yosemite
+    assert cpu.dataset == "yosemite" and cpu.extractor == "classifier:colormnist"  # never classifier:yosemite
     cat = get_profile(drit.TABLE_ID, "paper", dataset="cat2dog")
     assert not cat.concat and cat.steps == 273_600 and cat.extractor == "inception-v3-fid"
     paper = get_profile(drit.TABLE_ID, "paper")
     assert (paper.crop_size, paper.batch_size, paper.lr, paper.d_iter, paper.concat) == (216, 2, 1e-4, 3, True)
-    with pytest.raises(ValueError, match="Unknown unpaired data set 'facades'.*digits-thin-thick, yosemite, cat2dog"):
+    with pytest.raises(ValueError, match="Unknown unpaired data set 'facades'.*colour-thin-thick, yosemite, cat2dog"):
         get_profile(drit.TABLE_ID, "cpu", dataset="facades")
     smoke, cpu = get_profile(drit.TABLE_ID, "smoke"), get_profile(drit.TABLE_ID, "cpu")
     assert smoke.steps < cpu.steps < get_profile(drit.TABLE_ID, "gpu").steps < paper.steps
@@ -242,4 +242,4 @@ def test_the_registry_holds_both_rows_every_direction_and_sources_them_as_second
     assert "Summer→Winter" in summer_to_winter.note and "DivCo/issues/2" in summer_to_winter.source
     dog_to_cat = reported_value(drit.TABLE_ID, "DRIT + MS", "LPIPS diversity (B→A)", "cat2dog")
     assert (dog_to_cat.value, dog_to_cat.spread, dog_to_cat.dataset) == (0.214, 0.001, "Cat↔Dog")
-    assert reported_value(drit.TABLE_ID, "DRIT", "NDB (B→A)", "digits-thin-thick").dataset == "Yosemite"  # main row
+    assert reported_value(drit.TABLE_ID, "DRIT", "NDB (B→A)", "colour-thin-thick").dataset == "Yosemite"  # main row

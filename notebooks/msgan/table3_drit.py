@@ -44,15 +44,20 @@
 # attribute encoder the official README prescribes there) on 216×216 crops of 256×256 images with
 # Inception FID and AlexNet LPIPS. `smoke`/`cpu` use an offline stand-in task built from the
 # embedded digits: domain A holds thin (eroded) digits, domain B thick (dilated) ones, drawn from
-# disjoint halves of the images, at 32×32. Stroke width is the attribute the translation changes;
-# FID and LPIPS use stand-ins there, named in the protocol line.
+# disjoint halves of the images and coloured as ColorMNIST (a random colour for each digit and its
+# background), at 32×32. Stroke width is what a translation must change; the digit is the content it
+# must keep, and the colours are the attribute that may vary from one output to the next. (On grey
+# digits the background sits at −1, tanh's asymptote, and DRIT's L1 reconstruction drives the
+# generator there for good: it never draws a stroke. The colours keep the pixels off it.) FID and
+# LPIPS use stand-ins there, named in the protocol line; because the digits have classes, the
+# evaluator can also say whether a translation kept its input's digit.
 
 # %% tags=["parameters"]
 from typing import Optional, Union  # papermill --help-notebook reads Optional/Union, not X | None
 
 profile: str = "auto"  # smoke | cpu | gpu | paper | auto (gpu with CUDA, else cpu)
 seeds: Union[int, list, None] = None  # None: the profile's seeds; n ≥ 1: seeds 0..n-1; or a list of distinct seeds ≥ 0
-dataset: Optional[str] = None  # None: the profile's; digits-thin-thick | yosemite | cat2dog
+dataset: Optional[str] = None  # None: the profile's; colour-thin-thick | yosemite | cat2dog
 steps: Optional[int] = None  # None: the profile's number of training steps; else ≥ 1
 device: str = "auto"  # auto | cpu | cuda | cuda:<index>
 progress: bool = True  # tqdm bars (the batch runner turns them off)
@@ -161,13 +166,17 @@ display(book.table(book.wide_frame(saved)))
 
 # %% [markdown]
 # ## Regime check
-# Mode seeking is a cure for collapse, so each direction's claim is tested only where the
-# baseline's outputs for one input are less diverse than the target domain's images. Without pairs
-# there are no "targets that fit this input"; the level to fall below is the target domain's own
-# spread, the mean LPIPS distance between random pairs of its held-out images. That spread mixes
-# different contents, so it is an upper reference: falling below it is necessary for collapse, not
-# proof of it. The seed-paired 95 % interval of (DRIT − real) must lie wholly below 0; otherwise
-# that direction's verdict reads "not tested".
+# Two preconditions per direction. First, on the offline digits, DRIT must actually translate: the
+# evaluator must classify at least halfway from chance to perfect of the outputs as their input's
+# digit (the book's rule for "uses its labels"); a generator that draws any digit of the target
+# domain is not the model the claim is about. Second, mode seeking is a cure for collapse, so each
+# direction's claim is tested only where the baseline's outputs for one input are less diverse than
+# the target domain's images. Without pairs there are no "targets that fit this input"; the level to
+# fall below is the target domain's own spread, the mean LPIPS distance between random pairs of its
+# held-out images. That spread mixes different contents, so it is an upper reference: falling below
+# it is necessary for collapse, not proof of it. The seed-paired 95 % interval of (DRIT − real) must
+# lie wholly below 0. If either check fails, that direction's verdict reads "not tested". (Yosemite
+# and cat ⇄ dog have no classes: there only the second check applies.)
 
 # %%
 from replication import regime

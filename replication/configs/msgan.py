@@ -253,7 +253,7 @@ class MSGANDRITConfig:
         return {k: getattr(self, k) for k in keys + ("dis_scales",)}
 
 
-# smoke/cpu: the offline digits-thin-thick task (replication/image_pairs.py: eroded vs dilated mnist5k
+# smoke/cpu: the offline colour-thin-thick task (replication/image_pairs.py: eroded vs dilated mnist5k
 # digits from disjoint halves of the images, 32×32; no flips, digits are not mirror-symmetric), narrow
 # nets, batch 8 (4 translated) and lr 5e-4 for short runs; every other setting official.
 # Measured (2026-11-30, one thread, this 2-core machine shared with another job, load ≈ 2.7): width 4,
@@ -271,7 +271,7 @@ class MSGANDRITConfig:
 # backgrounds: the cpu page tests the pipeline and the mode-seeking mechanics, not DRIT's translations.
 DRIT = {
     "smoke": MSGANDRITConfig(
-        dataset="digits-thin-thick",
+        dataset="colour-thin-thick",
         image_size=32,
         crop_size=32,
         flip=False,
@@ -284,12 +284,12 @@ DRIT = {
         eval_inputs=10,
         outputs_per_input=3,
         ndb_bins=5,
-        extractor="classifier:mnist5k",
+        extractor="classifier:colormnist",
         classifier_steps=30,
         checkpoint_every=6,
     ),
     "cpu": MSGANDRITConfig(
-        dataset="digits-thin-thick",
+        dataset="colour-thin-thick",
         image_size=32,
         crop_size=32,
         flip=False,
@@ -302,7 +302,7 @@ DRIT = {
         eval_inputs=200,
         outputs_per_input=5,
         ndb_bins=20,
-        extractor="classifier:mnist5k",
+        extractor="classifier:colormnist",
         classifier_steps=600,
         checkpoint_every=200,
     ),

@@ -80,6 +80,8 @@ METHODS = (BASELINE, MODE_SEEKING)
 DIRECTIONS = ("A→B", "B→A")
 SIDES = {"A→B": ("a", "b"), "B→A": ("b", "a")}  # direction → (source domain, target domain)
 DIVERSITY = "LPIPS diversity"
+CONTENT = "content kept"  # evaluator top-1 on the outputs = the input's class (sets with classes only)
+CONTENT_CLASSES = 10  # the offline set's classes (digits)
 BASE_METRICS = ("FID", DIVERSITY, "NDB", "JSD")
 REAL = "real data (target domain)"
 NOISE_SEED = 10_000  # + seed: the random attributes of the evaluated outputs
@@ -495,6 +497,13 @@ def domain_diversity(images: torch.Tensor, distance: PerceptualDistance, seed: i
     return float(distance.distance(images[order[:half]], images[order[half : 2 * half]]).mean())
 
 
+def content_kept(extractor, outputs: torch.Tensor, labels: torch.Tensor) -> float:
+    """Share of the outputs [M, N, C, H, W] that the evaluator classifies as their input's class
+    (`labels` [N]): does a translation keep the digit (DRIT's content) while changing the domain?"""
+    predicted = extractor.logits(outputs.flatten(0, 1)).argmax(1)
+    return float((predicted == labels.repeat(len(outputs))).float().mean())
+
+
 class Evaluator:
     """The fixed reference of each direction: the held-out source inputs, real features of the held-out
     target domain, NDB bins of its training images, and its own diversity; one extractor for both."""
@@ -511,11 +520,15 @@ class Evaluator:
         size = config.crop_size
         split = {"a": (data.train_a, data.test_a), "b": (data.train_b, data.test_b)}
         self.inputs, self.real_features, self.bins, self.real_diversity, self.real_count = {}, {}, {}, {}, {}
+        self.input_labels: dict[str, torch.Tensor] = {}  # direction → class of each input, where known
+        labels = {"a": data.test_labels_a, "b": data.test_labels_b}
         for direction, (source, target) in SIDES.items():
             train_target, test_target = (center_crop(x, size) for x in split[target])
             held_out = split[source][1]
             chosen = eval_indices(len(held_out), config.eval_inputs).to(held_out.device)
             self.inputs[direction] = center_crop(held_out[chosen], size)
+            if labels[source] is not None and hasattr(self.extractor, "logits"):
+                self.input_labels[direction] = labels[source][chosen.cpu()]
             self.real_features[direction] = self.extractor.features(test_target)
             self.bins[direction] = NDBBins(train_target.cpu().numpy(), config.ndb_bins, seed=0, alpha=config.ndb_alpha)
             self.real_diversity[direction] = domain_diversity(test_target, self.distance)
@@ -541,6 +554,8 @@ class Evaluator:
             scores[metric_name(DIVERSITY, direction)] = consecutive_distance(out, self.distance)
             scores[metric_name("NDB", direction)] = float(bins.ndb)
             scores[metric_name("JSD", direction)] = bins.jsd
+            if direction in self.input_labels:
+                scores[metric_name(CONTENT, direction)] = content_kept(self.extractor, out, self.input_labels[direction])
             outputs[direction] = out
         return scores, outputs
 
@@ -557,6 +572,11 @@ class Evaluator:
             "FID": f"all outputs against the held-out images of the target domain ({self.real_count['A→B']} B, "
             f"{self.real_count['B→A']} A), features of {self.extractor.name}",
             "LPIPS": f"{self.distance.name}; mean distance between consecutive outputs of the same input",
+            "content kept": (
+                f"top-1 of {self.extractor.name} on the outputs against the input's class (the regime check)"
+                if self.input_labels
+                else "not measured: the domains have no classes"
+            ),
             "NDB/JSD": f"k-means bins (K={c.ndb_bins}, seed 0) on the target domain's training pixels; "
             f"two-proportion z-test, alpha={c.ndb_alpha}; JSD in nats",
             "real diversity": "the target domain's own spread: mean LPIPS distance between disjoint random pairs "
@@ -612,7 +632,10 @@ def result_rows(table: TableRun) -> list[dict]:
     seeds = table.config.seeds
     names = [metric_name(DIVERSITY, d) for d in DIRECTIONS]
     real = {REAL: {s: {metric_name(DIVERSITY, d): table.real_diversity[d] for d in DIRECTIONS} for s in seeds}}
-    return seed_rows(table.metrics, METHODS, METRICS, seeds) + seed_rows(real, [REAL], names, seeds)
+    first = table.metrics[BASELINE][seeds[0]]
+    kept = [metric_name(CONTENT, d) for d in DIRECTIONS if metric_name(CONTENT, d) in first]
+    rows = seed_rows(table.metrics, METHODS, METRICS + tuple(kept), seeds)
+    return rows + seed_rows(real, [REAL], names, seeds)
 
 
 def verdicts(table: TableRun) -> list[dict]:
@@ -648,13 +671,20 @@ def verdicts(table: TableRun) -> list[dict]:
 
 
 def regime_checks(table: TableRun, direction: str) -> list[regime.RegimeCheck]:
-    """Mode seeking cures collapse: one direction's claim is tested where DRIT's outputs for one input
-    are less diverse than the target domain itself (seed-paired against the domain's value). The
-    domain's spread is an upper reference (different inputs, different contents), so this is a
-    necessary condition for collapse, not a proof of it."""
+    """Two preconditions per direction. (1) Where the domains have classes (the offline digits), the
+    translations keep the input's class: DRIT is translating, not drawing any image of the target
+    domain. (2) Mode seeking cures collapse: DRIT's outputs for one input are less diverse than the
+    target domain itself (seed-paired against the domain's value). The domain's spread is an upper
+    reference (different inputs, different contents), so (2) is necessary for collapse, not a proof."""
+    seeds = table.config.seeds
+    checks = []
+    content = metric_name(CONTENT, direction)
+    if all(content in table.metrics[m][s] for m in METHODS for s in seeds):
+        kept = {m: [table.metrics[m][s][content] for s in seeds] for m in METHODS}
+        checks.append(regime.keeps_content(kept, CONTENT_CLASSES, direction))
     metric = metric_name(DIVERSITY, direction)
-    baseline = [table.metrics[BASELINE][s][metric] for s in table.config.seeds]
-    return [regime.less_diverse_than_data(BASELINE, baseline, table.real_diversity[direction], metric)]
+    baseline = [table.metrics[BASELINE][s][metric] for s in seeds]
+    return checks + [regime.less_diverse_than_data(BASELINE, baseline, table.real_diversity[direction], metric)]
 
 
 def attach_regime(table: TableRun, verdicts: list[dict]) -> list[dict]:
