@@ -72,8 +72,9 @@ for path in files:
 # rule ignores per-call overheads, so the scaled-down rows (the narrow smoke and cpu nets)
 # under-estimate, the more the narrower the net, and the scaled-up ones (CVAE-GAN at 64 and 128 px)
 # assume the measured step already filled the device. A method whose step trains a subset of the
-# measured step's nets is costed at the measured step (an upper bound); a method no case times, or a
-# case missing from the device's file, reads "not measured", and so does its table's total.
+# measured step's nets is costed at the measured step (an upper bound). Every method has a case; one
+# missing from the device's file (saved before the case existed) reads "not measured", and so does its
+# table's total (`bash data_scripts/gpu_bench.sh` re-times every case on a GPU).
 # Runs are counted one after another on one device (a CPU notebook's two workers, or several GPUs,
 # take less); evaluation and the models under "also trains" are not included, and notebooks that
 # share runs (ContraGAN's three where their settings agree, CVAE-GAN Table 1 and its applications)

@@ -11,7 +11,16 @@ and batch), ms per iteration, peak memory (CUDA: max allocated; CPU: process pea
 the seconds to generate N samples and compute their FID (features of the real split cached).
 It also prints the wall time of every executed notebook from `book/executed/status.json`.
 
+Every method of every table has a case (`replication.estimate` maps each to one): a case builds the
+experiment's own nets and step function (`build`, `make_step`) from the config its table uses at the
+paper's settings (`case_config`). The Pix2Pix cases train on synthetic pairs (`synthetic_pairs`: the
+bench data are unpaired class images) at the paper's 256 px, the DRIT cases on two synthetic domains
+(`synthetic_domains`) at its 216-px crops; neither times FID (those tables score translations of
+held-out inputs, not class-conditional samples).
+
     python -m replication.bench [--iters 20] [--fid-samples 10000] [--compile] [--case dcgan32-msgan]
+
+On a GPU machine, `bash data_scripts/gpu_bench.sh` times every case and saves results/bench/cuda-<device>.json.
 """
 
 from __future__ import annotations
@@ -68,7 +77,9 @@ class BenchCase:
     batch_size: int
     batches_per_iter: int  # real batches one iteration consumes (D steps per G step; alpha-GAN: E/G steps + 1)
     make_step: Callable[[Callable, Speed], Callable[[int], dict]]  # (sampler, speed) -> step_fn
-    sample: Callable[[int], torch.Tensor]  # n -> generated images on the device
+    sample: Callable[[int], torch.Tensor] | None  # n -> generated images on the device; None: no FID timed
+    train: tuple[torch.Tensor, torch.Tensor] | None = None  # what the samplers draw from; None: the bench data
+    image_size: int | None = None  # the nets' resolution; None: the bench data's
 
 
 def case_config(name: str, dataset: str = "mnist5k"):
@@ -77,15 +88,19 @@ def case_config(name: str, dataset: str = "mnist5k"):
     from replication.configs.alpha_gan import AlphaGANConfig
     from replication.configs.contragan import ContraGANConfig
     from replication.configs.cvae_gan import CVAEGANConfig
-    from replication.configs.msgan import MSGANTable1Config
+    from replication.configs.msgan import MSGANDRITConfig, MSGANPix2PixConfig, MSGANTable1Config
 
     if name == "dcgan32-msgan":
         return MSGANTable1Config()
+    if name in ("pix2pix256", "pix2pix256-ms"):
+        return MSGANPix2PixConfig()  # the paper's facades settings: 256 px, width 64, batch 1
+    if name in ("drit216", "drit216-ms"):
+        return MSGANDRITConfig()  # the official Yosemite settings: 216-px crops of 256-px images, width 64, batch 2
     if name == "cvae-gan32":
         return CVAEGANConfig(dataset=dataset)
-    if name.startswith("contragan-"):
+    if name in CONTRAGAN_CASES:
         return ContraGANConfig(dataset=dataset, probe_every=10**9)
-    if name == "alpha-gan32":
+    if name in ("alpha-gan32", "wgan-gp32"):
         return AlphaGANConfig(dataset=dataset)
     raise ValueError(f"Unknown case {name!r}. Valid cases: {', '.join(CASES)}.")
 
@@ -122,6 +137,80 @@ def dcgan32_msgan(data: ImageData, device: torch.device) -> BenchCase:
     )
 
 
+SYNTHETIC_PAIRS = 64  # pairs the Pix2Pix cases draw from (throughput does not depend on the set's size)
+
+
+def synthetic_pairs(image_size: int, n: int = SYNTHETIC_PAIRS, channels: int = 3):
+    """n seeded random (input, target) pairs, uniform in [-1, 1], at image_size² with 3 channels (facades
+    and maps are RGB → RGB). The bench data are unpaired class images, and a Pix2Pix step's arithmetic
+    does not depend on the pixels; loading facades/maps would need a download, and the offline
+    digits-lowres pairs are 1-channel digits (4,000 of them at 256 px would be 2 GB)."""
+    from replication.image_pairs import PairedData
+
+    noise = torch.Generator().manual_seed(0)
+    x = torch.rand(2, n, channels, image_size, image_size, generator=noise) * 2 - 1
+    return PairedData("synthetic pairs", x[0], x[1], x[0, :4], x[1, :4], "random → random")
+
+
+def pix2pix256(method: str, name: str) -> Callable[[ImageData, torch.device], BenchCase]:
+    """MSGAN's paired table (Pix2Pix / Pix2Pix + MS) at the paper's settings: the U-Net with z at every
+    encoder layer and two PatchGANs at width 64, 256 px, batch 1; one G then one D update. The loop has
+    no speed switches: `fast` changes the input pipeline. No FID is timed (see the module docstring)."""
+
+    def case(data: ImageData, device: torch.device) -> BenchCase:
+        from replication.experiments import msgan_pix2pix
+
+        config = case_config(name, data.name)
+        pairs = synthetic_pairs(config.image_size)
+
+        def make_step(sampler, speed):
+            g, d, opt_g, opt_d = msgan_pix2pix.build(config, pairs, device, 0)
+            lambda_ms = msgan_pix2pix.lambda_ms_for(method, config)
+            return msgan_pix2pix.make_step(config, g, d, opt_g, opt_d, sampler, lambda_ms)
+
+        train = (pairs.train_input, pairs.train_target)
+        return BenchCase(name, config.batch_size, 1, make_step, None, train, config.image_size)
+
+    return case
+
+
+def synthetic_domains(image_size: int, n: int = SYNTHETIC_PAIRS, channels: int = 3):
+    """Two domains of n seeded random RGB images, uniform in [-1, 1], at image_size² (Yosemite and
+    cat2dog are RGB; a DRIT step's arithmetic does not depend on the pixels)."""
+    from replication.image_pairs import UnpairedData
+
+    noise = torch.Generator().manual_seed(1)
+    x = torch.rand(2, n, channels, image_size, image_size, generator=noise) * 2 - 1
+    return UnpairedData("synthetic domains", "a", "b", x[0], x[1], x[0, :4], x[1, :4])
+
+
+def drit216(method: str, name: str) -> Callable[[ImageData, torch.device], BenchCase]:
+    """MSGAN's unpaired table (DRIT / DRIT + MS) at the official settings: 216-px random crops of 256-px
+    images, width 64, batch 2 per domain, `d_iter` 3 (two content-D-only batches, then the full
+    update). The case draws its own two domains (`synthetic_domains`), not the bench's class images;
+    the loop has no speed switches. No FID is timed (see the module docstring)."""
+
+    def case(data: ImageData, device: torch.device) -> BenchCase:
+        from replication.experiments import msgan_drit
+
+        config = case_config(name, data.name)
+        domains = synthetic_domains(config.image_size)
+
+        def make_step(sampler, speed):
+            nets, optimizers = msgan_drit.build(config, domains, device, 0)
+            sample_a, sample_b = (
+                msgan_drit.DomainSampler(x.to(device), config.batch_size, config.crop_size, config.flip)
+                for x in (domains.train_a, domains.train_b)
+            )
+            lambda_ms = msgan_drit.lambda_ms_for(method, config)
+            return msgan_drit.make_step(config, nets, optimizers, sample_a, sample_b, lambda_ms)
+
+        train = (domains.train_a, torch.zeros(len(domains.train_a), dtype=torch.long))
+        return BenchCase(name, config.batch_size, config.d_iter, make_step, None, train, config.crop_size)
+
+    return case
+
+
 def cvae_gan32(data: ImageData, device: torch.device) -> BenchCase:
     """CVAE-GAN's four nets (E, G, D, C) at width 64, latent 256, batch 64; one Algorithm-1 iteration.
 
@@ -143,15 +232,27 @@ def cvae_gan32(data: ImageData, device: torch.device) -> BenchCase:
     )
 
 
-def contragan32(backbone: str) -> Callable[[ImageData, torch.device], BenchCase]:
-    """ContraGAN's paper settings (CIFAR-10 configs) on one backbone with the 2C head: width 96,
+# ContraGAN's cases: name → (backbone, D head, consistency regularisation), matched to a method's
+# spec by `replication.estimate` (a method with a lighter head than the case's 2C is bounded by it).
+CONTRAGAN_CASES = {
+    "contragan-sndcgan32": ("SNDCGAN", "2C", False),
+    "contragan-snresgan32": ("SNResGAN", "2C", False),
+    "contragan-biggan32": ("BigGAN", "2C", False),
+    "contragan-sagan32": ("SAGAN", "projection", False),  # Table 2's SAGAN (its only head)
+    "contragan-biggan32-cr": ("BigGAN", "2C", True),  # Table 2's ContraGAN + CR: + D on augmented reals
+}
+
+
+def contragan32(name: str) -> Callable[[ImageData, torch.device], BenchCase]:
+    """ContraGAN's paper settings (CIFAR-10 configs) on one backbone and head (`CONTRAGAN_CASES`): width 96,
     batch 64, 5 D steps per G step. The loop has no speed switches: `fast` changes the input pipeline."""
+    backbone, head, cr = CONTRAGAN_CASES[name]
 
     def case(data: ImageData, device: torch.device) -> BenchCase:
         from replication.experiments import contragan
 
-        config = case_config(f"contragan-{backbone.lower()}32", data.name)
-        spec = contragan.MethodSpec(backbone, "2C")
+        config = case_config(name, data.name)
+        spec = contragan.MethodSpec(backbone, head, cr)
         holder = {}
 
         def make_step(sampler, speed):
@@ -161,39 +262,49 @@ def contragan32(backbone: str) -> Callable[[ImageData, torch.device], BenchCase]
             return contragan.make_step(nets, optimizers, sampler, spec, config, probe + probe)
 
         sample = _class_cycling_sampler(holder, config.nz, data, device)
-        return BenchCase(f"contragan-{backbone.lower()}32", config.batch_size, config.d_steps_per_g, make_step, sample)
+        return BenchCase(name, config.batch_size, config.d_steps_per_g, make_step, sample)
 
     return case
 
 
-def alpha_gan32(data: ImageData, device: torch.device) -> BenchCase:
-    """alpha-GAN's four nets (E, G, D, C) at width 64, batch 64, 2 E/G updates per D/C update
-    (3 real batches per iteration). No speed switches in its loop: `fast` changes the input pipeline."""
-    from replication.experiments import alpha_gan
+def alpha_gan_table32(method: str, name: str) -> Callable[[ImageData, torch.device], BenchCase]:
+    """A method of the alpha-GAN table at width 64, batch 64. alpha-GAN: its four nets (E, G, D, C),
+    2 E/G updates per D/C update (3 real batches per iteration); WGAN-GP: G and a BN-free critic,
+    `wgan_critic_steps` (5) critic updates with a gradient penalty per G update (5 real batches).
+    No speed switches in its loop: `fast` changes the input pipeline."""
 
-    config = case_config("alpha-gan32", data.name)
-    holder = {}
+    def case(data: ImageData, device: torch.device) -> BenchCase:
+        from replication.experiments import alpha_gan
 
-    def make_step(sampler, speed):
-        nets = alpha_gan.build(config, data, "alpha-GAN", device, 0)
-        holder["g"] = nets["G"]
-        betas = (config.beta1, config.beta2)
-        optimizers = {n: adam(m.parameters(), speed, lr=config.lr, betas=betas) for n, m in nets.items()}
-        return alpha_gan.make_step(nets, optimizers, sampler, config, "alpha-GAN")
+        config = case_config(name, data.name)
+        holder = {}
 
-    def sample(n: int) -> torch.Tensor:
-        return alpha_gan.samples(holder["g"], n, 0, device)  # no_grad inside
+        def make_step(sampler, speed):
+            nets = alpha_gan.build(config, data, method, device, 0)
+            holder["g"] = nets["G"]
+            betas = (config.beta1, config.beta2)
+            optimizers = {n: adam(m.parameters(), speed, lr=config.lr, betas=betas) for n, m in nets.items()}
+            return alpha_gan.make_step(nets, optimizers, sampler, config, method)
 
-    return BenchCase("alpha-gan32", config.batch_size, config.ge_steps_per_d + 1, make_step, sample)
+        def sample(n: int) -> torch.Tensor:
+            return alpha_gan.samples(holder["g"], n, 0, device)  # no_grad inside
+
+        batches = config.wgan_critic_steps if method == "WGAN-GP" else config.ge_steps_per_d + 1
+        return BenchCase(name, config.batch_size, batches, make_step, sample)
+
+    return case
 
 
 CASES: dict[str, Callable[[ImageData, torch.device], BenchCase]] = {
     "dcgan32-msgan": dcgan32_msgan,
+    "pix2pix256": pix2pix256("Pix2Pix", "pix2pix256"),
+    "pix2pix256-ms": pix2pix256("Pix2Pix + MS", "pix2pix256-ms"),
+    "drit216": drit216("DRIT", "drit216"),
+    "drit216-ms": drit216("DRIT + MS", "drit216-ms"),
     "cvae-gan32": cvae_gan32,
-    "contragan-sndcgan32": contragan32("SNDCGAN"),
-    "contragan-snresgan32": contragan32("SNResGAN"),
-    "contragan-biggan32": contragan32("BigGAN"),
-    "alpha-gan32": alpha_gan32,
+    **{name: contragan32(name) for name in CONTRAGAN_CASES},
+    "alpha-gan32": alpha_gan_table32("alpha-GAN", "alpha-gan32"),
+    "wgan-gp32": alpha_gan_table32("WGAN-GP", "wgan-gp32"),
 }
 
 
@@ -212,11 +323,11 @@ def measure(
     case: BenchCase, data: ImageData, device: torch.device, mode: str, iters: int, warmup: int, compile: bool
 ) -> dict:
     speed = fast_settings(device, compile) if mode == "fast" else BASELINE
+    x, y = case.train if case.train is not None else (data.train_x, data.train_y)
     if mode == "fast":
-        on_device = data.to(device)
-        sampler = BatchSampler(on_device.train_x, on_device.train_y, case.batch_size)
+        sampler = BatchSampler(x.to(device), y.to(device), case.batch_size)
     else:
-        sampler = HostLoaderSampler(data.train_x, data.train_y, case.batch_size, device)
+        sampler = HostLoaderSampler(x, y, case.batch_size, device)
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats(device)
     start = time.perf_counter()
@@ -232,6 +343,7 @@ def measure(
     elapsed = time.perf_counter() - start
     return {
         "mode": mode,
+        "image px": case.image_size or data.image_shape[-1],
         "images/s": case.batch_size * case.batches_per_iter * iters / elapsed,
         "ms/iter": 1000 * elapsed / iters,
         "peak MB": _peak_memory_mb(device),
@@ -451,7 +563,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"| {name} | {row['mode']} | {case.batch_size} | {row['images/s']:.0f} | {row['ms/iter']:.1f} | "
                 f"{row['peak MB']:.0f} | {row['warmup+compile s']:.1f} | {shown} |"
             )
-        fid_rows.append((name, fid_time(case, data, device, args.fid_samples, extractor)))
+        if case.sample is not None:  # the Pix2Pix cases time no FID
+            fid_rows.append((name, fid_time(case, data, device, args.fid_samples, extractor)))
     print(f"\n| model | FID of {args.fid_samples} samples (generation + `{extractor}` features + distance), s |")
     print("|---|---|")
     for name, seconds in fid_rows:

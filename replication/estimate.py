@@ -1,17 +1,19 @@
 """Estimated training wall time per table and profile, from the saved bench (`results/bench/*.json`).
 
-One training step is one call of a family's step function, which is what the bench times as one
-iteration: MSGAN 1 D + 1 G update; CVAE-GAN C, D, then E+G (Algorithm 1); ContraGAN `d_steps_per_g`
-D + 1 G updates (a G step); alpha-GAN `ge_steps_per_d` E/G + 1 D/C updates. Each method of a table
-is matched to the bench case of its family and costed at that case's `fast` ms/iter (the data set on
-the device, as the notebooks train): the CPU file for smoke/cpu, the newest GPU file for gpu/paper.
+One training step is one call of a method's step function, which is what the bench times as one
+iteration: MSGAN 1 D + 1 G update; Pix2Pix(+MS) 1 G + 1 D update; CVAE-GAN C, D, then E+G (Algorithm 1);
+ContraGAN `d_steps_per_g` D + 1 G updates (a G step); alpha-GAN `ge_steps_per_d` E/G + 1 D/C updates;
+WGAN-GP `wgan_critic_steps` critic + 1 G updates. Each method of a table is matched to a bench case
+(`bench_case`; every method of every table has one) and costed at that case's `fast` ms/iter (the data
+set on the device, as the notebooks train): the CPU file for smoke/cpu, the newest GPU file for gpu/paper.
 
 - The profile's step equals the measured one: "measured".
 - It differs in batch, width, image size or updates per step: ms/iter is scaled by batch × pixels ×
   width² × updates (a conv net's arithmetic; per-call overheads ignored), and the basis says so.
 - The method trains a subset of the measured step's nets and passes (e.g. CVAE within CVAE-GAN's
   step, the ACGAN head within 2C's): the measured step is an upper bound, and the basis says so.
-- No case times the method's step, or the device's file lacks the case: "not measured", no number.
+- The device's file lacks the case (saved before the case existed, or run with `--case` naming
+  others): "not measured", no number.
 - The cpu profile, when `make bench BENCH_ARGS="--cpu-book 20 --save"` has saved `cpu-book.json`: each
   method's ms per step measured at the cpu profile's own sizes, two runs at a time in 1-thread workers
   (as the notebooks train), so a run costs half its measured step: "measured at the cpu profile".
@@ -29,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from replication.bench import CASES, CPU_BOOK, CPU_BOOK_FILE, case_config
+from replication.bench import CONTRAGAN_CASES, CPU_BOOK, CPU_BOOK_FILE, case_config
 
 PROFILE_DEVICE = {"smoke": "cpu", "cpu": "cpu", "gpu": "gpu", "paper": "gpu"}  # which saved bench a profile reads
 NOT_MEASURED = "not measured"
@@ -84,11 +86,18 @@ def image_size(config) -> int:
     return size or importlib.import_module(f"replication.experiments.{family(config)}").IMAGE_SIZE
 
 
-def step_of(config, size: int) -> Step:
-    """The measured kind of step of `config`'s family at its batch, width and update ratio."""
+def step_of(config, size: int, case: str | None = None) -> Step:
+    """The kind of step `case` times (None: the family's main method's), at `config`'s batch, width and
+    update ratio."""
     kind = family(config)
-    if kind == "contragan":
+    if is_pix2pix(config):
+        updates, text = 2, "1 G + 1 D update (U-Net, two PatchGANs)"
+    elif kind == "contragan":
         updates, text = config.d_steps_per_g + 1, f"{config.d_steps_per_g} D + 1 G updates"
+        if case and CONTRAGAN_CASES.get(case, (None, None, False))[2]:
+            text += ", CR on the D steps"
+    elif case == "wgan-gp32":
+        updates, text = config.wgan_critic_steps + 1, f"{config.wgan_critic_steps} critic + 1 G updates"
     elif kind == "alpha_gan":
         updates, text = config.ge_steps_per_d + 1, f"{config.ge_steps_per_d} E/G + 1 D/C updates"
     elif kind == "cvae_gan":
@@ -99,6 +108,11 @@ def step_of(config, size: int) -> Step:
     else:
         updates, text = 2, "1 D + 1 G update"
     return Step(config.batch_size, config.width, size, updates, text)
+
+
+def is_pix2pix(config) -> bool:
+    """MSGAN's paired table (its config shares MSGAN's module, not its nets)."""
+    return type(config).__name__ == "MSGANPix2PixConfig"
 
 
 def runs_per_method(table_id: str, config) -> dict[str, int]:
@@ -122,10 +136,14 @@ def runs_per_method(table_id: str, config) -> dict[str, int]:
 def bench_case(config, method: str) -> tuple[str | None, bool]:
     """(the bench case timing `method`'s step or a heavier one, whether it is exactly that step)."""
     kind = family(config)
-    if type(config).__name__ == "MSGANPix2PixConfig":  # a U-Net and two PatchGANs: no bench case times it
-        return None, False
-    if type(config).__name__ == "MSGANDRITConfig":  # encoders, generators and five discriminators: no case either
-        return None, False
+    if is_pix2pix(config):  # a U-Net and two PatchGANs; + MS back-propagates the mode-seeking term too
+        from replication.experiments.msgan_pix2pix import MODE_SEEKING
+
+        return ("pix2pix256-ms" if method == MODE_SEEKING else "pix2pix256"), True
+    if type(config).__name__ == "MSGANDRITConfig":  # encoders, generators and five discriminators
+        from replication.experiments.msgan_drit import MODE_SEEKING as DRIT_MS
+
+        return ("drit216-ms" if method == DRIT_MS else "drit216"), True
     if kind == "msgan":
         return "dcgan32-msgan", True  # DCGAN is MSGAN with λ_ms = 0: the same passes
     if kind == "cvae_gan":
@@ -134,21 +152,23 @@ def bench_case(config, method: str) -> tuple[str | None, bool]:
         from replication.experiments.contragan import method_spec
 
         spec = method_spec(method, config)
-        case = f"contragan-{spec.backbone.lower()}32"
-        if spec.cr or case not in CASES:  # CR adds a D pass on augmented reals; SAGAN has no case
-            return None, False
-        return case, spec.head == "2C"  # the ACGAN and projection heads are lighter than 2C
+        for head, exact in ((spec.head, True), ("2C", False)):  # the ACGAN and projection heads are lighter than 2C
+            for case, settings in CONTRAGAN_CASES.items():
+                if settings == (spec.backbone, head, spec.cr):
+                    return case, exact
+        return None, False  # a backbone/CR with no case (none in the tables: tests/test_estimate.py)
     if method == "WGAN-GP":  # n_critic critic updates with a gradient penalty: not within alpha-GAN's step
-        return None, False
+        return "wgan-gp32", True
     return "alpha-gan32", method == "alpha-GAN"  # 1:1, DCGAN, AGE, VAE: fewer passes of its nets
 
 
 def measured_step(payload: dict, case: str) -> tuple[float, Step] | None:
-    """The case's `fast` ms/iter in a saved bench, and the step it timed (None if not there)."""
-    size = payload["provenance"]["dataset"]["image_shape"][-1]
+    """The case's `fast` ms/iter in a saved bench, and the step it timed (None if not there). The nets'
+    resolution: the row's "image px" (the Pix2Pix cases' 256), else the bench data's (older files)."""
     for row in payload["training"]:
         if row["model"] == case and row["mode"] == "fast":
-            return row["ms/iter"], replace(step_of(case_config(case), size), batch=row["batch"])
+            size = row.get("image px") or payload["provenance"]["dataset"]["image_shape"][-1]
+            return row["ms/iter"], replace(step_of(case_config(case), size, case), batch=row["batch"])
     return None
 
 
@@ -160,7 +180,6 @@ def dataset_name(name: str) -> str:
 def estimate_table(table_id: str, profile: str, config, payload: dict | None) -> list[Estimate]:
     """One estimate per bench case the table's methods map to (None: the methods no case times)."""
     size = image_size(config)
-    step = step_of(config, size)
     runs = runs_per_method(table_id, config)
     groups: dict[str | None, list[str]] = {}
     exact: dict[str, bool] = {}
@@ -170,9 +189,7 @@ def estimate_table(table_id: str, profile: str, config, payload: dict | None) ->
     estimates = []
     for case, methods in groups.items():
         n = sum(runs[m] for m in methods)
-        text = step.text  # the step as costed; WGAN-GP, which no case times, has its own
-        if case is None and "WGAN-GP" in methods:
-            text = f"{config.wgan_critic_steps} critic + 1 G updates"
+        step = step_of(config, size, case)  # the step as costed: the case's kind at the profile's sizes
         found = measured_step(payload, case) if payload and case else None
         ms, basis = None, f"{NOT_MEASURED}: no bench case times {', '.join(methods)}"
         if case and found is None:
@@ -196,7 +213,7 @@ def estimate_table(table_id: str, profile: str, config, payload: dict | None) ->
                 tuple(methods),
                 n,
                 config.steps,
-                text,
+                step.text,
                 case,
                 basis,
                 payload["title"] if found else None,

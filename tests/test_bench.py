@@ -75,3 +75,100 @@ def test_a_saved_cpu_book_measurement_is_what_the_estimate_reads(tmp_path, monke
     assert saved["rows"] == rows and saved["settings"] == {"steps_per_timed_run": 20}
     assert saved["provenance"]["wall_time_s"] == 12.5 and saved["provenance"]["git_commit"]
     assert estimate.load_bench(tmp_path / "bench")["cpu-book"] == saved
+
+
+# The cases' configs shrunk for a CPU test (the cases themselves run at the paper's sizes: `make bench`).
+TINY = {"width": 4, "batch_size": 8, "embed_dim": 16, "image_size": 32, "crop_size": 32, "d_steps_per_g": 2, "wgan_critic_steps": 2}
+
+
+@pytest.fixture
+def tiny_cases(monkeypatch):
+    """Every case's config at TINY sizes, and 16 random 1×32×32 images of 10 classes to train on."""
+    from dataclasses import fields, replace
+
+    import torch
+
+    from replication.data import ImageData
+
+    paper = bench.case_config
+
+    def tiny(name, dataset="mnist5k"):
+        config = paper(name, dataset)
+        names = {f.name for f in fields(config)}
+        return replace(config, **{k: v for k, v in TINY.items() if k in names})
+
+    monkeypatch.setattr(bench, "case_config", tiny)
+    x = torch.rand(16, 1, 32, 32, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    y = torch.arange(16) % 10
+    return ImageData("tiny", x, y, x[:8], y[:8], [str(c) for c in range(10)])
+
+
+@pytest.mark.parametrize("name", list(bench.CASES))
+def test_every_case_builds_and_times_a_step_on_tiny_data(tiny_cases, name):
+    import torch
+
+    data, cpu = tiny_cases, torch.device("cpu")
+    case = bench.CASES[name](data, cpu)
+    assert case.name == name and case.batch_size == TINY["batch_size"]
+    for mode in ("baseline", "fast"):
+        row = bench.measure(case, data, cpu, mode, iters=1, warmup=0, compile=False)
+        assert row["mode"] == mode and row["ms/iter"] > 0 and row["image px"] == 32
+        assert row["images/s"] == pytest.approx(case.batch_size * case.batches_per_iter * 1000 / row["ms/iter"])
+    if name.startswith(("pix2pix", "drit")):  # synthetic pairs / domains; no FID timed
+        assert case.sample is None and case.image_size == 32 and case.train[0].shape[1:] == (3, 32, 32)
+    else:
+        assert case.sample(3).shape == (3, *data.image_shape)
+
+
+def test_the_new_cases_read_the_papers_settings_and_update_ratios():
+    import torch
+
+    from replication.data import ImageData
+
+    x = torch.zeros(70, 3, 32, 32)
+    data = ImageData("zeros", x, torch.arange(70) % 10, x[:10], torch.arange(10), [str(c) for c in range(10)])
+    wgan = bench.CASES["wgan-gp32"](data, torch.device("cpu"))
+    assert (wgan.batch_size, wgan.batches_per_iter) == (64, 5)  # n_critic = 5 real batches per G update
+    for name in ("contragan-sagan32", "contragan-biggan32-cr"):
+        case = bench.CASES[name](data, torch.device("cpu"))
+        assert (case.batch_size, case.batches_per_iter) == (64, 5)
+    assert bench.CONTRAGAN_CASES["contragan-biggan32-cr"] == ("BigGAN", "2C", True)
+    for name in ("pix2pix256", "pix2pix256-ms"):  # the paper's facades settings on synthetic RGB pairs
+        case = bench.CASES[name](data, torch.device("cpu"))
+        assert (case.batch_size, case.batches_per_iter, case.image_size, case.sample) == (1, 1, 256, None)
+        source, target = case.train
+        assert source.shape == target.shape == (bench.SYNTHETIC_PAIRS, 3, 256, 256)
+        assert -1 <= float(source.min()) and float(source.max()) <= 1 and not torch.equal(source, target)
+
+
+def test_the_pix2pix_cases_differ_by_the_mode_seeking_term_only(tiny_cases, monkeypatch):
+    import torch
+
+    from replication.experiments import msgan_pix2pix
+
+    seen = []
+    original = msgan_pix2pix.make_step
+
+    def spy(config, generator, discriminator, opt_g, opt_d, sampler, lambda_ms):
+        seen.append(lambda_ms)
+        return original(config, generator, discriminator, opt_g, opt_d, sampler, lambda_ms)
+
+    monkeypatch.setattr(msgan_pix2pix, "make_step", spy)
+    for name in ("pix2pix256", "pix2pix256-ms"):
+        bench.CASES[name](tiny_cases, torch.device("cpu")).make_step(None, bench.BASELINE)  # sampler unused
+    assert seen == [0.0, 1.0]
+
+
+def test_a_saved_bench_records_each_rows_image_size_and_skips_fid_without_samples(
+    tiny_cases, capsys, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("REPLICATION_RESULTS", str(tmp_path))
+    monkeypatch.setattr(bench, "load_dataset", lambda name: tiny_cases)
+    extractor = "classifier:tiny"
+    monkeypatch.setattr(bench, "fid_time", lambda case, data, device, n, name: 0.5)
+    argv = ["--iters", "1", "--warmup", "0", "--save", "--extractor", extractor, "--case", "pix2pix256", "wgan-gp32"]
+    assert bench.main(argv) == 0
+    assert "| pix2pix256 | fast | 8 |" in capsys.readouterr().out
+    saved = json.loads((tmp_path / "bench" / "cpu.json").read_text())
+    assert {(r["model"], r["image px"]) for r in saved["training"]} == {("pix2pix256", 32), ("wgan-gp32", 32)}
+    assert [f["model"] for f in saved["fid"]] == ["wgan-gp32"]

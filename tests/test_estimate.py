@@ -16,13 +16,14 @@ from replication.paths import repo_root
 from replication.profiles import TABLE_PROFILES
 
 
-def payload(*rows: tuple[str, int, float], image_shape=(3, 32, 32), title="Test GPU", date="2026-01-01") -> dict:
-    """A saved bench: `fast` rows (case, batch, ms/iter), each with a `baseline` row 10× slower."""
+def payload(*rows: tuple, image_shape=(3, 32, 32), title="Test GPU", date="2026-01-01") -> dict:
+    """A saved bench: `fast` rows (case, batch, ms/iter[, image px]), each with a `baseline` row 10× slower."""
     training = []
-    for case, batch, ms in rows:
+    for case, batch, ms, *px in rows:
+        size = {"image px": px[0]} if px else {}  # files saved before the Pix2Pix cases have none
         training += [
-            {"model": case, "mode": "baseline", "batch": batch, "ms/iter": 10 * ms},
-            {"model": case, "mode": "fast", "batch": batch, "ms/iter": ms},
+            {"model": case, "mode": "baseline", "batch": batch, "ms/iter": 10 * ms, **size},
+            {"model": case, "mode": "fast", "batch": batch, "ms/iter": ms, **size},
         ]
     provenance = {"dataset": {"image_shape": list(image_shape)}, "date_utc": date}
     return {"title": title, "training": training, "provenance": provenance}
@@ -64,19 +65,23 @@ def test_image_size_and_updates_per_step_scale_too():
     assert row.ms_per_step == pytest.approx(20.0)
 
 
-def test_a_missing_case_or_method_is_not_measured_never_a_number():
+def test_a_case_missing_from_the_saved_bench_is_not_measured_never_a_number():
     methods = ("SNDCGAN + 2C", "SAGAN", "BigGAN + projection", "ContraGAN + CR")
     config = ContraGANConfig(methods=methods, seeds=(0,))
     rows = estimate.estimate_table("contragan_table2", "cpu", config, payload(("contragan-biggan32", 64, 60.0)))
     by_case = {r.case: r for r in rows}
-    assert by_case["contragan-sndcgan32"].basis == "not measured: contragan-sndcgan32 is not in the Test GPU bench"
-    # no case for SAGAN at all; CR adds a D pass the BigGAN case does not time
-    assert by_case[None].basis == "not measured: no bench case times SAGAN, ContraGAN + CR"
+    assert set(by_case) == {"contragan-sndcgan32", "contragan-sagan32", "contragan-biggan32", "contragan-biggan32-cr"}
+    for case in ("contragan-sndcgan32", "contragan-sagan32", "contragan-biggan32-cr"):
+        assert by_case[case].basis == f"not measured: {case} is not in the Test GPU bench"
+    assert by_case["contragan-sagan32"].methods == ("SAGAN",)  # its own case, not BigGAN's
+    assert by_case["contragan-biggan32-cr"].methods == ("ContraGAN + CR",)  # CR adds a D pass: its own case
+    assert by_case["contragan-biggan32-cr"].step == "5 D + 1 G updates, CR on the D steps"
     assert by_case["contragan-biggan32"].hours == pytest.approx(80_000 * 60 / 3.6e6)
-    for missing in (by_case["contragan-sndcgan32"], by_case[None]):
-        assert missing.hours is None and missing.ms_per_step is None and missing.device is None
-    shown = estimate.detail_frame(rows).set_index("bench case")
-    for case in ("contragan-sndcgan32", "none"):
+    missing = [r for r in rows if r.case != "contragan-biggan32"]
+    for row in missing:
+        assert row.hours is None and row.ms_per_step is None and row.device is None
+    shown = estimate.detail_frame(missing).set_index("bench case")
+    for case in ("contragan-sndcgan32", "contragan-sagan32"):
         assert list(shown.loc[case, ["measured on", "ms per step", "estimated hours"]]) == ["not measured"] * 3
     assert estimate.total_frame(rows)["estimated hours"].tolist() == ["not measured"]  # a part is missing
     # no saved bench for the device at all
@@ -84,14 +89,68 @@ def test_a_missing_case_or_method_is_not_measured_never_a_number():
     assert row.hours is None and row.basis == "not measured: alpha-gan32 is not in a saved GPU bench"
 
 
-def test_wgan_gp_is_not_costed_at_alpha_gans_step():
+def test_wgan_gp_is_costed_at_its_own_case_not_alpha_gans_step():
     config = AlphaGANConfig(seeds=(0, 1))
     rows = estimate.estimate_table("alpha_gan_table", "paper", config, payload(("alpha-gan32", 64, 10.0)))
     measured, wgan = rows
     assert measured.case == "alpha-gan32" and "WGAN-GP" not in measured.methods and measured.runs == 5 * 2
     assert measured.basis == "measured; upper bound for DCGAN, AGE, VAE, alpha-GAN (1:1) (a lighter step)"
-    assert (wgan.methods, wgan.case, wgan.hours, wgan.step) == (("WGAN-GP",), None, None, "5 critic + 1 G updates")
+    assert (wgan.methods, wgan.case, wgan.hours) == (("WGAN-GP",), "wgan-gp32", None)
+    assert wgan.step == "5 critic + 1 G updates"
+    assert wgan.basis == "not measured: wgan-gp32 is not in the Test GPU bench"
     assert "12 independent critics × 2000 steps" in measured.also_trains  # one per run, WGAN-GP too
+    bench = payload(("alpha-gan32", 64, 10.0), ("wgan-gp32", 64, 30.0))
+    _, wgan = estimate.estimate_table("alpha_gan_table", "paper", config, bench)
+    assert (wgan.basis, wgan.ms_per_step, wgan.runs) == ("measured", 30.0, 2)
+    assert wgan.hours == pytest.approx(2 * 100_000 * 30 / 3.6e6)
+    # n_critic 2 instead of 5: 3 updates a step instead of 6
+    _, wgan = estimate.estimate_table("alpha_gan_table", "paper", AlphaGANConfig(wgan_critic_steps=2), bench)
+    assert wgan.basis == "scaled ×0.5 from batch 64, width 64, 32 px, 5 critic + 1 G updates"
+    assert wgan.step == "2 critic + 1 G updates" and wgan.ms_per_step == pytest.approx(15.0)
+
+
+def test_pix2pix_is_costed_at_its_256_px_cases_on_every_row():
+    from replication.configs.msgan import MSGANPix2PixConfig
+    from replication.profiles import get_profile
+
+    bench = payload(("pix2pix256", 1, 20.0, 256), ("pix2pix256-ms", 1, 22.0, 256))  # the bench data: 32 px
+    [base, ms] = estimate.estimate_table("msgan_pix2pix", "paper", MSGANPix2PixConfig(), bench)
+    assert (base.methods, base.case, base.basis) == (("Pix2Pix",), "pix2pix256", "measured")
+    assert (ms.methods, ms.case, ms.basis) == (("Pix2Pix + MS",), "pix2pix256-ms", "measured")
+    assert base.step == "1 G + 1 D update (U-Net, two PatchGANs)" and base.dataset == "facades, 256 px"
+    assert base.hours == pytest.approx(5 * 80_000 * 20 / 3.6e6) and ms.hours == pytest.approx(5 * 80_000 * 22 / 3.6e6)
+    maps = get_profile("msgan_pix2pix", "paper", dataset="maps")
+    [base, _] = estimate.estimate_table("msgan_pix2pix", "paper", maps, bench)
+    assert base.basis == "measured" and base.hours == pytest.approx(5 * 219_200 * 20 / 3.6e6)
+    # the smoke profile's digits: batch 8, width 4, 32 px, from batch 1, width 64, 256 px
+    [base, _] = estimate.estimate_table("msgan_pix2pix", "smoke", get_profile("msgan_pix2pix", "smoke"), bench)
+    k = 8 * 32**2 * 4**2 / (256**2 * 64**2)
+    assert base.basis == f"scaled ×{k:.3g} from batch 1, width 64, 256 px, 1 G + 1 D update (U-Net, two PatchGANs)"
+
+
+def test_every_method_of_every_table_maps_to_a_bench_case():
+    """A "not measured" can only come from a saved bench that lacks the case, never from a missing case."""
+    from replication.bench import CASES, case_config
+    from replication.profiles import ROW_SETTINGS, get_profile
+
+    used = set()
+    for table_id in TABLE_PROFILES:
+        for profile in estimate.PROFILE_DEVICE:
+            rows = list(ROW_SETTINGS.get(table_id, {})) or [None]
+            for row in rows:
+                config = get_profile(table_id, profile, dataset=row) if row else TABLE_PROFILES[table_id][profile]
+                for method in estimate.runs_per_method(table_id, config):
+                    case, _exact = estimate.bench_case(config, method)
+                    assert case in CASES, (table_id, profile, row, method)
+                    assert estimate.family(case_config(case)) == estimate.family(config)
+                    used.add(case)
+    assert used == set(CASES)  # and every case is some table's
+    # a bench that times every case: a number for every table, profile and data set row
+    sizes = {"pix2pix256": 256, "pix2pix256-ms": 256}
+    full = payload(*((case, case_config(case).batch_size, 10.0, sizes.get(case, 32)) for case in CASES))
+    estimates = estimate.all_estimates({"cpu": full, "gpu": full})
+    assert estimates and all(e.hours is not None and e.basis[:8] in ("measured", "scaled ×") for e in estimates)
+    assert "not measured" not in estimate.total_frame(estimates).to_string()
 
 
 def test_the_gpu_estimate_reads_the_newest_gpu_file(tmp_path):
