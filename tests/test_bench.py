@@ -78,7 +78,15 @@ def test_a_saved_cpu_book_measurement_is_what_the_estimate_reads(tmp_path, monke
 
 
 # The cases' configs shrunk for a CPU test (the cases themselves run at the paper's sizes: `make bench`).
-TINY = {"width": 4, "batch_size": 8, "embed_dim": 16, "image_size": 32, "crop_size": 32, "d_steps_per_g": 2, "wgan_critic_steps": 2}
+TINY = {
+    "width": 4,
+    "batch_size": 8,
+    "embed_dim": 16,
+    "image_size": 32,
+    "crop_size": 32,
+    "d_steps_per_g": 2,
+    "wgan_critic_steps": 2,
+}
 
 
 @pytest.fixture

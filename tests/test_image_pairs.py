@@ -16,12 +16,12 @@ from replication.image_pairs import (
     IMAGE_PAIR_SETS,
     OFFLINE_PAIR_SETS,
     PAIRED_NAMES,
+    THIN_THICK_COLOUR_SEEDS,
     UNPAIRED_NAMES,
     load_paired,
     load_unpaired,
     mean_pairwise_l1,
     plausible_targets,
-    THIN_THICK_COLOUR_SEEDS,
     thin_thick_halves,
 )
 
@@ -95,7 +95,9 @@ def test_thin_thick_domains_are_disjoint_coloured_halves_with_a_stroke_gap(thin_
             digit = torch.from_numpy(rng.uniform(0, 1, size=(len(grey), 3))).float()[:, :, None, None]
             background = torch.from_numpy(rng.uniform(0, 1, size=(len(grey), 3))).float()[:, :, None, None]
             expected = torch.round(((1 - grey) * background + grey * digit) * 255) / 127.5 - 1
-            assert torch.allclose(getattr(thin_thick, f"{split}_{side}"), expected, atol=1 / 127.5 + 1e-5)  # one 8-bit level (float32 vs float64 rounding)
+            assert torch.allclose(
+                getattr(thin_thick, f"{split}_{side}"), expected, atol=1 / 127.5 + 1e-5
+            )  # one 8-bit level (float32 vs float64 rounding)
         if split == "test":
             assert torch.equal(thin_thick.test_labels_a, labels[torch.as_tensor(index_a)])
             assert torch.equal(thin_thick.test_labels_b, labels[torch.as_tensor(index_b)])

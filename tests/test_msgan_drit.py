@@ -243,3 +243,46 @@ def test_the_registry_holds_both_rows_every_direction_and_sources_them_as_second
     dog_to_cat = reported_value(drit.TABLE_ID, "DRIT + MS", "LPIPS diversity (B→A)", "cat2dog")
     assert (dog_to_cat.value, dog_to_cat.spread, dog_to_cat.dataset) == (0.214, 0.001, "Cat↔Dog")
     assert reported_value(drit.TABLE_ID, "DRIT", "NDB (B→A)", "colour-thin-thick").dataset == "Yosemite"  # main row
+
+
+class _OneHotEvaluator:
+    """An evaluator whose 'classifier' reads the class off the first pixel: class = round(x[0, 0, 0] * 10)."""
+
+    def logits(self, x: torch.Tensor) -> torch.Tensor:
+        return nn.functional.one_hot(x[:, 0, 0, 0].mul(10).round().long().clamp(0, 9), 10).float()
+
+
+def test_content_kept_counts_the_outputs_classified_as_their_inputs_class():
+    labels = torch.tensor([3, 7])
+    outputs = torch.zeros(4, 2, 1, 2, 2)  # [M outputs, N inputs, C, H, W]
+    outputs[:, 0, 0, 0, 0] = torch.tensor([0.3, 0.3, 0.3, 0.5])  # input 0: 3 of 4 kept
+    outputs[:, 1, 0, 0, 0] = torch.tensor([0.7, 0.1, 0.1, 0.1])  # input 1: 1 of 4 kept
+    assert drit.content_kept(_OneHotEvaluator(), outputs, labels) == pytest.approx(4 / 8)
+
+
+def _with_content(table: drit.TableRun, kept: dict[str, float]) -> drit.TableRun:
+    for method, share in kept.items():
+        for s, scores in table.metrics[method].items():
+            for d in drit.DIRECTIONS:
+                scores[drit.metric_name(drit.CONTENT, d)] = share + 0.01 * s
+    return table
+
+
+def test_where_the_domains_have_classes_a_translation_must_keep_its_input_class_first():
+    diverse = (
+        {"A→B": [0.01, 0.012, 0.011], "B→A": [0.01, 0.012, 0.011]},
+        {"A→B": [0.2, 0.21, 0.23], "B→A": [0.5, 0.52, 0.51]},
+    )
+    real = {"A→B": 0.3, "B→A": 0.3}
+    kept = _with_content(_table(*diverse, real), {drit.BASELINE: 0.90, drit.MODE_SEEKING: 0.80})
+    for verdict in drit.attach_regime(kept, drit.verdicts(kept)):
+        assert [c["met"] for c in verdict["regime"]] == [True, True] and verdict["verdict"] == "holds"
+        assert "keep the input's class" in verdict["regime"][0]["name"]
+    lost = _with_content(_table(*diverse, real), {drit.BASELINE: 0.10, drit.MODE_SEEKING: 0.80})
+    ab, _ = drit.attach_regime(lost, drit.verdicts(lost))
+    assert ab["verdict"] == "not tested" and ab["verdict_in_regime_would_be"] == "holds"
+    assert "DRIT 0.11" in ab["not_tested_because"] and "chance 0.10" in ab["not_tested_because"]
+    rows = {(r["method"], r["metric"]) for r in drit.result_rows(lost)}
+    assert (drit.BASELINE, "content kept (A→B)") in rows  # the measurement is saved with the results
+    plain = _table(*diverse, real)  # no classes (Yosemite, cat2dog): the diversity check alone
+    assert [len(v["regime"]) for v in drit.attach_regime(plain, drit.verdicts(plain))] == [1, 1]

@@ -555,7 +555,9 @@ class Evaluator:
             scores[metric_name("NDB", direction)] = float(bins.ndb)
             scores[metric_name("JSD", direction)] = bins.jsd
             if direction in self.input_labels:
-                scores[metric_name(CONTENT, direction)] = content_kept(self.extractor, out, self.input_labels[direction])
+                scores[metric_name(CONTENT, direction)] = content_kept(
+                    self.extractor, out, self.input_labels[direction]
+                )
             outputs[direction] = out
         return scores, outputs
 
