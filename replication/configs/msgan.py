@@ -254,21 +254,18 @@ class MSGANDRITConfig:
 
 
 # smoke/cpu: the offline colour-thin-thick task (replication/image_pairs.py: eroded vs dilated mnist5k
-# digits from disjoint halves of the images, 32×32; no flips, digits are not mirror-symmetric), narrow
-# nets, batch 8 (4 translated) and lr 5e-4 for short runs; every other setting official.
-# Measured (2026-11-30, one thread, this 2-core machine shared with another job, load ≈ 2.7): width 4,
-# batch 8: DRIT 179 ms a step, DRIT + MS 176 (width 8: 229 / 226; width 8, batch 16: ≈ 330; width 4,
-# batch 16: 244). 10 runs × 320 steps × 0.18 s in 2 workers ≈ 4.8 min of training.
-# Seed 0 at these settings (200 held-out inputs × 5 outputs, classifier stand-in LPIPS; the target
-# domain's own spread 1.90 for A→B, 1.61 for B→A): DRIT's LPIPS diversity 0.113 (A→B) / 0.553 (B→A),
-# DRIT + MS 0.851 / 1.767 (pixel L1 between consecutive outputs, images in [0, 1]: 0.031 / 0.044 vs
-# 0.124 / 0.133). The regime check is met, but trivially: at this budget neither method translates.
-# DRIT's A→B outputs are one blob whatever the input, its B→A outputs near-black noise; + MS varies the
-# blob with the attribute (same at 800 steps, width 4). The self-reconstruction L1 ends at 0.28 (both
-# domains summed, [−1, 1]), about the blank image's. E_c, E_a and G trained on the self-reconstruction
-# L1 alone stay at the blank image for 1,500 steps on these binary digits (G's pre-tanh output ≈ −6
-# everywhere: the −1 background saturates the tanh), while the same nets learn on colormnist's coloured
-# backgrounds: the cpu page tests the pipeline and the mode-seeking mechanics, not DRIT's translations.
+# digits from disjoint halves of the images, coloured as ColorMNIST, 32×32; no flips, digits are not
+# mirror-symmetric), narrow nets, batch 8 (4 translated) and lr 5e-4 for short runs; every other setting
+# official. Measured (2026-11-30, one thread, this 2-core machine shared with another job): width 4,
+# batch 8: DRIT 179 ms a step, DRIT + MS 176 (width 8: 229 / 226). 10 runs × 320 steps × 0.18 s in
+# 2 workers ≈ 4.8 min of training.
+# The content regime (the evaluator finds the input's digit in the outputs, `regime.keeps_content`) is
+# not reached within any budget tried, seed 0, share of outputs of the input's class A→B / B→A (chance
+# 0.10): width 4, 320 steps: DRIT 0.10 / 0.10, + MS 0.10 / 0.11; width 4, 1,000 steps: 0.11 / 0.08 and
+# 0.10 / 0.11; width 8, lr 2e-4, 640 steps: 0.11 / 0.10 and 0.10 / 0.11. At 1,000 steps even DRIT's
+# self-reconstruction is a flat colour. (On grey digits, whose background is exactly −1, the L1 terms
+# drive G's pre-tanh output to ≈ −6 everywhere and it never draws a stroke; the colours avoid that, but
+# the budget is still far too small.) The cpu page therefore says "not tested", with these shares.
 DRIT = {
     "smoke": MSGANDRITConfig(
         dataset="colour-thin-thick",
