@@ -481,17 +481,31 @@ def print_cpu_book_plan(rows: list[dict]) -> None:
 CPU_BOOK_FILE = "cpu-book.json"  # results/bench/: the cpu profile's own nets, per method (the speed page's cpu rows)
 
 
-def save_cpu_book(rows: list[dict], title: str, steps: int, wall_time_s: float) -> Path:
-    """Write `cpu_book_plan`'s rows with provenance to results/bench/cpu-book.json (atomically)."""
+def save_cpu_book(
+    rows: list[dict], title: str, steps: int, wall_time_s: float, tables: list[str] | None = None
+) -> Path:
+    """Write `cpu_book_plan`'s rows with provenance to results/bench/cpu-book.json (atomically).
+
+    With `tables`, only those tables were timed: their rows replace the saved ones and every other
+    table's rows are kept. Each row carries the date and commit of the run that timed it."""
+    run = provenance("bench", {"name": "the cpu profile's data sets"}, torch.device("cpu"), wall_time_s, [])
+    stamped = [{**row, "timed_utc": run["date_utc"], "timed_at_commit": run["git_commit"][:12]} for row in rows]
+    path = results_root() / "bench" / CPU_BOOK_FILE
+    if tables is not None and path.exists():
+        saved = json.loads(path.read_text())
+        earlier = saved["provenance"]
+        kept = [
+            {"timed_utc": earlier["date_utc"], "timed_at_commit": earlier["git_commit"][:12], **row}
+            for row in saved["rows"]
+            if row["table"] not in tables
+        ]
+        stamped = kept + stamped
     payload = {
         "title": f"{title}, the cpu profile's nets",
         "settings": {"steps_per_timed_run": steps},
-        "rows": rows,
-        "provenance": provenance(
-            "bench", {"name": "the cpu profile's data sets"}, torch.device("cpu"), wall_time_s, []
-        ),
+        "rows": stamped,
+        "provenance": run,
     }
-    path = results_root() / "bench" / CPU_BOOK_FILE
     write_json_atomic(path, payload)
     print(f"\nsaved {path}")
     return path
@@ -524,6 +538,12 @@ def main(argv: list[str] | None = None) -> int:
         help="instead: every cpu-profile method, alone vs in two 1-thread workers (STEPS steps each, default 20), "
         "and the cpu book's projected training time (--save: results/bench/cpu-book.json)",
     )
+    parser.add_argument(
+        "--tables",
+        nargs="*",
+        default=None,
+        help="with --cpu-book: time only these tables (--save then replaces their rows and keeps the others')",
+    )
     parser.add_argument("--case", nargs="*", default=list(CASES), help=f"families: {', '.join(CASES)}")
     parser.add_argument(
         "--save", action="store_true", help="also write results/bench/<device>.json (shown in the book)"
@@ -536,10 +556,12 @@ def main(argv: list[str] | None = None) -> int:
         title = f"CPU, {torch.get_num_threads()} threads"
         print(f"# The cpu book's training, per method ({title}, torch {torch.__version__})\n")
         started = time.perf_counter()
-        rows = cpu_book_plan(args.cpu_book)
+        if args.tables is not None and set(args.tables) - set(CPU_BOOK):
+            parser.error(f"unknown table(s) {sorted(set(args.tables) - set(CPU_BOOK))}; valid: {', '.join(CPU_BOOK)}")
+        rows = cpu_book_plan(args.cpu_book, args.tables)
         print_cpu_book_plan(rows)
         if args.save:
-            save_cpu_book(rows, title, args.cpu_book, time.perf_counter() - started)
+            save_cpu_book(rows, title, args.cpu_book, time.perf_counter() - started, args.tables)
         return 0
     device = pick_device(args.device)
     data = load_dataset(args.dataset)

@@ -72,9 +72,28 @@ def test_a_saved_cpu_book_measurement_is_what_the_estimate_reads(tmp_path, monke
     path = bench.save_cpu_book(rows, "CPU, 2 threads", 20, 12.5)
     assert path == tmp_path / "bench" / bench.CPU_BOOK_FILE
     saved = json.loads(path.read_text())
-    assert saved["rows"] == rows and saved["settings"] == {"steps_per_timed_run": 20}
+    commit = saved["provenance"]["git_commit"][:12]
+    assert saved["rows"] == [{**rows[0], "timed_utc": saved["provenance"]["date_utc"], "timed_at_commit": commit}]
+    assert saved["settings"] == {"steps_per_timed_run": 20}
     assert saved["provenance"]["wall_time_s"] == 12.5 and saved["provenance"]["git_commit"]
     assert estimate.load_bench(tmp_path / "bench")["cpu-book"] == saved
+
+
+def test_timing_some_tables_replaces_their_rows_and_keeps_the_others(tmp_path, monkeypatch):
+    import json
+
+    monkeypatch.setenv("REPLICATION_RESULTS", str(tmp_path))
+    old = [
+        {"table": "msgan_table1", "method": "DCGAN", "workers min": 3.0},
+        {"table": "msgan_drit", "method": "DRIT", "workers min": 9.0},
+    ]
+    path = bench.save_cpu_book(old, "CPU, 2 threads", 20, 1.0)
+    first = json.loads(path.read_text())["provenance"]
+    new = [{"table": "msgan_drit", "method": "DRIT", "workers min": 2.0}]
+    saved = json.loads(bench.save_cpu_book(new, "CPU, 2 threads", 20, 2.0, tables=["msgan_drit"]).read_text())
+    assert [(r["table"], r["workers min"]) for r in saved["rows"]] == [("msgan_table1", 3.0), ("msgan_drit", 2.0)]
+    assert saved["rows"][0]["timed_utc"] == first["date_utc"]  # the kept row keeps its own date
+    assert saved["rows"][1]["timed_utc"] == saved["provenance"]["date_utc"] and saved["provenance"]["wall_time_s"] == 2.0
 
 
 # The cases' configs shrunk for a CPU test (the cases themselves run at the paper's sizes: `make bench`).
