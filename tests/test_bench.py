@@ -93,7 +93,9 @@ def test_timing_some_tables_replaces_their_rows_and_keeps_the_others(tmp_path, m
     saved = json.loads(bench.save_cpu_book(new, "CPU, 2 threads", 20, 2.0, tables=["msgan_drit"]).read_text())
     assert [(r["table"], r["workers min"]) for r in saved["rows"]] == [("msgan_table1", 3.0), ("msgan_drit", 2.0)]
     assert saved["rows"][0]["timed_utc"] == first["date_utc"]  # the kept row keeps its own date
-    assert saved["rows"][1]["timed_utc"] == saved["provenance"]["date_utc"] and saved["provenance"]["wall_time_s"] == 2.0
+    assert (
+        saved["rows"][1]["timed_utc"] == saved["provenance"]["date_utc"] and saved["provenance"]["wall_time_s"] == 2.0
+    )
 
 
 # The cases' configs shrunk for a CPU test (the cases themselves run at the paper's sizes: `make bench`).
