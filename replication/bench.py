@@ -39,7 +39,7 @@ from replication.io import write_json_atomic
 from replication.metrics.features import ClassifierConfig, cached_features, get_extractor
 from replication.metrics.fid import frechet_distance
 from replication.paths import repo_root, results_root
-from replication.profiles import PAIRED_TABLES
+from replication.profiles import PAIRED_TABLES, TEXT_TABLES
 from replication.results import provenance
 from replication.speed import BASELINE, Speed, adam, fast_settings
 
@@ -257,6 +257,7 @@ def fid_time(case: BenchCase, data: ImageData, device: torch.device, n: int, ext
 CPU_BOOK = {
     "msgan_table1": ("replication.experiments.msgan", None, {}),
     "msgan_pix2pix": ("replication.experiments.msgan_pix2pix", None, {}),
+    "msgan_stackgan": ("replication.experiments.msgan_stackgan", None, {}),
     "contragan_table1": ("replication.experiments.contragan", None, {}),
     "contragan_overfitting": ("replication.experiments.contragan", (), {}),
     "contragan_table2": ("replication.experiments.contragan", None, {}),
@@ -294,6 +295,10 @@ def cpu_book_plan(steps: int, tables: list[str] | None = None) -> list[dict]:
                 from replication.image_pairs import load_paired
 
                 data = load_paired(config.dataset, size)
+            elif table_id in TEXT_TABLES:
+                from replication.captions import load_text
+
+                data = load_text(config.dataset, size)
             else:
                 data = load_dataset(config.dataset, size)
             short = replace(config, steps=steps, checkpoint_every=10**9)

@@ -94,7 +94,8 @@ def step_of(config, size: int) -> Step:
         updates, text = 3, "C, D, then E+G updates"
     else:
         updates, text = 2, "1 D + 1 G update"
-    return Step(config.batch_size, config.width, size, updates, text)
+    width = getattr(config, "width", None) or config.g_width  # StackGAN++: G's base width
+    return Step(config.batch_size, width, size, updates, text)
 
 
 def runs_per_method(table_id: str, config) -> dict[str, int]:
@@ -104,6 +105,8 @@ def runs_per_method(table_id: str, config) -> dict[str, int]:
         from replication.experiments.cvae_gan_applications import INPAINT_METHODS as methods
     elif table_id == "msgan_pix2pix":
         from replication.experiments.msgan_pix2pix import METHODS as methods
+    elif table_id == "msgan_stackgan":
+        from replication.experiments.msgan_stackgan import METHODS as methods
     else:
         methods = (
             getattr(config, "methods", None)
@@ -116,7 +119,7 @@ def runs_per_method(table_id: str, config) -> dict[str, int]:
 def bench_case(config, method: str) -> tuple[str | None, bool]:
     """(the bench case timing `method`'s step or a heavier one, whether it is exactly that step)."""
     kind = family(config)
-    if type(config).__name__ == "MSGANPix2PixConfig":  # a U-Net and two PatchGANs: no bench case times it
+    if type(config).__name__ in ("MSGANPix2PixConfig", "MSGANStackGANConfig"):  # no bench case times these nets
         return None, False
     if kind == "msgan":
         return "dcgan32-msgan", True  # DCGAN is MSGAN with λ_ms = 0: the same passes

@@ -79,7 +79,8 @@ def get_profile(table_id: str, name: str, **overrides):
         row = ROW_SETTINGS.get(table_id, {}).get(overrides["dataset"], {}).get(profile)
         if row:
             config = replace(config, **row)
-        follows = table_id not in PAIRED_TABLES  # a paired table's classifier is trained on its targets' set
+        # a paired (text) table's classifier is trained on its targets' (images') set
+        follows = table_id not in PAIRED_TABLES + TEXT_TABLES
         if (
             follows
             and "extractor" in valid
@@ -99,6 +100,7 @@ def get_profile(table_id: str, name: str, **overrides):
 
 
 PAIRED_TABLES = ("msgan_pix2pix",)  # image-conditioned: their data sets are pairs (replication.image_pairs)
+TEXT_TABLES = ("msgan_stackgan",)  # text-conditioned: their data sets are captioned (replication.captions)
 
 
 def _check_dataset(dataset: object, table_id: str = "") -> None:
@@ -110,6 +112,14 @@ def _check_dataset(dataset: object, table_id: str = "") -> None:
         if dataset not in PAIRED_NAMES:
             raise ValueError(
                 f"Unknown paired data set {dataset!r} for {table_id}. Valid names: {', '.join(PAIRED_NAMES)}."
+            )
+        return
+    if table_id in TEXT_TABLES:
+        from replication.captions import TEXT_NAMES
+
+        if dataset not in TEXT_NAMES:
+            raise ValueError(
+                f"Unknown text-conditioned data set {dataset!r} for {table_id}. Valid names: {', '.join(TEXT_NAMES)}."
             )
         return
     known = isinstance(dataset, str) and (
