@@ -139,9 +139,10 @@ def build_captions(attributes: np.ndarray, per_image: int, seed: int) -> list[li
     ]
 
 
-VOCABULARY = sorted({w for t in TEMPLATES for w in tokens(t.format(digit="", width="", slant=""))} | set(
-    CLASS_WORDS + WIDTH_WORDS + SLANT_WORDS
-))
+VOCABULARY = sorted(
+    {w for t in TEMPLATES for w in tokens(t.format(digit="", width="", slant=""))}
+    | set(CLASS_WORDS + WIDTH_WORDS + SLANT_WORDS)
+)
 
 
 def encode_words(captions: list[str]) -> tuple[torch.Tensor, torch.Tensor]:

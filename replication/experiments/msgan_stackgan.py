@@ -135,7 +135,7 @@ def make_step(config: MSGANStackGANConfig, generator, discriminators, opt_g, opt
         mu_detached = mu.detach()
 
         d_loss = real.new_zeros(())
-        for d, fake in zip(discriminators, fakes):
+        for d, fake in zip(discriminators, fakes, strict=True):
             stage_real = resize_to(real, fake.shape[-1])
             stage_wrong = torch.roll(stage_real, 1, 0)
             d_loss = d_loss + discriminator_loss(
@@ -153,7 +153,7 @@ def make_step(config: MSGANStackGANConfig, generator, discriminators, opt_g, opt
 
         discriminators.requires_grad_(False)
         g_gan = real.new_zeros(())
-        for d, fake in zip(discriminators, fakes):
+        for d, fake in zip(discriminators, fakes, strict=True):
             cond, uncond = d(fake, mu_detached)
             g_gan = g_gan + bce(cond, 1) + config.lambda_uncond * bce(uncond, 1)
         kl = kl_divergence(mu, logvar)
@@ -340,9 +340,7 @@ def run_table(
 def result_rows(table: TableRun) -> list[dict]:
     seeds = table.config.seeds
     real = {REAL: {s: {DIVERSITY: table.real_diversity} for s in seeds}}
-    return seed_rows(table.metrics, METHODS, METRICS + (ACCURACY,), seeds) + seed_rows(
-        real, [REAL], [DIVERSITY], seeds
-    )
+    return seed_rows(table.metrics, METHODS, METRICS + (ACCURACY,), seeds) + seed_rows(real, [REAL], [DIVERSITY], seeds)
 
 
 def verdicts(table: TableRun) -> list[dict]:

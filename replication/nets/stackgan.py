@@ -64,7 +64,7 @@ def mean_covariance(images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 def colour_consistency(images: list[torch.Tensor], weight: float, cov_factor: float = 5.0) -> torch.Tensor:
     """Σ over consecutive stages of weight·[MSE(μ_i, sg μ_{i−1}) + cov_factor·MSE(Σ_i, sg Σ_{i−1})]."""
     total = images[0].new_zeros(())
-    for previous, current in zip(images, images[1:]):
+    for previous, current in zip(images, images[1:], strict=False):
         mu1, cov1 = mean_covariance(current)
         mu0, cov0 = mean_covariance(previous.detach())
         total = total + weight * (F.mse_loss(mu1, mu0) + cov_factor * F.mse_loss(cov1, cov0))
@@ -151,7 +151,9 @@ class StackGenerator(nn.Module):
         top = g_width * 2**ups
         self.nz, self.top = nz, top
         self.ca = CANet(text_dim, c_dim)
-        self.fc = nn.Sequential(nn.Linear(nz + c_dim, top * 16 * 2, bias=False), nn.BatchNorm1d(top * 16 * 2), nn.GLU(1))
+        self.fc = nn.Sequential(
+            nn.Linear(nz + c_dim, top * 16 * 2, bias=False), nn.BatchNorm1d(top * 16 * 2), nn.GLU(1)
+        )
         self.init_ups = nn.Sequential(*[up_block(top // 2**k, top // 2 ** (k + 1)) for k in range(ups)])
         self.nexts = nn.ModuleList()
         self.heads = nn.ModuleList([nn.Sequential(conv3x3(g_width, channels), nn.Tanh())])
@@ -159,7 +161,9 @@ class StackGenerator(nn.Module):
         for _ in range(1, stages):
             self.nexts.append(
                 nn.Sequential(
-                    glu_block(width + c_dim, width), *[ResBlock(width) for _ in range(res_blocks)], up_block(width, width // 2)
+                    glu_block(width + c_dim, width),
+                    *[ResBlock(width) for _ in range(res_blocks)],
+                    up_block(width, width // 2),
                 )
             )
             width //= 2
@@ -170,7 +174,7 @@ class StackGenerator(nn.Module):
         c, mu, logvar = self.ca(text)
         h = self.init_ups(self.fc(torch.cat([z, c], 1)).view(len(z), self.top, 4, 4))
         images = [self.heads[0](h)]
-        for next_stage, head in zip(self.nexts, self.heads[1:]):
+        for next_stage, head in zip(self.nexts, self.heads[1:], strict=True):
             condition = c.view(*c.shape, 1, 1).expand(-1, -1, h.shape[2], h.shape[3])
             h = next_stage(torch.cat([h, condition], 1))
             images.append(head(h))
@@ -178,7 +182,9 @@ class StackGenerator(nn.Module):
 
 
 def leaky(cin: int, cout: int, kernel: int = 4, stride: int = 2, norm: bool = True) -> nn.Sequential:
-    layers: list[nn.Module] = [nn.Conv2d(cin, cout, kernel, stride, (kernel - 1) // 2 if kernel == 3 else 1, bias=False)]
+    layers: list[nn.Module] = [
+        nn.Conv2d(cin, cout, kernel, stride, (kernel - 1) // 2 if kernel == 3 else 1, bias=False)
+    ]
     if norm:
         layers.append(nn.BatchNorm2d(cout))
     layers.append(nn.LeakyReLU(0.2, inplace=True))
@@ -195,7 +201,9 @@ class StageDiscriminator(nn.Module):
         downs = int(math.log2(image_size // 4))
         first = min(downs, 4)  # encode_image_by_16times: d, 2d, 4d, 8d
         widths = [d_width * 2**k for k in range(first)]
-        layers = [leaky(channels, widths[0], norm=False)] + [leaky(a, b) for a, b in zip(widths, widths[1:])]
+        layers = [leaky(channels, widths[0], norm=False)] + [
+            leaky(a, b) for a, b in zip(widths, widths[1:], strict=False)
+        ]
         code = widths[-1]
         for k in range(downs - first):  # D_NET128/256: down to 4×4 at 16d, 32d …
             layers.append(leaky(code * 2**k, code * 2 ** (k + 1)))
