@@ -197,3 +197,60 @@ def test_the_notebook_runs_at_smoke(tmp_path, monkeypatch):
 
     saved = results.load(sg.TABLE_ID, "smoke")
     assert {r["method"] for r in saved["rows"]} >= set(sg.METHODS) and saved["verdicts"][0]["regime"]
+
+
+# --- CUB-200-2011 with StackGAN's embeddings (a tiny synthetic copy; no network) ----------------------------------
+
+
+def _fake_cub(root: Path) -> Path:
+    """`<root>/cub200-official/CUB_200_2011` with four images, and a StackGAN-style birds.zip beside it."""
+    import io
+    import pickle
+    import zipfile
+
+    from PIL import Image
+
+    cub = root / "cub200-official" / "CUB_200_2011"
+    keys = {"train": ["001.A/a_1", "001.A/a_2"], "test": ["002.B/b_1", "002.B/b_2"]}
+    lines, boxes = [], []
+    for i, key in enumerate(keys["train"] + keys["test"], start=1):
+        (cub / "images" / key).parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (64, 48), (40 * i, 0, 0)).save(cub / "images" / f"{key}.jpg")
+        lines.append(f"{i} {key}.jpg")
+        boxes.append(f"{i} 10.0 10.0 20.0 20.0")
+    (cub / "images.txt").write_text("\n".join(lines) + "\n")
+    (cub / "bounding_boxes.txt").write_text("\n".join(boxes) + "\n")
+    archive = root / "birds.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for split, names in keys.items():
+            for filename, value in (
+                ("filenames.pickle", names),
+                ("char-CNN-RNN-embeddings.pickle", np.ones((2, 10, 1024), dtype=np.float32)),
+                ("class_info.pickle", [1, 1] if split == "train" else [2, 2]),
+            ):
+                buffer = io.BytesIO()
+                pickle.dump(value, buffer, protocol=2)
+                zf.writestr(f"birds/{split}/{filename}", buffer.getvalue())
+    return archive
+
+
+def test_cub_text_from_a_local_birds_zip_loads_with_its_embeddings(tmp_path, capsys):
+    from data_scripts import download as dl
+    from replication.cub_text import crop_box, load_cub_text
+
+    root = tmp_path / "data"
+    archive = _fake_cub(root)
+    assert dl.main(["cub200-text", "--from-zip", str(archive), "--data-root", str(root)]) == 0
+    assert "dataset=cub200" in capsys.readouterr().out and (root / "cub200-text.sha256").exists()
+    data = load_cub_text(32, root)
+    assert data.images.train_x.shape == (2, 3, 32, 32) and data.train_embeddings.shape == (2, 10, 1024)
+    assert data.images.test_y.tolist() == [1, 1] and data.test_captions is None
+    assert crop_box(64, 48, (10.0, 10.0, 20.0, 20.0)) == (5, 5, 35, 35)  # side 1.5 × 20 around (20, 20)
+
+
+def test_missing_cub_text_names_both_commands(tmp_path):
+    from replication.cub_text import load_cub_text
+    from replication.data import DatasetNotFoundError
+
+    with pytest.raises(DatasetNotFoundError, match="download.py cub200 && python data_scripts/download.py cub200-text"):
+        load_cub_text(32, tmp_path)
