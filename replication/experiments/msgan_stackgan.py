@@ -249,7 +249,7 @@ class Evaluator:
             if isinstance(self.extractor, ClassifierExtractor) and self.extractor.name == f"classifier:{images.name}"
             else classifier_extractor(images, classifier_config, device)
         )
-        self.distance = perceptual_distance(self.classifier, device)
+        self.distance = perceptual_distance(self.extractor, device)  # real LPIPS, else the named stand-in
         n = min(config.eval_captions, len(images.test_x))
         self.texts = data.test_embeddings[:n, 0]
         self.labels = images.test_y[:n]
