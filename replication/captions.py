@@ -36,7 +36,7 @@ SLANT_WORDS = ("left-slanted", "upright", "right-slanted")
 TEMPLATES = (
     "a {width} {slant} {digit}",
     "the digit {digit}, {width} and {slant}",
-    "a {slant} {digit} written with a {width} stroke",
+    "the {slant} {digit}, written with a {width} stroke",
     "handwritten {digit} in {width} ink, {slant}",
     "this {digit} is {width} and {slant}",
 )
@@ -263,6 +263,8 @@ def load_digit_captions(per_image: int = 4, embedding_dim: int = 32, encoder_ste
 def load_text(name: str, image_size: int | None = None) -> TextData:
     """`digits-captions` (offline) or `cub200` (CUB images + StackGAN++'s char-CNN-RNN embeddings)."""
     if name == "digits-captions":
+        if image_size not in (None, 32):
+            raise ValueError(f"digits-captions is 32×32 (mnist5k); got image_size={image_size}")
         return load_digit_captions()
     if name == "cub200":
         from replication.cub_text import load_cub_text

@@ -112,6 +112,7 @@ def test_one_training_step_of_each_method_and_deterministic_generation():
     assert first.shape == (3, 10, 1, 32, 32) and torch.equal(
         first, sg.generate(g, data.test_embeddings[:, 0], config.nz, 3, 7)
     )
+    assert sg.spread(10, 4).tolist() == [0, 3, 6, 9] and sg.spread(3, 5).tolist() == [0, 1, 2]
     assert sg.nearest_captions(torch.tensor([[0.0], [5.0], [1.0]]), torch.tensor([[0.9]]), 2).tolist() == [[2, 0]]
     with pytest.raises(ValueError, match="Valid methods: StackGAN\\+\\+, StackGAN\\+\\+ \\+ MS"):
         sg.lambda_ms_for("AttnGAN", config)
@@ -254,3 +255,10 @@ def test_missing_cub_text_names_both_commands(tmp_path):
 
     with pytest.raises(DatasetNotFoundError, match="download.py cub200 && python data_scripts/download.py cub200-text"):
         load_cub_text(32, tmp_path)
+
+
+def test_text_data_sets_are_named_and_sized():
+    with pytest.raises(ValueError, match="Valid names: digits-captions, cub200"):
+        C.load_text("coco")
+    with pytest.raises(ValueError, match="32×32"):
+        C.load_text("digits-captions", image_size=64)

@@ -218,7 +218,7 @@ class MSGANStackGANConfig:
     color_cov_factor: float = 5.0
     lambda_ms: float = 1.0
     seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
-    eval_captions: int = 100  # held-out captions (one per image) generated for per seed
+    eval_captions: int = 100  # held-out captions (one per image, evenly spaced over the split) generated for per seed
     outputs_per_caption: int = 10  # noise vectors per caption (LPIPS pairs: consecutive outputs)
     ndb_bins: int = 50
     ndb_alpha: float = 0.05

@@ -16,7 +16,7 @@ L_ms = 1 / (mean|G(φ,z2) − G(φ,z1)| / mean|z2 − z1| + 1e-5) on the last st
 of G's weights; this one evaluates G itself (as the Pix2Pix table does).
 
 Evaluation, per seed: `outputs_per_caption` images for each of `eval_captions` held-out captions
-(caption 0 of the first held-out images; noise from a fixed seed): FID against the held-out images,
+(caption 0 of held-out images evenly spaced over the split, so every class; noise from a fixed seed): FID against the held-out images,
 NDB/JSD in k-means bins of the training images' pixels, LPIPS diversity (consecutive outputs of one
 caption). Regime checks: the generator follows the text (the evaluator classifier's top-1 on the
 outputs against the class of the caption's image ≥ the book's halfway rule), and the baseline is less
@@ -221,6 +221,12 @@ def generate(generator: nn.Module, texts: torch.Tensor, nz: int, outputs: int, s
     return torch.stack(results).cpu()
 
 
+def spread(total: int, n: int) -> torch.Tensor:
+    """min(n, total) indices evenly spaced over 0..total−1 (held-out sets are stored class by class, so the
+    evaluated captions cover every class)."""
+    return torch.linspace(0, total - 1, min(n, total)).round().long()
+
+
 def nearest_captions(embeddings: torch.Tensor, queries: torch.Tensor, k: int) -> torch.Tensor:
     """[Q, k]: for each query embedding, the k rows of `embeddings` nearest in L2 (the query's own first)."""
     return torch.cdist(queries.double(), embeddings.double()).topk(k, largest=False).indices
@@ -250,10 +256,10 @@ class Evaluator:
             else classifier_extractor(images, classifier_config, device)
         )
         self.distance = perceptual_distance(self.extractor, device)  # real LPIPS, else the named stand-in
-        n = min(config.eval_captions, len(images.test_x))
-        self.texts = data.test_embeddings[:n, 0]
-        self.labels = images.test_y[:n]
-        self.captions = [row[0] for row in data.test_captions[:n]] if data.test_captions else None
+        self.index = spread(len(images.test_x), config.eval_captions)
+        self.texts = data.test_embeddings[self.index.to(data.test_embeddings.device), 0]
+        self.labels = images.test_y.cpu()[self.index]
+        self.captions = [data.test_captions[i][0] for i in self.index.tolist()] if data.test_captions else None
         self.real_features = self.extractor.features(images.test_x)
         self.bins = NDBBins(images.train_x.cpu().numpy(), config.ndb_bins, seed=0, alpha=config.ndb_alpha)
         near = nearest_captions(data.test_embeddings[:, 0].cpu(), self.texts.cpu(), config.plausible_k)
@@ -282,7 +288,7 @@ class Evaluator:
             "task": f"{d.name}: caption → image ({c.stages} stages, {c.image_size} px last)",
             "text": d.encoder,
             "generated": f"{c.outputs_per_caption} outputs for each of {len(self.texts)} held-out captions "
-            f"(caption 0 of the first held-out images; noise seed {NOISE_SEED}+seed)",
+            f"(caption 0 of held-out images evenly spaced over the split; noise seed {NOISE_SEED}+seed)",
             "FID": f"all outputs against the {len(d.images.test_x)} held-out images, features of {self.extractor.name}",
             "LPIPS": f"{self.distance.name}; mean distance between consecutive outputs of the same caption",
             "NDB/JSD": f"k-means bins (K={c.ndb_bins}, seed 0) on the training images' pixels; two-proportion "
@@ -316,6 +322,7 @@ def run_table(
     evaluator = Evaluator(config, data, device)
     metrics: dict[str, dict[int, dict]] = {m: {} for m in METHODS}
     histories, examples = {}, {}
+    shown_index = spread(len(evaluator.texts), shown)  # captions of different classes
     parallel.train_runs(train_run, [(config, m, s) for s in config.seeds for m in METHODS], data, device)
     for seed in config.seeds:
         for method in METHODS:
@@ -323,8 +330,8 @@ def run_table(
             histories[f"{method} seed {seed}"] = run.result.history
             metrics[method][seed], outputs = evaluator.evaluate(run.generator, seed)
             if seed == config.seeds[0]:
-                examples[method] = outputs[:, :shown]
-    captions = evaluator.captions[:shown] if evaluator.captions else None
+                examples[method] = outputs[:, shown_index]
+    captions = [evaluator.captions[i] for i in shown_index.tolist()] if evaluator.captions else None
     return TableRun(
         config,
         metrics,
