@@ -241,16 +241,16 @@ class MSGANStackGANConfig:
 
 # smoke/cpu: the captioned digits (replication/captions.py: mnist5k with captions naming class, stroke
 # width and slant, embedded by a small bag-of-words encoder), two stages 16 → 32 px, 1 channel.
-# Measured (2026-11-30, one thread each, seed 0 unless said; 200 captions × 5 outputs, classifier stand-ins;
-# the data's own diversity for one caption, the 5 nearest captions' images, 0.79): g_width 16 at batch 32
-# 173 ms a step, g_width 8 73–84 ms at batch 32, ~45 ms at batch 16. At batch 32 / 700 steps (5 seeds,
-# 504 s in one process): caption-class top-1 StackGAN++ 0.57, + MS 0.41; diversity 1.21 vs 1.57; FID
-# 192 ± 39 vs 196 ± 57. Longer runs follow the text better and lose diversity towards the data's:
-# StackGAN++ at batch 16 after 1200 / 1400 / 2400 steps top-1 0.78 / 0.83 / 0.80, diversity 0.94 / 0.88 /
-# 0.86, NDB 19 / 20 / 20 of 20 bins (+ MS at 1200: 0.57, 1.37, FID 181 vs 301); lr 2e-4 (official) at
-# 1200 steps: top-1 0.37. So the cpu profile is batch 16, 1200 steps, lr 5e-4: 10 runs × 1200 × ~45 ms
-# in two workers ≈ 4.5 min of training. The baseline stays above the data's diversity at this scale, so
-# the collapse check is expected to read "not tested" (the page shows its measurement).
+# Speed (2026-11-30, one thread): g_width 16 at batch 32 173 ms a step, g_width 8 73–84 ms at batch 32,
+# ~45 ms at batch 16; 10 runs × 1200 steps × ~45 ms in two workers ≈ 4.5 min of training (the whole
+# notebook in one process at one thread: 9.5 min, 553 s of it training and evaluation).
+# Results at these settings (5 seeds, 200 held-out captions spread over all classes × 5 outputs,
+# classifier stand-ins): caption-class top-1 StackGAN++ 0.38 ± 0.03, + MS 0.30 ± 0.06 (the halfway rule
+# asks 0.55); diversity 1.32 vs 1.57 against the data's 1.07 for one caption; FID 65 ± 6 vs 87 ± 25;
+# NDB 8.8 vs 6.8 of 20; JSD 0.022 vs 0.016. Neither precondition holds, so the verdict reads "not tested".
+# Probes at seed 0 (evaluated on captions of classes 0 and 1 only, before the spread fix, so optimistic
+# top-1): batch 32 / 700 steps 0.57, batch 16 after 1200 / 1400 / 2400 steps 0.78 / 0.83 / 0.80 with
+# diversity falling 0.94 / 0.88 / 0.86 towards that subset's 0.79; the official lr 2e-4 0.37 at 1200.
 STACKGAN = {
     "smoke": MSGANStackGANConfig(
         dataset="digits-captions",
