@@ -165,6 +165,11 @@ CATALOG = {
     "digits-lowres": Entry(
         "offline (built from mnist5k)", "5,000 pairs, 8×8 → 32×32 digits", "MSGAN Pix2Pix stand-in at smoke/cpu"
     ),
+    "digits-captions": Entry(
+        "offline (built from mnist5k)",
+        "5,000 digits × 4 captions (class, stroke width, slant)",
+        "MSGAN StackGAN++ stand-in at smoke/cpu",
+    ),
     "digits-thin-thick": Entry(
         "offline (built from mnist5k)", "2,500 thin + 2,500 thick digits, 32×32", "MSGAN DRIT stand-in at smoke/cpu"
     ),
@@ -558,6 +563,9 @@ def _run(args: argparse.Namespace, root: Path) -> int:
     name = args.dataset
     if name in ("mnist5k", "digits"):
         print(f"{name} is offline: nothing to download (dataset={name}).")
+        return 0
+    if name == "digits-captions":
+        print(f"{name} is offline (built from mnist5k): nothing to download (replication.captions.load_text).")
         return 0
     if name in OFFLINE_PAIR_SETS:
         loader = "load_paired" if name in PAIRED_NAMES else "load_unpaired"

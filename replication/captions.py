@@ -223,6 +223,8 @@ class TextData:
 
 
 TEXT_NAMES = ("digits-captions", "cub200")
+# data_scripts/download.py's names for them: the offline stand-in, and StackGAN's embeddings that join cub200's images
+DOWNLOAD_NAMES = ("digits-captions", "cub200-text")
 
 
 @torch.no_grad()

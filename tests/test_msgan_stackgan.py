@@ -262,3 +262,10 @@ def test_text_data_sets_are_named_and_sized():
         C.load_text("coco")
     with pytest.raises(ValueError, match="32×32"):
         C.load_text("digits-captions", image_size=64)
+
+
+def test_the_offline_captions_need_no_download(tmp_path, capsys):
+    from data_scripts import download as dl
+
+    assert dl.main(["digits-captions", "--data-root", str(tmp_path)]) == 0
+    assert "nothing to download" in capsys.readouterr().out and not any(tmp_path.iterdir())
