@@ -7,6 +7,7 @@
     python data_scripts/download.py celeba-identities [--from-zip FILE.zip --identity-file FILE] [--identities 500]
     python data_scripts/download.py tiny-imagenet [--from-zip FILE.zip] [--size 64]
     python data_scripts/download.py cub200 [--from-zip FILE.tgz] [--size 128] [--no-crop]
+    python data_scripts/download.py cub200-text [--from-zip birds.zip]  # StackGAN's char-CNN-RNN birds embeddings
     python data_scripts/download.py colormnist [--source mnist5k]     # built offline from the embedded digits
     python data_scripts/download.py imagenet --from-dir DIR          # never downloaded: checks and packs your copy
     python data_scripts/download.py facades [--from-zip facades.tar.gz]  # pix2pix pairs (also: maps) → DATA_ROOT/facades
@@ -114,6 +115,10 @@ PUBLISHED_ELSEWHERE = {
 }
 IMAGE_PAIR_DOWNLOADS = ("facades", "maps", "yosemite", "cat2dog")  # loaded by replication.image_pairs
 
+# StackGAN's preprocessed birds (char-CNN-RNN text embeddings, file names, class ids) as linked from the
+# StackGAN / StackGAN-v2 READMEs: birds.zip on Google Drive. No checksum is published: recorded at first download.
+STACKGAN_BIRDS_DRIVE_ID = "0B3y_msrWZaXLT1BZdVdycDY5TEE"
+
 # CelebA lives on Google Drive (file ids and MD5s as torchvision's CelebA uses them): fetched with gdown.
 CELEBA_DRIVE = {
     "img_align_celeba.zip": ("0B7EVK8r0v71pZjFTYXZWM3FlRnM", "00d2c5bc6d35e252742224ab0c1e8fcb"),
@@ -136,6 +141,12 @@ CATALOG = {
     "cifar10": Entry("download (Toronto, MD5)", "170 MB, 60,000 images 32×32", "MSGAN T1, ContraGAN T1/T2, alpha-GAN"),
     "flowers102": Entry("download (Oxford VGG, MD5) or --from-zip", "330 MB, 8,189 images", "CVAE-GAN T1 flowers row"),
     "cub200": Entry("download (CaltechDATA, MD5) or --from-zip", "1.1 GB, 11,788 images", "CVAE-GAN T1 birds row"),
+    "cub200-text": Entry(
+        "Google Drive via gdown (StackGAN's birds.zip; checksum: recorded at first download) or --from-zip; "
+        "needs cub200's images too",
+        "char-CNN-RNN embeddings, 10 × 1024 per image (8,855 train / 2,933 test)",
+        "MSGAN StackGAN++ (CUB-200-2011)",
+    ),
     "celeba": Entry("Google Drive via gdown (MD5) or --from-zip", "1.4 GB, 202,599 faces", "alpha-GAN CelebA 64 px"),
     "celeba-identities": Entry(
         "Google Drive via gdown (MD5) or --from-zip + --identity-file",
@@ -154,8 +165,13 @@ CATALOG = {
     "digits-lowres": Entry(
         "offline (built from mnist5k)", "5,000 pairs, 8×8 → 32×32 digits", "MSGAN Pix2Pix stand-in at smoke/cpu"
     ),
+    "digits-captions": Entry(
+        "offline (built from mnist5k)",
+        "5,000 digits × 4 captions (class, stroke width, slant)",
+        "MSGAN StackGAN++ stand-in at smoke/cpu",
+    ),
     "colour-thin-thick": Entry(
-        "offline (built from mnist5k)", "2,500 thin + 2,500 thick digits, 32×32", "MSGAN DRIT stand-in at smoke/cpu"
+        "offline (built from mnist5k)", "2,500 thin + 2,500 thick coloured digits, 32×32", "MSGAN DRIT stand-in at smoke/cpu"
     ),
     "facades": Entry(
         "download (pix2pix; checksum: recorded at first download) or --from-zip",
@@ -204,6 +220,8 @@ LOCAL_ALTERNATIVES = {
     "tiny-imagenet": "fetch tiny-imagenet-200.zip elsewhere and run: python data_scripts/download.py tiny-imagenet "
     "--from-zip tiny-imagenet-200.zip",
     "cub200": "fetch CUB_200_2011.tgz elsewhere and run: python data_scripts/download.py cub200 --from-zip CUB_200_2011.tgz",
+    "cub200-text": "fetch StackGAN's birds.zip (https://drive.google.com/open?id=0B3y_msrWZaXLT1BZdVdycDY5TEE) "
+    "elsewhere and run: python data_scripts/download.py cub200-text --from-zip birds.zip",
     "celeba": "download img_align_celeba.zip from the CelebA page by hand and run: python data_scripts/download.py "
     "celeba --from-zip img_align_celeba.zip",
     "celeba-identities": "download img_align_celeba.zip and identity_CelebA.txt from the CelebA page by hand and run: "
@@ -514,10 +532,40 @@ def _image_pairs(name: str, root: Path, from_zip: Path | None) -> int:
     return 0
 
 
+def _cub200_text(root: Path, from_zip: Path | None) -> int:
+    """StackGAN's birds.zip (gdown, or a local copy), checked against the SHA-256 recorded at first use,
+    unpacked into `<root>/cub200-text/` (replication/cub_text.py reads `birds/{train,test}/`)."""
+    record, target = root / "cub200-text.sha256", root / "cub200-text"
+    if from_zip:
+        if not Path(from_zip).is_file():
+            raise SystemExit(f"cub200-text: {from_zip} does not exist.")
+        path = Path(from_zip)
+    else:
+        path = root / "stackgan-birds.zip"
+        if not path.exists():
+            try:
+                import gdown
+            except ImportError:
+                raise DownloadError("birds.zip is on Google Drive, which needs gdown (pip install gdown)") from None
+            with disk_space(root):
+                root.mkdir(parents=True, exist_ok=True)
+                if gdown.download(id=STACKGAN_BIRDS_DRIVE_ID, output=str(path), quiet=False) is None:
+                    raise DownloadError(f"Google Drive refused birds.zip (id {STACKGAN_BIRDS_DRIVE_ID})")
+    check_recorded(path, record, "cub200-text", "birds.zip")
+    extract(path, target)
+    images = root / "cub200-official" / "CUB_200_2011" / "images"
+    note = "" if images.exists() else " — the images are missing: run python data_scripts/download.py cub200 too"
+    print(f"cub200-text: {target / 'birds'}; the StackGAN++ table loads it as dataset=cub200{note}")
+    return 0
+
+
 def _run(args: argparse.Namespace, root: Path) -> int:
     name = args.dataset
     if name in ("mnist5k", "digits"):
         print(f"{name} is offline: nothing to download (dataset={name}).")
+        return 0
+    if name == "digits-captions":
+        print(f"{name} is offline (built from mnist5k): nothing to download (replication.captions.load_text).")
         return 0
     if name in OFFLINE_PAIR_SETS:
         loader = "load_paired" if name in PAIRED_NAMES else "load_unpaired"
@@ -525,6 +573,8 @@ def _run(args: argparse.Namespace, root: Path) -> int:
         return 0
     if name in IMAGE_PAIR_DOWNLOADS:
         return _image_pairs(name, root, args.from_zip)
+    if name == "cub200-text":
+        return _cub200_text(root, args.from_zip)
     if name == "flowers102":
         source = root / "flowers102-official"
         if args.from_zip:

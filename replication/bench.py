@@ -16,7 +16,8 @@ experiment's own nets and step function (`build`, `make_step`) from the config i
 paper's settings (`case_config`). The Pix2Pix cases train on synthetic pairs (`synthetic_pairs`: the
 bench data are unpaired class images) at the paper's 256 px, the DRIT cases on two synthetic domains
 (`synthetic_domains`) at its 216-px crops; neither times FID (those tables score translations of
-held-out inputs, not class-conditional samples).
+held-out inputs, not class-conditional samples); the StackGAN++ cases likewise on synthetic captioned
+images (`synthetic_text`) at 256 px.
 
     python -m replication.bench [--iters 20] [--fid-samples 10000] [--compile] [--case dcgan32-msgan]
 
@@ -48,7 +49,7 @@ from replication.io import write_json_atomic
 from replication.metrics.features import ClassifierConfig, cached_features, get_extractor
 from replication.metrics.fid import frechet_distance
 from replication.paths import repo_root, results_root
-from replication.profiles import PAIRED_TABLES, UNPAIRED_TABLES
+from replication.profiles import PAIRED_TABLES, TEXT_TABLES, UNPAIRED_TABLES
 from replication.results import provenance
 from replication.speed import BASELINE, Speed, adam, fast_settings
 
@@ -88,12 +89,14 @@ def case_config(name: str, dataset: str = "mnist5k"):
     from replication.configs.alpha_gan import AlphaGANConfig
     from replication.configs.contragan import ContraGANConfig
     from replication.configs.cvae_gan import CVAEGANConfig
-    from replication.configs.msgan import MSGANDRITConfig, MSGANPix2PixConfig, MSGANTable1Config
+    from replication.configs.msgan import MSGANDRITConfig, MSGANPix2PixConfig, MSGANStackGANConfig, MSGANTable1Config
 
     if name == "dcgan32-msgan":
         return MSGANTable1Config()
     if name in ("pix2pix256", "pix2pix256-ms"):
         return MSGANPix2PixConfig()  # the paper's facades settings: 256 px, width 64, batch 1
+    if name in ("stackgan256", "stackgan256-ms"):
+        return MSGANStackGANConfig()  # the birds settings: 3 stages 64/128/256, widths 64, batch 24
     if name in ("drit216", "drit216-ms"):
         return MSGANDRITConfig()  # the official Yosemite settings: 216-px crops of 256-px images, width 64, batch 2
     if name == "cvae-gan32":
@@ -211,6 +214,45 @@ def drit216(method: str, name: str) -> Callable[[ImageData, torch.device], Bench
     return case
 
 
+SYNTHETIC_TEXT_DIM, SYNTHETIC_CAPTIONS = 1024, 10  # char-CNN-RNN's embedding size, CUB's captions per image
+
+
+def synthetic_text(image_size: int, n: int = SYNTHETIC_PAIRS, channels: int = 3):
+    """n seeded random RGB images with 10 random 1,024-d 'sentence embeddings' each (the shapes of CUB with
+    StackGAN's char-CNN-RNN embeddings; a StackGAN++ step's arithmetic does not depend on the values)."""
+    from replication.captions import TextData
+
+    noise = torch.Generator().manual_seed(2)
+    x = torch.rand(n, channels, image_size, image_size, generator=noise) * 2 - 1
+    y = torch.zeros(n, dtype=torch.long)
+    e = torch.randn(n, SYNTHETIC_CAPTIONS, SYNTHETIC_TEXT_DIM, generator=noise)
+    images = ImageData("synthetic text", x, y, x[:4], y[:4], ["bird"])
+    return TextData("synthetic text", images, e, e[:4])
+
+
+def stackgan256(method: str, name: str) -> Callable[[ImageData, torch.device], BenchCase]:
+    """MSGAN's text table (StackGAN++ / StackGAN++ + MS) at the birds settings: conditioning augmentation,
+    three generator stages (64/128/256 px) and one discriminator each, batch 24; every D, then G. The case
+    draws its own captioned images (`synthetic_text`); the loop has no speed switches; no FID is timed."""
+
+    def case(data: ImageData, device: torch.device) -> BenchCase:
+        from replication.experiments import msgan_stackgan
+
+        config = case_config(name, data.name)
+        text = synthetic_text(config.image_size, channels=config.channels)
+
+        def make_step(sampler, speed):
+            generator, discriminators, opt_g, opt_d = msgan_stackgan.build(config, text, device, 0)
+            texts = msgan_stackgan.TextSampler(text.to(device), config.batch_size)
+            lambda_ms = msgan_stackgan.lambda_ms_for(method, config)
+            return msgan_stackgan.make_step(config, generator, discriminators, opt_g, opt_d, texts, lambda_ms)
+
+        train = (text.images.train_x, text.images.train_y)
+        return BenchCase(name, config.batch_size, 1, make_step, None, train, config.image_size)
+
+    return case
+
+
 def cvae_gan32(data: ImageData, device: torch.device) -> BenchCase:
     """CVAE-GAN's four nets (E, G, D, C) at width 64, latent 256, batch 64; one Algorithm-1 iteration.
 
@@ -299,6 +341,8 @@ CASES: dict[str, Callable[[ImageData, torch.device], BenchCase]] = {
     "dcgan32-msgan": dcgan32_msgan,
     "pix2pix256": pix2pix256("Pix2Pix", "pix2pix256"),
     "pix2pix256-ms": pix2pix256("Pix2Pix + MS", "pix2pix256-ms"),
+    "stackgan256": stackgan256("StackGAN++", "stackgan256"),
+    "stackgan256-ms": stackgan256("StackGAN++ + MS", "stackgan256-ms"),
     "drit216": drit216("DRIT", "drit216"),
     "drit216-ms": drit216("DRIT + MS", "drit216-ms"),
     "cvae-gan32": cvae_gan32,
@@ -370,6 +414,7 @@ CPU_BOOK = {
     "msgan_table1": ("replication.experiments.msgan", None, {}),
     "msgan_pix2pix": ("replication.experiments.msgan_pix2pix", None, {}),
     "msgan_drit": ("replication.experiments.msgan_drit", None, {}),
+    "msgan_stackgan": ("replication.experiments.msgan_stackgan", None, {}),
     "contragan_table1": ("replication.experiments.contragan", None, {}),
     "contragan_overfitting": ("replication.experiments.contragan", (), {}),
     "contragan_table2": ("replication.experiments.contragan", None, {}),
@@ -411,6 +456,10 @@ def cpu_book_plan(steps: int, tables: list[str] | None = None) -> list[dict]:
                 from replication.image_pairs import load_unpaired
 
                 data = load_unpaired(config.dataset, size)
+            elif table_id in TEXT_TABLES:
+                from replication.captions import load_text
+
+                data = load_text(config.dataset, size)
             else:
                 data = load_dataset(config.dataset, size)
             short = replace(config, steps=steps, checkpoint_every=10**9)

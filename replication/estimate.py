@@ -102,12 +102,15 @@ def step_of(config, size: int, case: str | None = None) -> Step:
         updates, text = config.ge_steps_per_d + 1, f"{config.ge_steps_per_d} E/G + 1 D/C updates"
     elif kind == "cvae_gan":
         updates, text = 3, "C, D, then E+G updates"
+    elif type(config).__name__ == "MSGANStackGANConfig":
+        updates, text = 2, f"1 D update ({config.stages} stage D's) + 1 G update"
     elif type(config).__name__ == "MSGANDRITConfig":
         updates = config.d_iter + 2  # the content-D-only updates, the D update, two E/G updates
         text = f"{config.d_iter - 1} content-D + 1 D update (5 D's), then E/G twice"
     else:
         updates, text = 2, "1 D + 1 G update"
-    return Step(config.batch_size, config.width, size, updates, text)
+    width = getattr(config, "width", None) or config.g_width  # StackGAN++: G's base width
+    return Step(config.batch_size, width, size, updates, text)
 
 
 def is_pix2pix(config) -> bool:
@@ -124,6 +127,8 @@ def runs_per_method(table_id: str, config) -> dict[str, int]:
         from replication.experiments.msgan_pix2pix import METHODS as methods
     elif table_id == "msgan_drit":
         from replication.experiments.msgan_drit import METHODS as methods
+    elif table_id == "msgan_stackgan":
+        from replication.experiments.msgan_stackgan import METHODS as methods
     else:
         methods = (
             getattr(config, "methods", None)
@@ -144,6 +149,10 @@ def bench_case(config, method: str) -> tuple[str | None, bool]:
         from replication.experiments.msgan_drit import MODE_SEEKING as DRIT_MS
 
         return ("drit216-ms" if method == DRIT_MS else "drit216"), True
+    if type(config).__name__ == "MSGANStackGANConfig":  # per-stage generators and discriminators
+        from replication.experiments.msgan_stackgan import MODE_SEEKING as STACKGAN_MS
+
+        return ("stackgan256-ms" if method == STACKGAN_MS else "stackgan256"), True
     if kind == "msgan":
         return "dcgan32-msgan", True  # DCGAN is MSGAN with λ_ms = 0: the same passes
     if kind == "cvae_gan":

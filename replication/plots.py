@@ -144,3 +144,27 @@ def plot_translation_rows(inputs: torch.Tensor, outputs: dict[str, torch.Tensor]
         ax.axis("off")
     fig.tight_layout()
     return fig
+
+
+def plot_caption_rows(captions: list[str] | None, outputs: dict[str, torch.Tensor]):
+    """One row per caption (written beside it): each method's outputs for it from different noise vectors
+    (`outputs[method]` is [M, N, C, H, W]), methods side by side, a panel each."""
+    first = next(iter(outputs.values()))
+    rows = first.shape[1]
+    fig, axes = plt.subplots(
+        1, len(outputs), figsize=(1.1 * first.shape[0] * len(outputs) + 3.4, 1.1 * rows + 0.6), squeeze=False
+    )
+    for ax, (name, images) in zip(axes[0], outputs.items(), strict=True):
+        per_caption = images.transpose(0, 1).flatten(0, 1)  # caption-major: row k holds caption k's outputs
+        ax.imshow(image_grid(per_caption, images.shape[0]), cmap="gray", vmin=0, vmax=1)
+        ax.set_title(name, fontsize=11)
+        ax.axis("off")
+    if not captions:
+        fig.tight_layout()
+        return fig
+    fig.subplots_adjust(left=3.2 / fig.get_figwidth(), right=0.99, top=0.88, bottom=0.02, wspace=0.05)
+    for k, text in enumerate(captions):
+        axes[0, 0].text(
+            -0.02, 1 - (k + 0.5) / rows, text, transform=axes[0, 0].transAxes, ha="right", va="center", fontsize=8
+        )
+    return fig

@@ -79,9 +79,9 @@ def get_profile(table_id: str, name: str, **overrides):
         row = ROW_SETTINGS.get(table_id, {}).get(overrides["dataset"], {}).get(profile)
         if row:
             config = replace(config, **row)
-        # an image-to-image table keeps its classifier (mnist5k, whose digits the offline sets are built
-        # from): a paired or unpaired set's name is no `load_dataset` name for it to follow
-        follows = table_id not in PAIRED_TABLES + UNPAIRED_TABLES
+        # an image-to-image or text table keeps its classifier (trained on the offline set its images come
+        # from): a paired, unpaired or captioned set's name is no `load_dataset` name for it to follow
+        follows = table_id not in PAIRED_TABLES + UNPAIRED_TABLES + TEXT_TABLES
         if (
             follows
             and "extractor" in valid
@@ -102,6 +102,7 @@ def get_profile(table_id: str, name: str, **overrides):
 
 PAIRED_TABLES = ("msgan_pix2pix",)  # image-conditioned: their data sets are pairs (replication.image_pairs)
 UNPAIRED_TABLES = ("msgan_drit",)  # two unpaired domains (replication.image_pairs.load_unpaired)
+TEXT_TABLES = ("msgan_stackgan",)  # text-conditioned: their data sets are captioned (replication.captions)
 
 
 def _check_dataset(dataset: object, table_id: str = "") -> None:
@@ -121,6 +122,14 @@ def _check_dataset(dataset: object, table_id: str = "") -> None:
         if dataset not in UNPAIRED_NAMES:
             raise ValueError(
                 f"Unknown unpaired data set {dataset!r} for {table_id}. Valid names: {', '.join(UNPAIRED_NAMES)}."
+            )
+        return
+    if table_id in TEXT_TABLES:
+        from replication.captions import TEXT_NAMES
+
+        if dataset not in TEXT_NAMES:
+            raise ValueError(
+                f"Unknown text-conditioned data set {dataset!r} for {table_id}. Valid names: {', '.join(TEXT_NAMES)}."
             )
         return
     known = isinstance(dataset, str) and (

@@ -32,6 +32,7 @@ TABLES: dict[str, TablePage] = {
     "msgan_table1": TablePage("MSGAN (Mao et al., CVPR 2019)", "Table 1", "notebooks/msgan/table1_labels.py"),
     "msgan_pix2pix": TablePage("MSGAN (Mao et al., CVPR 2019)", "Pix2Pix", "notebooks/msgan/table2_pix2pix.py"),
     "msgan_drit": TablePage("MSGAN (Mao et al., CVPR 2019)", "DRIT", "notebooks/msgan/table3_drit.py"),
+    "msgan_stackgan": TablePage("MSGAN (Mao et al., CVPR 2019)", "StackGAN++", "notebooks/msgan/table4_stackgan.py"),
     "cvae_gan_table1": TablePage(
         "CVAE-GAN (Bao et al., ICCV 2017)", "Table 1", "notebooks/cvae_gan/table1_recognisability.py"
     ),

@@ -101,8 +101,11 @@ def test_download_writes_the_folders_the_loader_reads(tmp_path):
     assert dl._target("tiny-imagenet", tmp_path, "32") == tmp_path / "tiny-imagenet32"
     # every set `--list` shows is a name a loader knows: `load_dataset`'s labelled sets, plus MSGAN's
     # image-to-image sets, which `replication.image_pairs` loads (load_paired / load_unpaired) and
-    # `load_dataset` refuses
-    assert set(dl.CATALOG) == set(OFFLINE_DATASETS) | set(DOWNLOADED_DATASETS) | set(IMAGE_PAIR_SETS)
+    # `load_dataset` refuses, and the StackGAN++ table's captioned sets (`replication.captions.load_text`)
+    from replication.captions import DOWNLOAD_NAMES
+
+    expected = set(OFFLINE_DATASETS) | set(DOWNLOADED_DATASETS) | set(IMAGE_PAIR_SETS) | set(DOWNLOAD_NAMES)
+    assert set(dl.CATALOG) == expected
     assert not set(IMAGE_PAIR_SETS) & (set(DATASET_NAMES) | set(PREPARED))
 
 

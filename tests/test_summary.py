@@ -118,6 +118,7 @@ def test_every_registered_table_names_an_existing_notebook_that_writes_it(table_
         msgan,
         msgan_drit,
         msgan_pix2pix,
+        msgan_stackgan,
     )
 
     ids = {
@@ -127,6 +128,7 @@ def test_every_registered_table_names_an_existing_notebook_that_writes_it(table_
         "msgan.TABLE_ID": msgan.TABLE_ID,
         "p2p.TABLE_ID": msgan_pix2pix.TABLE_ID,
         "drit.TABLE_ID": msgan_drit.TABLE_ID,
+        "sg.TABLE_ID": msgan_stackgan.TABLE_ID,
         "contragan.TABLE1": contragan.TABLE1,
         "contragan.TABLE2": contragan.TABLE2,
         "contragan.OVERFITTING": contragan.OVERFITTING,

@@ -32,7 +32,8 @@ from replication.profiles import resolve_profile_name
 check_parameters(globals(), declared=("profile", "executed_dir"))
 
 profile_name = resolve_profile_name(profile)
-display(Markdown(book.page_banner(profile_name, ["msgan_table1", "msgan_pix2pix", "msgan_drit"])))
+display(Markdown(book.page_banner(profile_name, ["msgan_table1", "msgan_pix2pix", "msgan_drit", "msgan_stackgan"])))
 display(Markdown(book.card_section("Table 1: conditioned on labels", "msgan_table1", profile_name)))
 display(Markdown(book.card_section("Pix2Pix: conditioned on paired images", "msgan_pix2pix", profile_name)))
 display(Markdown(book.card_section("DRIT: conditioned on unpaired images", "msgan_drit", profile_name)))
+display(Markdown(book.card_section("StackGAN++: conditioned on text", "msgan_stackgan", profile_name)))

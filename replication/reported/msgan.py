@@ -1,8 +1,8 @@
 """MSGAN (Mao et al., CVPR 2019): reported numbers and the claims the book tests.
 
-Each number below carries its own source. MSGAN's own PDF was not reachable: MSGAN's CIFAR-10 FID and
-the DRIT table's cells are known second-hand, from a later paper that quotes them [S]; every other
-value is None ("see paper").
+Each number below carries its own source. MSGAN's own PDF was not reachable: MSGAN's CIFAR-10 FID, the
+DRIT table's cells and the StackGAN++ ± MS cells on CUB-200-2011 are known second-hand, from a later paper
+that quotes them [S]; every other value is None ("see paper").
 """
 
 from __future__ import annotations
@@ -126,3 +126,40 @@ CLAIMS: dict[str, str] = {
         "(Mao et al. 2019, abstract: 'improving diversity without loss of quality'; Table 1)."
     ),
 }
+
+# StackGAN++ ± MS on CUB-200-2011: MSGAN's own cells were not read; a later paper quotes them.
+_STACKGAN_QUOTED = (
+    "Mao et al. 2019's StackGAN++ and StackGAN++ + MS on CUB-200-2011, as quoted in Table 6 ('Quantitative "
+    "results on CUB-200-2011', columns 'StackGAN++*' and '+MS* [Mao et al. 2019]') of MCL-GAN (Choi & Han, "
+    "NeurIPS 2022); JSD and LPIPS rounded to two decimals there. Not read in MSGAN's own PDF"
+)
+ROWS["msgan_stackgan"] = (DataRow("CUB-200-2011", "cub200"),)
+_STACKGAN_CELLS = {
+    ("StackGAN++", "FID"): (25.99, 4.26),
+    ("StackGAN++", "NDB"): (38.20, 2.39),
+    ("StackGAN++", "JSD"): (0.09, 0.01),
+    ("StackGAN++", "LPIPS diversity"): (0.36, 0.00),
+    ("StackGAN++ + MS", "FID"): (25.53, 1.83),
+    ("StackGAN++ + MS", "NDB"): (30.60, 2.51),
+    ("StackGAN++ + MS", "JSD"): (0.07, 0.00),
+    ("StackGAN++ + MS", "LPIPS diversity"): (0.37, 0.01),
+}
+ENTRIES += tuple(
+    Reported(
+        "msgan_stackgan",
+        method,
+        metric,
+        value,
+        _STACKGAN_QUOTED,
+        "S",
+        note="secondary: quoted by a later paper",
+        spread=spread,
+        dataset="CUB-200-2011",
+    )
+    for (method, metric), (value, spread) in _STACKGAN_CELLS.items()
+)
+CLAIMS["msgan_stackgan"] = (
+    "The mode-seeking term makes a text-conditioned generator (StackGAN++ on CUB-200-2011) more diverse for one "
+    "caption (higher LPIPS, lower NDB and JSD) at similar or better FID (Mao et al. 2019, abstract and the "
+    "text-to-image table)."
+)
