@@ -171,7 +171,9 @@ CATALOG = {
         "MSGAN StackGAN++ stand-in at smoke/cpu",
     ),
     "colour-thin-thick": Entry(
-        "offline (built from mnist5k)", "2,500 thin + 2,500 thick coloured digits, 32×32", "MSGAN DRIT stand-in at smoke/cpu"
+        "offline (built from mnist5k)",
+        "2,500 thin + 2,500 thick coloured digits, 32×32",
+        "MSGAN DRIT stand-in at smoke/cpu",
     ),
     "facades": Entry(
         "download (pix2pix; checksum: recorded at first download) or --from-zip",

@@ -318,6 +318,8 @@ ROW_SETTINGS["msgan_drit"] = {
         "gpu": {"dataset": "cat2dog", "concat": False, "steps": 20_000, "decay_from": 10_000},
     },
 }
+
+
 class MSGANStackGANConfig:
     """MSGAN's text-conditioned table: StackGAN++ with / without L_ms on CUB-200-2011 (official
     StackGAN-v2 `birds_3stages.yml` + `miscc/config.py` defaults: three stages 64/128/256, GF_DIM = DF_DIM
