@@ -320,6 +320,7 @@ ROW_SETTINGS["msgan_drit"] = {
 }
 
 
+@dataclass(frozen=True)
 class MSGANStackGANConfig:
     """MSGAN's text-conditioned table: StackGAN++ with / without L_ms on CUB-200-2011 (official
     StackGAN-v2 `birds_3stages.yml` + `miscc/config.py` defaults: three stages 64/128/256, GF_DIM = DF_DIM
