@@ -105,6 +105,10 @@ TINY = {
     "embed_dim": 16,
     "image_size": 32,
     "crop_size": 32,
+    "base_size": 16,  # StackGAN++: 2 stages, 16 → 32 px
+    "stages": 2,
+    "g_width": 4,
+    "d_width": 4,
     "d_steps_per_g": 2,
     "wgan_critic_steps": 2,
 }
