@@ -144,7 +144,7 @@ def test_every_results_page_has_a_banner_captioned_tables_and_figures_and_linked
     html = smoke_book / "_build" / "html"
     table_pages = sorted((html / "book/executed/notebooks").rglob("*.html"))
     cards = sorted((html / "book/executed/book").glob("*/card.html"))
-    assert len(table_pages) == 9 and len(cards) == 4
+    assert len(table_pages) == 10 and len(cards) == 4
     for page in [*table_pages, *cards, html / "book/executed/book/status.html"]:
         markup = page.read_text()
         text = _text(page)
