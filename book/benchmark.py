@@ -56,6 +56,16 @@ for path in files:
     )
     if payload.get("note"):
         display(Markdown(f"*{payload['note']}*"))
+    if "rows" in payload:  # results/bench/cpu-book.json: the cpu profile's own nets, per method
+        frame = pd.DataFrame(payload["rows"]).drop(columns=["timed_at_commit"], errors="ignore")
+        display(
+            book.table(
+                frame.round(2),
+                "The cpu book's training per method at the cpu profile's sizes: ms per step alone (all threads) and "
+                "two runs at a time (one thread each), and the minutes each layout projects",
+            )
+        )
+        continue
     frame = pd.DataFrame(payload["training"])
     display(book.table(frame.round(2), f"Training speed on {prov['device']}: baseline vs fast, per model family"))
     fid = pd.DataFrame(payload["fid"]).round(2)

@@ -1,4 +1,5 @@
-"""Class-conditional samples from a fixed seed, the same for every method of a table."""
+"""Class-conditional samples from a fixed seed, the same for every method of a table; which held-out
+items a table evaluates."""
 
 from __future__ import annotations
 
@@ -17,3 +18,9 @@ def generate_per_class(generator, per_class: int, seed: int, device: torch.devic
         for i in range(0, len(labels), batch_size)
     ]
     return torch.cat(images), labels
+
+
+def evenly_spaced(total: int, n: int) -> torch.Tensor:
+    """min(n, total) indices evenly spaced over 0..total−1. The offline held-out splits are stored class
+    by class, so "the first n" would cover one or two digits; these cover every class in proportion."""
+    return torch.linspace(0, total - 1, min(n, total)).round().long()

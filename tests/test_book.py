@@ -161,3 +161,27 @@ def test_every_results_page_has_a_banner_captioned_tables_and_figures_and_linked
     assert 'href="https://arxiv.org/abs/2006.12681' in card
     assert 'href="https://github.com/POSTECH-CVLab/PyTorch-StudioGAN"' in card
     assert 'href="https://arxiv.org/abs/1903.05628"' in (html / "book/intro.html").read_text()
+
+
+def test_the_speed_page_renders_every_committed_bench_file(tmp_path, monkeypatch):
+    """Each file in results/bench/ (device benches and the cpu-book measurement) gets its own table."""
+    import shutil
+
+    import jupytext
+    import papermill
+
+    repo = Path(__file__).resolve().parents[1]
+    shutil.copytree(repo / "results" / "bench", tmp_path / "results" / "bench")
+    monkeypatch.setenv("REPLICATION_RESULTS", str(tmp_path / "results"))
+    jupytext.write(jupytext.read(repo / "book" / "benchmark.py"), tmp_path / "benchmark.ipynb")
+    papermill.execute_notebook(
+        str(tmp_path / "benchmark.ipynb"),
+        str(tmp_path / "out.ipynb"),
+        parameters={"profile": "cpu"},
+        kernel_name="python3",
+        cwd=str(repo),
+        progress_bar=False,
+    )
+    shown = (tmp_path / "out.ipynb").read_text()
+    assert "The cpu book&#x27;s training per method" in shown or "The cpu book's training per method" in shown
+    assert "Training speed on" in shown

@@ -86,3 +86,31 @@ def test_the_verdict_is_tested_only_when_pix2pix_is_less_diverse_than_the_data()
     assert "Pix2Pix" in verdict["not_tested_because"]
     rows = p2p.result_rows(collapsed)
     assert {(r["method"], r["metric"]) for r in rows} >= {(p2p.REAL, p2p.DIVERSITY), (p2p.BASELINE, "FID")}
+
+
+def test_the_evaluated_inputs_cover_every_digit_of_the_class_sorted_held_out_split(monkeypatch):
+    from replication.image_pairs import load_paired
+    from replication.sampling import evenly_spaced
+
+    data = load_paired("digits-lowres")
+    assert torch.equal(data.test_labels, data.test_labels.sort(stable=True).values)  # stored class by class
+    index = evenly_spaced(len(data.test_input), 200)
+    assert len(index) == 200 and index[0] == 0 and index[-1] == len(data.test_input) - 1
+    assert torch.bincount(data.test_labels[index], minlength=10).min() >= 15  # not just 0s and 1s
+    assert torch.equal(evenly_spaced(5, 10), torch.arange(5))  # never more than there are
+
+    class _NoExtractor:  # the evaluator's own choice of inputs, without training its classifier
+        name = "none"
+
+        def features(self, x):
+            return x.flatten(1)[:, :4]
+
+    class _L1Distance:
+        def distance(self, a, b):
+            return (a - b).abs().flatten(1).mean(1)
+
+    monkeypatch.setattr(p2p, "get_extractor", lambda *a, **k: _NoExtractor())
+    monkeypatch.setattr(p2p, "perceptual_distance", lambda *a, **k: _L1Distance())
+    config = get_profile(p2p.TABLE_ID, "cpu")
+    evaluator = p2p.Evaluator(config, data, torch.device("cpu"))
+    assert torch.equal(evaluator.inputs, data.test_input[evenly_spaced(len(data.test_input), config.eval_inputs)])

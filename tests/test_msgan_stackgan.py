@@ -21,6 +21,7 @@ from replication.nets.stackgan import (
     mean_covariance,
 )
 from replication.profiles import get_profile
+from replication.sampling import evenly_spaced
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -112,7 +113,7 @@ def test_one_training_step_of_each_method_and_deterministic_generation():
     assert first.shape == (3, 10, 1, 32, 32) and torch.equal(
         first, sg.generate(g, data.test_embeddings[:, 0], config.nz, 3, 7)
     )
-    assert sg.spread(10, 4).tolist() == [0, 3, 6, 9] and sg.spread(3, 5).tolist() == [0, 1, 2]
+    assert evenly_spaced(10, 4).tolist() == [0, 3, 6, 9] and evenly_spaced(3, 5).tolist() == [0, 1, 2]
     assert sg.nearest_captions(torch.tensor([[0.0], [5.0], [1.0]]), torch.tensor([[0.9]]), 2).tolist() == [[2, 0]]
     with pytest.raises(ValueError, match="Valid methods: StackGAN\\+\\+, StackGAN\\+\\+ \\+ MS"):
         sg.lambda_ms_for("AttnGAN", config)

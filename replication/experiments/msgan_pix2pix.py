@@ -38,6 +38,7 @@ from replication.metrics.lpips import PerceptualDistance, perceptual_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.pix2pix import MultiScaleDiscriminator, UNetGenerator
 from replication.results import seed_rows
+from replication.sampling import evenly_spaced
 from replication.stats import combine_verdicts, compare_methods
 from replication.train import TrainResult, run_dir_for, seed_everything, train
 
@@ -186,10 +187,11 @@ class Evaluator:
             config.extractor, classifier_data, device, ClassifierConfig(steps=config.classifier_steps)
         )
         self.distance = perceptual_distance(self.extractor, device)
-        self.inputs = data.test_input[: config.eval_inputs]
+        self.index = evenly_spaced(len(data.test_input), config.eval_inputs)  # every class (mnist5k is class-sorted)
+        self.inputs = data.test_input[self.index.to(data.test_input.device)]
         self.real_features = self.extractor.features(data.test_target)
         self.bins = NDBBins(data.train_target.cpu().numpy(), config.ndb_bins, seed=0, alpha=config.ndb_alpha)
-        plausible = plausible_targets(data, config.plausible_k)[: config.eval_inputs]  # [N, k, C, H, W]
+        plausible = plausible_targets(data, config.plausible_k)[self.index]  # [N, k, C, H, W]
         self.real_diversity = float(
             np.mean(
                 [
@@ -216,8 +218,8 @@ class Evaluator:
         c, d = self.config, self.data
         return {
             "task": f"{d.name}: {d.direction}",
-            "generated": f"{c.outputs_per_input} outputs for each of the first {len(self.inputs)} held-out inputs "
-            f"(noise seed {NOISE_SEED}+seed)",
+            "generated": f"{c.outputs_per_input} outputs for each of {len(self.inputs)} held-out inputs, evenly "
+            f"spaced over the {len(d.test_input)} (noise seed {NOISE_SEED}+seed)",
             "FID": f"all outputs against the {len(d.test_target)} held-out targets, features of {self.extractor.name}",
             "LPIPS": f"{self.distance.name}; mean distance between consecutive outputs of the same input",
             "NDB/JSD": f"k-means bins (K={c.ndb_bins}, seed 0) on the training targets' pixels; two-proportion "
@@ -247,7 +249,8 @@ def run_table(
     start = time.perf_counter()
     evaluator = Evaluator(config, data, device)
     metrics: dict[str, dict[int, dict]] = {m: {} for m in METHODS}
-    histories, examples = {}, {"input": evaluator.inputs[:shown].cpu()}
+    shown_index = evenly_spaced(len(evaluator.inputs), shown)  # inputs of different classes
+    histories, examples = {}, {"input": evaluator.inputs[shown_index.to(evaluator.inputs.device)].cpu()}
     parallel.train_runs(train_run, [(config, m, s) for s in config.seeds for m in METHODS], data, device)
     for seed in config.seeds:
         for method in METHODS:
@@ -255,7 +258,7 @@ def run_table(
             histories[f"{method} seed {seed}"] = run.result.history
             metrics[method][seed], outputs = evaluator.evaluate(run.generator, seed)
             if seed == config.seeds[0]:
-                examples[method] = outputs[:, :shown]
+                examples[method] = outputs[:, shown_index]
     protocol = evaluator.protocol()
     return TableRun(
         config, metrics, histories, examples, evaluator.real_diversity, protocol, time.perf_counter() - start

@@ -46,6 +46,7 @@ from replication.metrics.lpips import perceptual_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.stackgan import StackGenerator, StageDiscriminator, colour_consistency, kl_divergence
 from replication.results import seed_rows
+from replication.sampling import evenly_spaced
 from replication.stats import combine_verdicts, compare_methods
 from replication.train import TrainResult, run_dir_for, seed_everything, train
 
@@ -221,12 +222,6 @@ def generate(generator: nn.Module, texts: torch.Tensor, nz: int, outputs: int, s
     return torch.stack(results).cpu()
 
 
-def spread(total: int, n: int) -> torch.Tensor:
-    """min(n, total) indices evenly spaced over 0..total−1 (held-out sets are stored class by class, so the
-    evaluated captions cover every class)."""
-    return torch.linspace(0, total - 1, min(n, total)).round().long()
-
-
 def nearest_captions(embeddings: torch.Tensor, queries: torch.Tensor, k: int) -> torch.Tensor:
     """[Q, k]: for each query embedding, the k rows of `embeddings` nearest in L2 (the query's own first)."""
     return torch.cdist(queries.double(), embeddings.double()).topk(k, largest=False).indices
@@ -256,7 +251,7 @@ class Evaluator:
             else classifier_extractor(images, classifier_config, device)
         )
         self.distance = perceptual_distance(self.extractor, device)  # real LPIPS, else the named stand-in
-        self.index = spread(len(images.test_x), config.eval_captions)
+        self.index = evenly_spaced(len(images.test_x), config.eval_captions)
         self.texts = data.test_embeddings[self.index.to(data.test_embeddings.device), 0]
         self.labels = images.test_y.cpu()[self.index]
         self.captions = [data.test_captions[i][0] for i in self.index.tolist()] if data.test_captions else None
@@ -322,7 +317,7 @@ def run_table(
     evaluator = Evaluator(config, data, device)
     metrics: dict[str, dict[int, dict]] = {m: {} for m in METHODS}
     histories, examples = {}, {}
-    shown_index = spread(len(evaluator.texts), shown)  # captions of different classes
+    shown_index = evenly_spaced(len(evaluator.texts), shown)  # captions of different classes
     parallel.train_runs(train_run, [(config, m, s) for s in config.seeds for m in METHODS], data, device)
     for seed in config.seeds:
         for method in METHODS:
