@@ -37,21 +37,21 @@ test: $(STAMP)
 # The runner exits 0 (all ran), 1 (some notebooks failed: build the book anyway, then fail) or
 # anything else (2: bad arguments such as an unknown profile; interrupted; crashed): stop, build nothing.
 book: $(STAMP)
-	@rc=0; $(PY) -m replication.runner --profile $(PROFILE) --jobs $(JOBS) || rc=$$?; \
+	@rc=0; $(PY) -m replication.book.runner --profile $(PROFILE) --jobs $(JOBS) || rc=$$?; \
 	if [ $$rc -ne 0 ] && [ $$rc -ne 1 ]; then echo "Runner stopped (exit $$rc): the book was not built"; exit $$rc; fi; \
 	$(MAKE) --no-print-directory build-book || exit $$?; \
 	if [ $$rc -ne 0 ]; then echo "Some notebooks failed: see book/executed/status.json"; fi; exit $$rc
 
 # After `make book PROFILE=cpu`: the committed reference build (book/reference/<profile>/ + results/<profile>/).
 reference: $(STAMP)
-	$(PY) -m replication.runner --profile $(PROFILE) --save-reference
+	$(PY) -m replication.book.runner --profile $(PROFILE) --save-reference
 
 build-book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . --toc book/_toc.yml --config _config.yml
 	@echo "Open _build/html/index.html"
 
 bench: $(STAMP)
-	$(PY) -m replication.bench $(BENCH_ARGS)
+	$(PY) -m replication.book.bench $(BENCH_ARGS)
 
 notebooks: $(STAMP)
 	$(VENV)/bin/jupytext --sync notebooks/*/*.py book/*.py book/*/*.py

@@ -15,10 +15,10 @@
 
 # %% [markdown]
 # # Speed: training throughput and evaluation time
-# Measured by `make bench` (`python -m replication.bench --save`), one file per device in
+# Measured by `make bench` (`python -m replication.book.bench --save`), one file per device in
 # `results/bench/`. `baseline` is fp32 eager training fed by a host DataLoader; `fast` keeps the
 # data set on the device and, on a GPU, adds bf16 autocast, channels_last and fused Adam
-# (`replication/speed.py`). Each table carries the commit, device and date it was measured with.
+# (`replication/core/speed.py`). Each table carries the commit, device and date it was measured with.
 
 # %% tags=["parameters"]
 from typing import Optional  # papermill --help-notebook reads Optional/Union, not X | None
@@ -32,14 +32,14 @@ import json
 import pandas as pd
 from IPython.display import Markdown, display
 
-from replication import book
-from replication.parameters import check_parameters
-from replication.paths import results_root
-from replication.profiles import resolve_profile_name
+from replication.book import page
+from replication.configs.parameters import check_parameters
+from replication.configs.profiles import resolve_profile_name
+from replication.core.paths import results_root
 
 check_parameters(globals(), declared=("profile", "executed_dir"))
 
-display(Markdown(book.page_banner(resolve_profile_name(profile))))
+display(Markdown(page.page_banner(resolve_profile_name(profile))))
 
 files = sorted((results_root() / "bench").glob("*.json"))
 if not files:
@@ -56,10 +56,10 @@ for path in files:
     )
     if payload.get("note"):
         display(Markdown(f"*{payload['note']}*"))
-    if "rows" in payload:  # results/bench/cpu-book.json: the cpu profile's own nets, per method
+    if "rows" in payload:  # results/bench/cpu-page.json: the cpu profile's own nets, per method
         frame = pd.DataFrame(payload["rows"]).drop(columns=["timed_at_commit"], errors="ignore")
         display(
-            book.table(
+            page.table(
                 frame.round(2),
                 "The cpu book's training per method at the cpu profile's sizes: ms per step alone (all threads) and "
                 "two runs at a time (one thread each), and the minutes each layout projects",
@@ -67,16 +67,16 @@ for path in files:
         )
         continue
     frame = pd.DataFrame(payload["training"])
-    display(book.table(frame.round(2), f"Training speed on {prov['device']}: baseline vs fast, per model family"))
+    display(page.table(frame.round(2), f"Training speed on {prov['device']}: baseline vs fast, per model family"))
     fid = pd.DataFrame(payload["fid"]).round(2)
-    display(book.table(fid, f"Time of a FID evaluation on {prov['device']}"))
+    display(page.table(fid, f"Time of a FID evaluation on {prov['device']}"))
 
 # %% [markdown]
 # ## Before you launch: estimated wall time per table and profile
 # The training time of a table is its runs × steps per run × ms per step. One bench iteration is one
 # training step (the updates under "one step"), so ms per step is the bench's `fast` ms/iter of the
 # model family's case (data on the device, as the notebooks train): from the CPU file for smoke/cpu,
-# from the newest GPU file for gpu/paper (`replication/estimate.py`). Where the profile's batch,
+# from the newest GPU file for gpu/paper (`replication/book/estimate.py`). Where the profile's batch,
 # width, image size or updates per step differ from the case's, ms/iter is scaled by batch × pixels ×
 # width² × updates and the basis column gives the factor and the sizes measured; this arithmetic
 # rule ignores per-call overheads, so the scaled-down rows (the narrow smoke and cpu nets)
@@ -91,17 +91,17 @@ for path in files:
 # train them once, so their hours overlap. Read the hours as an order of magnitude.
 
 # %% tags=["remove-input"]
-from replication import estimate
+from replication.book import estimate
 
 estimates = estimate.all_estimates(estimate.load_bench(results_root() / "bench"))
 display(
-    book.table(
+    page.table(
         estimate.total_frame(estimates),
         "Estimated training hours per table and profile (sequential runs on one device, evaluation not included)",
     )
 )
 display(
-    book.table(
+    page.table(
         estimate.detail_frame(estimates),
         "How each estimate is made: the runs of a table's methods that share a bench case, the step it times "
         "and the basis of its ms per step",

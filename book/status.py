@@ -29,18 +29,18 @@ from pathlib import Path
 
 from IPython.display import Markdown, display
 
-from replication import book
-from replication.parameters import check_parameters
-from replication.paths import repo_root
-from replication.profiles import resolve_profile_name
+from replication.book import page
+from replication.configs.parameters import check_parameters
+from replication.configs.profiles import resolve_profile_name
+from replication.core.paths import repo_root
 
 check_parameters(globals(), declared=("profile", "executed_dir"))
 
 profile_name = resolve_profile_name(profile)
 status_file = Path(executed_dir or repo_root() / "book" / "executed") / "status.json"
-display(Markdown(book.page_banner(profile_name)))
+display(Markdown(page.page_banner(profile_name)))
 display(Markdown(f"### Notebooks (profile **{profile_name}**)"))
-display(book.table(book.notebook_runs_frame(status_file)))
+display(page.table(page.notebook_runs_frame(status_file)))
 display(Markdown("### Results files"))
-display(book.table(book.results_files_frame(profile_name)))
-display(Markdown(book.reference_note(profile_name, status_file)))
+display(page.table(page.results_files_frame(profile_name)))
+display(Markdown(page.reference_note(profile_name, status_file)))

@@ -30,9 +30,9 @@ executed_dir: Optional[str] = None  # None: <repo>/book/executed (the runner pas
 # %% tags=["remove-input"]
 from IPython.display import HTML, Markdown, display
 
-from replication import summary
-from replication.parameters import check_parameters
-from replication.profiles import resolve_profile_name
+from replication.book import summary
+from replication.configs.parameters import check_parameters
+from replication.configs.profiles import resolve_profile_name
 
 check_parameters(globals(), declared=("profile", "executed_dir"))
 

@@ -15,7 +15,7 @@
     python data_scripts/download.py --list                           # every data set, its size and what it feeds
 
 Files land under the data root (`REPLICATION_DATA_ROOT`, default ~/.cache/replication/data),
-where `replication.data.load_dataset` looks for them. An interrupted download resumes from the
+where `replication.data.images.load_dataset` looks for them. An interrupted download resumes from the
 partial file (HTTP Range); a freshly downloaded file whose MD5 does not match is deleted and reported;
 a file already at the final name whose MD5 does not match is moved aside to `<name>.bad-<md5 prefix>`.
 Where no checksum is published for the exact URL (facades, maps, yosemite, cat2dog) the first successful
@@ -42,10 +42,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from data_scripts import prepare  # noqa: E402
-from replication.data import COLORMNIST_SEEDS, IMAGENET_SIZE, PREPARED, grey_unit, packed_folder_name  # noqa: E402
-from replication.image_pairs import OFFLINE_PAIR_SETS, PAIRED_NAMES, PAIRED_SPLITS, UNPAIRED_SPLITS  # noqa: E402
-from replication.io import sha256_file  # noqa: E402
-from replication.paths import data_root  # noqa: E402
+from replication.core.io import sha256_file  # noqa: E402
+from replication.core.paths import data_root  # noqa: E402
+from replication.data.image_pairs import OFFLINE_PAIR_SETS, PAIRED_NAMES, PAIRED_SPLITS, UNPAIRED_SPLITS  # noqa: E402
+from replication.data.images import COLORMNIST_SEEDS, IMAGENET_SIZE, PREPARED, grey_unit, packed_folder_name  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ DATASETS["cat2dog"] = [Archive("http://vllab.ucmerced.edu/hylee/DRIT/datasets/ca
 PUBLISHED_ELSEWHERE = {
     "yosemite": ("167fe1726807a9d22bd106b4a6c0bd7953b688af924ac1bf967439c4961e49f9", "TFDS for CycleGAN's old mirror"),
 }
-IMAGE_PAIR_DOWNLOADS = ("facades", "maps", "yosemite", "cat2dog")  # loaded by replication.image_pairs
+IMAGE_PAIR_DOWNLOADS = ("facades", "maps", "yosemite", "cat2dog")  # loaded by replication.data.image_pairs
 
 # StackGAN's preprocessed birds (char-CNN-RNN text embeddings, file names, class ids) as linked from the
 # StackGAN / StackGAN-v2 READMEs: birds.zip on Google Drive. No checksum is published: recorded at first download.
@@ -251,7 +251,7 @@ def disk_space(folder: Path, note: str = ""):
 
 
 def md5_file(path: Path) -> str:
-    """The MD5 the official archives publish (SHA-256: `replication.io.sha256_file`)."""
+    """The MD5 the official archives publish (SHA-256: `replication.core.io.sha256_file`)."""
     digest = hashlib.md5()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -502,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _target(name: str, root: Path, variant: str = "") -> Path:
-    """`name`'s default folder under `root` (`replication.data.PREPARED`), or `<name><variant>` for a variant."""
+    """`name`'s default folder under `root` (`replication.data.images.PREPARED`), or `<name><variant>` for a variant."""
     return root / (f"{name}{variant}" if variant else PREPARED[name])
 
 
@@ -530,13 +530,13 @@ def _image_pairs(name: str, root: Path, from_zip: Path | None) -> int:
         target = prepare.image_pair_folder(source, root / name, PAIRED_SPLITS if paired else UNPAIRED_SPLITS)
     splits = "/, ".join(sorted(p.name for p in target.iterdir() if p.is_dir())) + "/"
     loader = "load_paired" if paired else "load_unpaired"
-    print(f"{name}: {splits} in {target}; load it with replication.image_pairs.{loader}({name!r})")
+    print(f"{name}: {splits} in {target}; load it with replication.data.image_pairs.{loader}({name!r})")
     return 0
 
 
 def _cub200_text(root: Path, from_zip: Path | None) -> int:
     """StackGAN's birds.zip (gdown, or a local copy), checked against the SHA-256 recorded at first use,
-    unpacked into `<root>/cub200-text/` (replication/cub_text.py reads `birds/{train,test}/`)."""
+    unpacked into `<root>/cub200-text/` (replication/data/cub_text.py reads `birds/{train,test}/`)."""
     record, target = root / "cub200-text.sha256", root / "cub200-text"
     if from_zip:
         if not Path(from_zip).is_file():
@@ -567,11 +567,11 @@ def _run(args: argparse.Namespace, root: Path) -> int:
         print(f"{name} is offline: nothing to download (dataset={name}).")
         return 0
     if name == "digits-captions":
-        print(f"{name} is offline (built from mnist5k): nothing to download (replication.captions.load_text).")
+        print(f"{name} is offline (built from mnist5k): nothing to download (replication.data.captions.load_text).")
         return 0
     if name in OFFLINE_PAIR_SETS:
         loader = "load_paired" if name in PAIRED_NAMES else "load_unpaired"
-        print(f"{name} is offline (built from mnist5k): nothing to download (replication.image_pairs.{loader}).")
+        print(f"{name} is offline (built from mnist5k): nothing to download (replication.data.image_pairs.{loader}).")
         return 0
     if name in IMAGE_PAIR_DOWNLOADS:
         return _image_pairs(name, root, args.from_zip)
@@ -623,7 +623,7 @@ def _run(args: argparse.Namespace, root: Path) -> int:
             )
         return _done(name, target, root, f" image_size={size}")
     if name == "colormnist":
-        from replication.data import load_dataset
+        from replication.data.images import load_dataset
 
         grey = load_dataset(args.source)
         if grey.image_shape[0] != 1:

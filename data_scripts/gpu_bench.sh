@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Time every bench case (replication/bench.py CASES) on a CUDA machine in one call and save
+# Time every bench case (replication/book/bench.py CASES) on a CUDA machine in one call and save
 # results/bench/cuda-<device>.json with its provenance (commit, device, torch, data set, date) and a note.
 #
 # 1. Here (no GPU), once: pack the CIFAR-10 copy the saved H200 bench used (2,000 train images per class
@@ -50,9 +50,9 @@ ITERS=${BENCH_ITERS:-30}
 WARMUP=${BENCH_WARMUP:-5}
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
-"$PY" -c "import torch; assert torch.cuda.is_available(), 'no CUDA device'; import replication.bench"
+"$PY" -c "import torch; assert torch.cuda.is_available(), 'no CUDA device'; import replication.book.bench"
 START=$(date -u +%FT%TZ)
-timeout "${BENCH_LIMIT_S:-420}" "$PY" -m replication.bench --device cuda --dataset "$BENCH_DATASET" \
+timeout "${BENCH_LIMIT_S:-420}" "$PY" -m replication.book.bench --device cuda --dataset "$BENCH_DATASET" \
     --extractor "classifier:$BENCH_DATASET" --iters "$ITERS" --warmup "$WARMUP" --save
 
 # The note: how it was measured (the provenance's git fields describe the device's copy of the checkout).
@@ -62,15 +62,15 @@ import sys
 
 import torch
 
-from replication.io import write_json_atomic
-from replication.paths import results_root
+from replication.core.io import write_json_atomic
+from replication.core.paths import results_root
 
 dataset, iters, warmup, start, commit = sys.argv[1:]
 name = torch.cuda.get_device_name(0)
 path = results_root() / "bench" / ("cuda-" + name.lower().replace(" ", "-") + ".json")
 payload = json.loads(path.read_text())
 payload["note"] = (
-    f"Measured with `bash data_scripts/gpu_bench.sh` (python -m replication.bench --device cuda --dataset {dataset} "
+    f"Measured with `bash data_scripts/gpu_bench.sh` (python -m replication.book.bench --device cuda --dataset {dataset} "
     f"--extractor classifier:{dataset} --iters {iters} --warmup {warmup} --save) on a lent {name}, started {start}"
     + (f", from the checkout at commit {commit[:10]}" if commit else "")
     + ". Every case at its paper settings; the Pix2Pix cases on synthetic 3×256×256 pairs, with no FID timed. "

@@ -3,7 +3,7 @@
 
 One function per data set; `download.py` fetches (or takes a local copy of) the official files and
 calls them. Each says which official split becomes `test/`. MSGAN's image-to-image sets keep their own
-layouts instead (`image_pair_folder`), which `replication.image_pairs` reads.
+layouts instead (`image_pair_folder`), which `replication.data.image_pairs` reads.
 """
 
 from __future__ import annotations
@@ -129,12 +129,12 @@ def celeba_identities(
 
 
 def color_mnist(x: np.ndarray, y: np.ndarray, target: Path, split: str, seed: int = 0, size: int | None = None) -> Path:
-    """ColorMNIST: grey digits x ∈ [0, 1] ([N, H, W]) coloured by `replication.data.colour_digits`
+    """ColorMNIST: grey digits x ∈ [0, 1] ([N, H, W]) coloured by `replication.data.images.colour_digits`
     (pixel = (1 − x)·background + x·digit, random colours per image drawn from `seed`).
     Written as PNG under `<target>/<split>/<digit>/`."""
     from PIL import Image
 
-    from replication.data import colour_digits
+    from replication.data.images import colour_digits
 
     for index, (rgb, label) in enumerate(zip(colour_digits(x, seed), y, strict=True)):
         out = target / split / str(int(label)) / f"{index:05d}.png"
@@ -178,12 +178,12 @@ def _square_pixels(path: Path, size: int) -> np.ndarray:
 
 def pack_imagenet(source: Path, target: Path, size: int, workers: int = 1) -> Path:
     """ILSVRC-2012 in ImageFolder layout (train/<wnid>/, and test/ or val/ by wnid) → a packed folder
-    (`replication.packed`): every image centre-cropped to a square and resized to size², in class
+    (`replication.data.packed`): every image centre-cropped to a square and resized to size², in class
     then file-name order, decoded by `workers` processes. test/ is the official validation set."""
     from functools import partial
     from multiprocessing import Pool
 
-    from replication.packed import pack_folder
+    from replication.data.packed import pack_folder
 
     held_out = source / "test" if (source / "test").is_dir() else source / "val"
     classes = sorted(c.name for c in (source / "train").iterdir() if c.is_dir())
@@ -205,7 +205,7 @@ def image_pair_folder(source: Path, target: Path, splits: tuple[str, ...]) -> Pa
     """An unpacked pix2pix or CycleGAN/DRIT archive in `source` (its split folders at the top or in its one
     top folder, e.g. `facades/train/`) → `target/<split>/` for each of `splits` present (moved, not copied;
     `splits[0]` must be there). A `target` from an earlier run is replaced. Images stay as published:
-    `replication.image_pairs` splits the pix2pix halves and resizes on loading."""
+    `replication.data.image_pairs` splits the pix2pix halves and resizes on loading."""
     found = _single_folder(source, splits[0])
     if target.exists():
         shutil.rmtree(target)

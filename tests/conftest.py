@@ -45,7 +45,7 @@ def _isolated_dirs(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def mnist5k():
-    from replication.data import load_dataset
+    from replication.data.images import load_dataset
 
     return load_dataset("mnist5k")
 
@@ -72,7 +72,7 @@ def smoke_book(tmp_path_factory):
     root = tmp_path_factory.mktemp("book_root")
     _copy_sources(root)
     executed = root / "book" / "executed"
-    from replication.runner import main as run_notebooks
+    from replication.book.runner import main as run_notebooks
 
     assert run_notebooks(["--profile", "smoke", "--root", str(root), "--out", str(executed)]) == 0
     build = subprocess.run(

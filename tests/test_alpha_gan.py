@@ -108,8 +108,8 @@ def test_ms_ssim_diversity_extremes():
 
 
 def test_unknown_method_lists_the_valid_ones(mnist5k):
+    from replication.configs.profiles import get_profile
     from replication.experiments import alpha_gan
-    from replication.profiles import get_profile
 
     with pytest.raises(ValueError, match="WGAN-GP"):
         alpha_gan.build(get_profile(alpha_gan.TABLE_ID, "smoke"), mnist5k, "BiGAN", torch.device("cpu"), 0)

@@ -1,7 +1,7 @@
 import json
 import re
 
-from replication import results
+from replication.run import results
 
 
 def test_alpha_gan_notebook_ran_and_renders(smoke_book):

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from replication import bench
+from replication.book import bench
 
 
 def test_bench_prints_and_saves_the_tables(capsys, tmp_path, monkeypatch):
@@ -34,8 +34,8 @@ def test_bench_refuses_unknown_models():
 def test_the_cpu_book_plan_counts_every_table_once_and_projects_from_its_measurements(capsys):
     import inspect
 
+    from replication.configs.profiles import TABLE_PROFILES, get_profile
     from replication.experiments import cvae_gan, cvae_gan_applications
-    from replication.profiles import TABLE_PROFILES, get_profile
 
     assert set(bench.CPU_BOOK) == set(TABLE_PROFILES)  # a new table must be added to the projection
     # the runs a table reuses are another table's: the same training settings and a subset of its methods
@@ -65,7 +65,7 @@ def test_the_cpu_book_plan_counts_every_table_once_and_projects_from_its_measure
 def test_a_saved_cpu_book_measurement_is_what_the_estimate_reads(tmp_path, monkeypatch):
     import json
 
-    from replication import estimate
+    from replication.book import estimate
 
     monkeypatch.setenv("REPLICATION_RESULTS", str(tmp_path))
     rows = [{"table": "msgan_table1", "method": "DCGAN", "runs": 5, "steps": 800, "ms/step in a pair (1 thread)": 90.0}]
@@ -121,7 +121,7 @@ def tiny_cases(monkeypatch):
 
     import torch
 
-    from replication.data import ImageData
+    from replication.data.images import ImageData
 
     paper = bench.case_config
 
@@ -156,7 +156,7 @@ def test_every_case_builds_and_times_a_step_on_tiny_data(tiny_cases, name):
 def test_the_new_cases_read_the_papers_settings_and_update_ratios():
     import torch
 
-    from replication.data import ImageData
+    from replication.data.images import ImageData
 
     x = torch.zeros(70, 3, 32, 32)
     data = ImageData("zeros", x, torch.arange(70) % 10, x[:10], torch.arange(10), [str(c) for c in range(10)])

@@ -10,9 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from replication import results
-from replication.runner import main as run_notebooks
-from replication.stats import combine_verdicts, compare_paired
+from replication.book.runner import main as run_notebooks
+from replication.claims.stats import combine_verdicts, compare_paired
+from replication.run import results
 
 TABLE_NOTEBOOK = Path("notebooks/msgan/table1_labels.ipynb")
 

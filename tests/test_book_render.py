@@ -9,8 +9,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from replication import book, plots
-from replication.runner import execute
+from replication.book import page, plots
+from replication.book.runner import execute
 
 matplotlib.use("Agg")
 
@@ -43,7 +43,7 @@ def test_html_tables_have_no_index_no_nan_yes_no_booleans_untruncated_text_and_a
     frame = pd.DataFrame(
         {"claim": [LONG_CLAIM, "short"], "value": [1.5, math.nan], "met": [True, False], "note": [None, "x"]}
     )
-    markup = book.html_table(frame, "A caption")
+    markup = page.html_table(frame, "A caption")
     assert "<caption>A caption</caption>" in markup
     assert LONG_CLAIM in markup and "..." not in markup
     assert "nan" not in markup.lower().replace("nanosecond", "") and "None" not in markup
@@ -55,18 +55,18 @@ def test_html_tables_have_no_index_no_nan_yes_no_booleans_untruncated_text_and_a
 
 def test_a_named_index_becomes_a_column_and_column_levels_are_joined():
     frame = pd.DataFrame({("DCGAN", "FID"): [1.0, 2.0]}, index=pd.Index(["0", "1"], name="class"))
-    tidy = book.tidy_frame(frame)
+    tidy = page.tidy_frame(frame)
     assert list(tidy.columns) == ["class", "DCGAN · FID"]
     assert list(tidy["class"]) == ["0", "1"]
 
 
 def test_a_displayed_table_object_renders_the_same_html():
     frame = pd.DataFrame({"a": [1]})
-    assert book.table(frame, "c")._repr_html_() == book.html_table(frame, "c")
+    assert page.table(frame, "c")._repr_html_() == page.html_table(frame, "c")
 
 
 def test_wide_frame_puts_a_uniform_n_in_the_header_and_never_breaks_a_cell():
-    frame = book.wide_frame(_results(n=3))
+    frame = page.wide_frame(_results(n=3))
     assert list(frame.columns) == ["method", "FID (n=3)"]
     cell = frame.loc[0, "FID (n=3)"]
     assert cell == "0.804\u00a0±\u00a00.012" and " " not in cell
@@ -77,49 +77,49 @@ def test_wide_frame_keeps_n_in_cells_when_it_differs_and_shows_missing_cells_as_
     payload = _results(n=3)
     payload["rows"][1]["n"] = 2
     payload["rows"].append({"method": "SNDCGAN + 2C", "metric": "IS", "mean": 2.0, "std": 0.1, "n": 3})
-    frame = book.wide_frame(payload)
+    frame = page.wide_frame(payload)
     assert "(n=3)" in frame.loc[0, "FID"] and "(n=2)" in frame.loc[1, "FID"]
     assert frame.loc[1, "IS (n=3)"] == "—"
 
 
 def test_units_are_stated_in_the_header():
-    frame = book.comparison_frame(_results(metric="top-1", table_id="cvae_gan_table1"))
+    frame = page.comparison_frame(_results(metric="top-1", table_id="cvae_gan_table1"))
     assert set(frame["metric"]) == {"top-1 (%)"}
     assert frame.loc[0, "ours (mean ± std over seeds)"].startswith("0.804")  # the stored value, unscaled
-    wide = book.wide_frame(_results(metric="label accuracy"))
+    wide = page.wide_frame(_results(metric="label accuracy"))
     assert "label accuracy (fraction) (n=3)" in wide.columns
 
 
 def test_machine_paths_are_shortened():
     text = "FileNotFoundError: /home/someone/work/results/smoke/x.json and /tmp/abc/run.ipynb"
-    cleaned = book.strip_machine_paths(text)
+    cleaned = page.strip_machine_paths(text)
     assert "/home/" not in cleaned and "/tmp/" not in cleaned
     assert "…/x.json" in cleaned and "…/run.ipynb" in cleaned
 
 
 def test_sources_are_links():
-    linked = book.link_sources("Kang & Park, arXiv 2006.12681 v1, in POSTECH-CVLab/PyTorch-StudioGAN (commit 96e09cb)")
+    linked = page.link_sources("Kang & Park, arXiv 2006.12681 v1, in POSTECH-CVLab/PyTorch-StudioGAN (commit 96e09cb)")
     assert "(https://arxiv.org/abs/2006.12681v1)" in linked
     assert "(https://github.com/POSTECH-CVLab/PyTorch-StudioGAN)" in linked
     assert "(https://github.com/POSTECH-CVLab/PyTorch-StudioGAN/commit/96e09cb)" in linked
-    sources = book.sources_markdown("contragan_table1")
+    sources = page.sources_markdown("contragan_table1")
     assert sources.startswith("**Sources") and "https://arxiv.org/abs/2006.12681" in sources
     assert "SNDCGAN + 2C · FID" in sources
-    assert "https://github.com/sivajeetsabdakar/cvae-gan-pytorch-reproduction" in book.sources_markdown(
+    assert "https://github.com/sivajeetsabdakar/cvae-gan-pytorch-reproduction" in page.sources_markdown(
         "cvae_gan_table1"
     )
 
 
 def test_the_banner_says_profile_data_set_date_and_commit_and_warns_at_smoke():
-    smoke = book.banner(_results(profile="smoke", dirty=True))
+    smoke = page.banner(_results(profile="smoke", dirty=True))
     assert smoke.startswith("```{warning}") and "meaningless" in smoke
     assert "**smoke**" in smoke and "`mnist5k`" in smoke and "2026-11-29" in smoke and "`0123456789` (dirty)" in smoke
-    cpu = book.banner(_results(profile="cpu", dirty=False))
+    cpu = page.banner(_results(profile="cpu", dirty=False))
     assert cpu.startswith("```{note}") and "(clean)" in cpu and "meaningless" not in cpu
 
 
 def test_a_card_has_a_captioned_table_and_its_sources(tmp_path):
-    card = book.replication_card(_results())
+    card = page.replication_card(_results())
     assert "```{table}" in card and "| method |" in card
     assert "https://arxiv.org/abs/2006.12681" in card
 
@@ -164,7 +164,7 @@ def test_a_figure_is_shown_with_a_number_a_caption_and_descriptive_alt_text():
 
 
 def test_training_progress_bars_do_not_need_ipywidgets():
-    from replication.train import _progress_bar
+    from replication.run.train import _progress_bar
 
     try:
         import ipywidgets  # noqa: F401
@@ -178,11 +178,11 @@ def test_training_progress_bars_do_not_need_ipywidgets():
 
 def test_an_all_blank_column_is_left_out_and_headers_are_left_aligned():
     frame = pd.DataFrame({"notebook": ["a.py"], "error": [""]})
-    markup = book.html_table(frame, "c")
+    markup = page.html_table(frame, "c")
     assert "error" not in markup and "a.py" in markup
     assert "text-align: right" not in markup
 
 
 def test_the_protocol_line_shows_booleans_as_yes_no():
-    line = book.protocol_line({"profile": "smoke", "protocol": {"comparable_to_paper": False, "k": 5}})
+    line = page.protocol_line({"profile": "smoke", "protocol": {"comparable_to_paper": False, "k": 5}})
     assert "comparable to paper: no" in line and "False" not in line

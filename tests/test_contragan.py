@@ -8,7 +8,8 @@ import math
 import pytest
 import torch
 
-from replication.ema import ema_update_, make_ema
+from replication.configs.profiles import get_profile
+from replication.core.ema import ema_update_, make_ema
 from replication.experiments import contragan
 from replication.losses.contragan import (
     acgan_loss,
@@ -18,11 +19,9 @@ from replication.losses.contragan import (
     cr_flips,
     hinge_discriminator_loss,
     hinge_generator_loss,
-    projection_logit,
 )
 from replication.metrics.prdc import prdc
-from replication.nets.contragan import BACKBONES, Discriminator, Generator, get_backbone
-from replication.profiles import get_profile
+from replication.nets.contragan import BACKBONES, Discriminator, Generator, get_backbone, projection_logit
 
 
 def naive_2c(embeddings, proxies, labels, t):

@@ -1,8 +1,8 @@
 import json
 import re
 
-from replication import results
-from replication.stats import combine_verdicts, compare_paired
+from replication.claims.stats import combine_verdicts, compare_paired
+from replication.run import results
 
 
 def _page(smoke_book, relative: str) -> str:

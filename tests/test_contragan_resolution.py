@@ -12,9 +12,9 @@ import pytest
 import torch
 
 from replication.configs.contragan import ContraGANConfig
+from replication.configs.profiles import get_profile
 from replication.experiments import contragan
 from replication.nets.contragan import BACKBONES, HEADS, Discriminator, Generator
-from replication.profiles import get_profile
 
 SIZES = (32, 64, 128)
 # captured from the 32-px-only code (commit fb24065) with these sizes: G(nz=12, classes=3, width=4,

@@ -79,9 +79,9 @@ def test_inception_score_form_extremes_and_hand_value():
 
 
 def test_the_evaluator_is_not_the_models_own_classifier(mnist5k, tmp_path, monkeypatch):
+    from replication.configs.profiles import get_profile
     from replication.experiments import cvae_gan
     from replication.metrics.features import ClassifierExtractor
-    from replication.profiles import get_profile
 
     monkeypatch.setenv("REPLICATION_RUNS", str(tmp_path))
     config = get_profile(cvae_gan.TABLE_ID, "smoke", steps=2)
@@ -95,8 +95,8 @@ def test_the_evaluator_is_not_the_models_own_classifier(mnist5k, tmp_path, monke
 
 
 def test_unknown_method_lists_the_valid_ones(mnist5k):
+    from replication.configs.profiles import get_profile
     from replication.experiments import cvae_gan
-    from replication.profiles import get_profile
 
     with pytest.raises(ValueError, match="CVAE-GAN"):
         cvae_gan.build_models(get_profile(cvae_gan.TABLE_ID, "smoke"), mnist5k, "VAE-GAN", torch.device("cpu"), 0)

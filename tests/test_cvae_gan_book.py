@@ -1,7 +1,7 @@
 import json
 import re
 
-from replication import results
+from replication.run import results
 
 
 def _text(path):

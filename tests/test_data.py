@@ -6,7 +6,7 @@ import pytest
 import torch
 from PIL import Image
 
-from replication.data import DatasetNotFoundError, load_dataset, stratified_split
+from replication.data.images import DatasetNotFoundError, load_dataset, stratified_split
 
 
 def test_mnist5k_shapes_ranges_and_split(mnist5k):

@@ -1,6 +1,6 @@
 """Every data set `data_scripts/download.py --list` prepares is loadable by name: the prepared folders
 under the data root (`PREPARED`), their messages when missing, and the offline ColorMNIST. MSGAN's
-image-to-image sets are listed too, but loaded by `replication.image_pairs`, not `load_dataset`."""
+image-to-image sets are listed too, but loaded by `replication.data.image_pairs`, not `load_dataset`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ import torch
 from PIL import Image
 
 from data_scripts import download as dl
-from replication.data import (
+from replication.configs.profiles import get_profile
+from replication.data.image_pairs import IMAGE_PAIR_SETS, OFFLINE_PAIR_SETS, PAIRED_NAMES, load_paired, load_unpaired
+from replication.data.images import (
     COLORMNIST_SEEDS,
     DATASET_NAMES,
     DOWNLOADED_DATASETS,
@@ -23,8 +25,6 @@ from replication.data import (
     DatasetNotFoundError,
     load_dataset,
 )
-from replication.image_pairs import IMAGE_PAIR_SETS, OFFLINE_PAIR_SETS, PAIRED_NAMES, load_paired, load_unpaired
-from replication.profiles import get_profile
 
 
 def _png(colour: tuple[int, int, int], size: int = 8) -> bytes:
@@ -69,7 +69,7 @@ def test_the_default_folder_names(root):
         "celeba": "celeba64",
         "celeba-identities": "celeba-identities64",
         "tiny-imagenet": "tiny-imagenet",
-        "imagenet": "imagenet128",  # packed (replication.packed), the size in the name
+        "imagenet": "imagenet128",  # packed (replication.data.packed), the size in the name
     }
     _image_folder(root / "tiny-imagenet64")  # a --size variant is not the default folder
     with pytest.raises(DatasetNotFoundError):
@@ -100,9 +100,9 @@ def test_download_writes_the_folders_the_loader_reads(tmp_path):
         assert dl._target(name, tmp_path) == tmp_path / PREPARED[name]
     assert dl._target("tiny-imagenet", tmp_path, "32") == tmp_path / "tiny-imagenet32"
     # every set `--list` shows is a name a loader knows: `load_dataset`'s labelled sets, plus MSGAN's
-    # image-to-image sets, which `replication.image_pairs` loads (load_paired / load_unpaired) and
-    # `load_dataset` refuses, and the StackGAN++ table's captioned sets (`replication.captions.load_text`)
-    from replication.captions import DOWNLOAD_NAMES
+    # image-to-image sets, which `replication.data.image_pairs` loads (load_paired / load_unpaired) and
+    # `load_dataset` refuses, and the StackGAN++ table's captioned sets (`replication.data.captions.load_text`)
+    from replication.data.captions import DOWNLOAD_NAMES
 
     expected = set(OFFLINE_DATASETS) | set(DOWNLOADED_DATASETS) | set(IMAGE_PAIR_SETS) | set(DOWNLOAD_NAMES)
     assert set(dl.CATALOG) == expected

@@ -10,7 +10,7 @@ import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
-from replication import distributed
+from replication.core import distributed
 from replication.losses.gan import bce_discriminator_loss
 from replication.nets.dcgan import CondDiscriminator32
 
@@ -37,7 +37,7 @@ def _gradients(model, real, fake, labels):
 
 def _toy_run(run_dir: Path, stop_after: int | None):
     """A tiny regression trained with `train` under DDP: each rank draws its own noise."""
-    from replication.train import train
+    from replication.run.train import train
 
     torch.manual_seed(0)
     model = distributed.wrap(torch.nn.Linear(3, 1), torch.device("cpu"))

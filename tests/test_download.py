@@ -71,7 +71,7 @@ def test_flowers102_is_prepared_into_imagefolder_layout(tmp_path, monkeypatch):
     from PIL import Image
     from scipy.io import savemat
 
-    from replication.data import load_dataset
+    from replication.data.images import load_dataset
 
     source = tmp_path / "official"
     (source / "jpg").mkdir(parents=True)
@@ -106,7 +106,7 @@ def test_celeba_is_cropped_resized_and_split(tmp_path):
 
     from PIL import Image
 
-    from replication.data import load_dataset
+    from replication.data.images import load_dataset
 
     images = []
     for i in range(10):

@@ -18,7 +18,7 @@ from PIL import Image
 
 from data_scripts import download as dl
 from data_scripts import prepare
-from replication.data import load_dataset, load_image_folder
+from replication.data.images import load_dataset, load_image_folder
 
 
 def _jpeg(colour: tuple[int, int, int], size: tuple[int, int] = (64, 64)) -> bytes:
@@ -321,7 +321,7 @@ def facades_server(tmp_path, monkeypatch):
 
 
 def test_facades_download_resumes_records_its_sha256_and_loads(facades_server, tmp_path, capsys):
-    from replication.image_pairs import load_paired
+    from replication.data.image_pairs import load_paired
 
     root = tmp_path / "data"
     (root / "facades-official").mkdir(parents=True)
@@ -331,7 +331,7 @@ def test_facades_download_resumes_records_its_sha256_and_loads(facades_server, t
     assert (root / "facades.sha256").read_text() == f"{_sha256(facades_server)}  facades.tar.gz\n"
     out = capsys.readouterr().out
     assert "recorded its SHA-256" in out and f"test/, train/, val/ in {root / 'facades'}" in out
-    assert "replication.image_pairs.load_paired('facades')" in out
+    assert "replication.data.image_pairs.load_paired('facades')" in out
     data = load_paired("facades", image_size=8, root=root)
     assert data.train_input.shape == (2, 3, 8, 8) and data.test_input.shape == (1, 3, 8, 8)
     assert data.test_target[0, :, 4, 4].tolist() == pytest.approx([-1, 200 / 255 * 2 - 1, -1], abs=0.03)  # photo
@@ -352,7 +352,7 @@ def test_a_changed_archive_is_refused_against_the_first_downloads_record(facades
 
 
 def test_a_local_copy_is_recorded_then_checked_and_both_layouts_load(tmp_path, capsys):
-    from replication.image_pairs import load_unpaired
+    from replication.data.image_pairs import load_unpaired
 
     root = tmp_path / "data"
     flat = _unpaired_zip(tmp_path / "cat2dog.zip")  # no top folder

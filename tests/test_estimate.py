@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from replication import estimate
+from replication.book import estimate
 from replication.configs.alpha_gan import AlphaGANConfig
 from replication.configs.contragan import ContraGANConfig
 from replication.configs.cvae_gan import CVAEGANConfig
 from replication.configs.msgan import MSGANTable1Config
-from replication.paths import repo_root
-from replication.profiles import TABLE_PROFILES
+from replication.configs.profiles import TABLE_PROFILES
+from replication.core.paths import repo_root
 
 
 def payload(*rows: tuple, image_shape=(3, 32, 32), title="Test GPU", date="2026-01-01") -> dict:
@@ -111,7 +111,7 @@ def test_wgan_gp_is_costed_at_its_own_case_not_alpha_gans_step():
 
 def test_pix2pix_is_costed_at_its_256_px_cases_on_every_row():
     from replication.configs.msgan import MSGANPix2PixConfig
-    from replication.profiles import get_profile
+    from replication.configs.profiles import get_profile
 
     bench = payload(("pix2pix256", 1, 20.0, 256), ("pix2pix256-ms", 1, 22.0, 256))  # the bench data: 32 px
     [base, ms] = estimate.estimate_table("msgan_pix2pix", "paper", MSGANPix2PixConfig(), bench)
@@ -130,8 +130,8 @@ def test_pix2pix_is_costed_at_its_256_px_cases_on_every_row():
 
 def test_every_method_of_every_table_maps_to_a_bench_case():
     """A "not measured" can only come from a saved bench that lacks the case, never from a missing case."""
-    from replication.bench import CASES, case_config
-    from replication.profiles import ROW_SETTINGS, get_profile
+    from replication.book.bench import CASES, case_config
+    from replication.configs.profiles import ROW_SETTINGS, get_profile
 
     used = set()
     for table_id in TABLE_PROFILES:
@@ -167,7 +167,7 @@ def test_every_table_and_profile_from_the_committed_bench_files():
     seen = {(e.table, e.profile) for e in estimates}
     assert seen == {(t, p) for t in TABLE_PROFILES for p in ("smoke", "cpu", "gpu", "paper")}
     totals = estimate.total_frame(estimates)
-    from replication.profiles import ROW_SETTINGS
+    from replication.configs.profiles import ROW_SETTINGS
 
     rows = sum(max(1, len(ROW_SETTINGS.get(t, {}))) for t in TABLE_PROFILES)  # gpu/paper: one line per data set row
     assert len(totals) == 2 * len(TABLE_PROFILES) + 2 * rows
@@ -200,7 +200,7 @@ def test_no_notebook_imports_the_estimate():
 
 
 def test_the_cpu_profile_is_costed_from_the_saved_cpu_book_measurement_when_there_is_one():
-    from replication.profiles import TABLE_PROFILES
+    from replication.configs.profiles import TABLE_PROFILES
 
     rows = [  # 5 runs × 800 steps; a pair of 1-thread workers: 120 and 100 ms a step, so 60 and 50 per run
         {"table": "msgan_table1", "method": "DCGAN", "runs": 5, "steps": 800, "ms/step in a pair (1 thread)": 120.0},

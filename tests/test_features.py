@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from replication.io import CorruptFileError
+from replication.core.io import CorruptFileError
 from replication.metrics import features
 from replication.metrics.features import ClassifierConfig, ExtractorUnavailableError, cached_features, get_extractor
 

@@ -1,4 +1,4 @@
-"""replication.image_pairs: the offline image-to-image stand-ins built from mnist5k (deterministic, in
+"""replication.data.image_pairs: the offline image-to-image stand-ins built from mnist5k (deterministic, in
 range, multimodal, disjoint unpaired domains with a real style gap) and the downloaded sets' layouts,
 read from tiny synthetic JPEG folders under a temporary data root."""
 
@@ -11,8 +11,7 @@ import pytest
 import torch
 from PIL import Image
 
-from replication.data import DatasetNotFoundError
-from replication.image_pairs import (
+from replication.data.image_pairs import (
     IMAGE_PAIR_SETS,
     OFFLINE_PAIR_SETS,
     PAIRED_NAMES,
@@ -24,6 +23,7 @@ from replication.image_pairs import (
     plausible_targets,
     thin_thick_halves,
 )
+from replication.data.images import DatasetNotFoundError
 
 
 @pytest.fixture(scope="module")

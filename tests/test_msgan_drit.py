@@ -10,9 +10,10 @@ import pytest
 import torch
 import torch.nn as nn
 
+from replication.configs.profiles import get_profile
+from replication.data.image_pairs import UnpairedData
 from replication.experiments import msgan_drit as drit
-from replication.image_pairs import UnpairedData
-from replication.profiles import get_profile
+from replication.metrics.label_accuracy import label_accuracy
 from replication.reported import DATA_ROWS, REPORTED, reported_value
 
 
@@ -257,7 +258,7 @@ def test_content_kept_counts_the_outputs_classified_as_their_inputs_class():
     outputs = torch.zeros(4, 2, 1, 2, 2)  # [M outputs, N inputs, C, H, W]
     outputs[:, 0, 0, 0, 0] = torch.tensor([0.3, 0.3, 0.3, 0.5])  # input 0: 3 of 4 kept
     outputs[:, 1, 0, 0, 0] = torch.tensor([0.7, 0.1, 0.1, 0.1])  # input 1: 1 of 4 kept
-    assert drit.content_kept(_OneHotEvaluator(), outputs, labels) == pytest.approx(4 / 8)
+    assert label_accuracy(_OneHotEvaluator(), outputs, labels) == pytest.approx(4 / 8)
 
 
 def _with_content(table: drit.TableRun, kept: dict[str, float]) -> drit.TableRun:

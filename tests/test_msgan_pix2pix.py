@@ -8,8 +8,8 @@ import math
 import pytest
 import torch
 
+from replication.configs.profiles import get_profile
 from replication.experiments import msgan_pix2pix as p2p
-from replication.profiles import get_profile
 
 
 def test_least_squares_gan_loss_by_hand():
@@ -89,8 +89,8 @@ def test_the_verdict_is_tested_only_when_pix2pix_is_less_diverse_than_the_data()
 
 
 def test_the_evaluated_inputs_cover_every_digit_of_the_class_sorted_held_out_split(monkeypatch):
-    from replication.image_pairs import load_paired
-    from replication.sampling import evenly_spaced
+    from replication.data.image_pairs import load_paired
+    from replication.experiments.sampling import evenly_spaced
 
     data = load_paired("digits-lowres")
     assert torch.equal(data.test_labels, data.test_labels.sort(stable=True).values)  # stored class by class

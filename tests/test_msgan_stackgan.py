@@ -11,8 +11,10 @@ import numpy as np
 import pytest
 import torch
 
-from replication import captions as C
+from replication.configs.profiles import get_profile
+from replication.data import captions as C
 from replication.experiments import msgan_stackgan as sg
+from replication.experiments.sampling import evenly_spaced
 from replication.nets.stackgan import (
     StackGenerator,
     StageDiscriminator,
@@ -20,8 +22,6 @@ from replication.nets.stackgan import (
     kl_divergence,
     mean_covariance,
 )
-from replication.profiles import get_profile
-from replication.sampling import evenly_spaced
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -120,7 +120,7 @@ def test_one_training_step_of_each_method_and_deterministic_generation():
 
 
 def _tiny_images():
-    from replication.data import ImageData
+    from replication.data.images import ImageData
 
     return ImageData(
         "tiny",
@@ -180,7 +180,7 @@ def test_the_table_takes_only_text_conditioned_data_sets():
 def test_the_notebook_runs_at_smoke(tmp_path, monkeypatch):
     import papermill
 
-    from replication.runner import to_ipynb
+    from replication.book.runner import to_ipynb
 
     monkeypatch.setenv("PYTHONPATH", str(REPO))
     source = tmp_path / "table4_stackgan.py"
@@ -195,7 +195,7 @@ def test_the_notebook_runs_at_smoke(tmp_path, monkeypatch):
     executed = json.loads((tmp_path / "out.ipynb").read_text())
     text = json.dumps(executed)
     assert "StackGAN++ + MS" in text and "image/png" in text and "Verdict:" in text
-    from replication import results
+    from replication.run import results
 
     saved = results.load(sg.TABLE_ID, "smoke")
     assert {r["method"] for r in saved["rows"]} >= set(sg.METHODS) and saved["verdicts"][0]["regime"]
@@ -238,7 +238,7 @@ def _fake_cub(root: Path) -> Path:
 
 def test_cub_text_from_a_local_birds_zip_loads_with_its_embeddings(tmp_path, capsys):
     from data_scripts import download as dl
-    from replication.cub_text import crop_box, load_cub_text
+    from replication.data.cub_text import crop_box, load_cub_text
 
     root = tmp_path / "data"
     archive = _fake_cub(root)
@@ -251,8 +251,8 @@ def test_cub_text_from_a_local_birds_zip_loads_with_its_embeddings(tmp_path, cap
 
 
 def test_missing_cub_text_names_both_commands(tmp_path):
-    from replication.cub_text import load_cub_text
-    from replication.data import DatasetNotFoundError
+    from replication.data.cub_text import load_cub_text
+    from replication.data.images import DatasetNotFoundError
 
     with pytest.raises(DatasetNotFoundError, match="download.py cub200 && python data_scripts/download.py cub200-text"):
         load_cub_text(32, tmp_path)

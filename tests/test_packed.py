@@ -1,4 +1,4 @@
-"""Packed image sets (replication.packed): ImageNet-sized data read a batch at a time from a uint8
+"""Packed image sets (replication.data.packed): ImageNet-sized data read a batch at a time from a uint8
 memory map, never held in memory. A tiny ILSVRC-like folder stands in for the real one."""
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from PIL import Image
 
 from data_scripts import download as dl
 from data_scripts import prepare
-from replication import packed
-from replication.data import BatchSampler, DatasetNotFoundError, load_dataset
+from replication.data.images import BatchSampler, DatasetNotFoundError, load_dataset, packed
 
 WNIDS = ("n01440764", "n01443537", "n01484850")
 

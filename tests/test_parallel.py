@@ -1,4 +1,4 @@
-"""Training in worker processes (replication.parallel, issue #17): a run trained in a worker is the run
+"""Training in worker processes (replication.core.parallel, issue #17): a run trained in a worker is the run
 trained in-process with the same thread count, bit for bit; a worker's error reaches the caller."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import os
 import pytest
 import torch
 
-from replication import parallel
-from replication.data import load_dataset
+from replication.configs.profiles import get_profile
+from replication.core import parallel
+from replication.data.images import load_dataset
 from replication.experiments import msgan
-from replication.profiles import get_profile
 
 
 def _generator_weights(runs_dir, monkeypatch, config, data):

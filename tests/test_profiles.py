@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from replication.profiles import PROFILE_NAMES, TABLE_PROFILES, get_profile, resolve_profile_name
+from replication.configs.profiles import PROFILE_NAMES, TABLE_PROFILES, get_profile, resolve_profile_name
 
 
 def test_unknown_profile_lists_the_valid_ones():
@@ -38,7 +38,7 @@ def test_profiles_scale_up_and_cpu_has_three_seeds():
 
 
 def test_every_reported_row_has_gpu_and_paper_settings_that_load_its_own_data_set():
-    from replication.profiles import ROW_SETTINGS
+    from replication.configs.profiles import ROW_SETTINGS
     from replication.reported import DATA_ROWS
 
     for table_id in TABLE_PROFILES:

@@ -15,10 +15,9 @@ import nbformat
 import pytest
 from fake_notebooks import HEADER, WRITES_RESULTS, write_notebook
 
-from replication import runner
-from replication.deps import module_closure, notebook_modules
-from replication.paths import PACKAGE_DIR
-from replication.runner import (
+from replication.book import runner
+from replication.book.deps import module_closure, notebook_modules
+from replication.book.runner import (
     KEY_FIELD,
     REFERENCE_DIR,
     reference_copy,
@@ -28,6 +27,7 @@ from replication.runner import (
     source_key,
     table_parameters,
 )
+from replication.core.paths import PACKAGE_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 

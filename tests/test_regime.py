@@ -1,6 +1,6 @@
 import json
 
-from replication import regime
+from replication.claims import regime
 
 
 def _verdict(value="holds"):

@@ -10,10 +10,10 @@ from dataclasses import replace
 import pytest
 import torch
 
-from replication import regime
+from replication.claims import regime
+from replication.configs.profiles import get_profile
 from replication.experiments import contragan, msgan
 from replication.metrics.diversity import same_class_l1_diversity
-from replication.profiles import get_profile
 
 
 def _images(rows_in_unit_range):

@@ -8,11 +8,11 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from replication import regime
+from replication.claims import regime
+from replication.configs.profiles import get_profile
 from replication.experiments import alpha_gan, cvae_gan
 from replication.experiments import cvae_gan_applications as apps
 from replication.metrics.wasserstein_critic import independent_critic_distance
-from replication.profiles import get_profile
 
 # --- generic helpers ---------------------------------------------------------------------------
 

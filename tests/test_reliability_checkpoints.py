@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 import torch
 
-from replication.data import BatchSampler
+from replication.configs.profiles import get_profile
+from replication.core.io import CorruptFileError, load_torch_checked, save_torch_checked, write_json_atomic
+from replication.data.images import BatchSampler
 from replication.experiments import msgan
-from replication.io import CorruptFileError, load_torch_checked, save_torch_checked, write_json_atomic
-from replication.profiles import get_profile
-from replication.train import train
+from replication.run.train import train
 
 STEPS = 12
 REPO = Path(__file__).resolve().parents[1]
@@ -86,8 +86,8 @@ from pathlib import Path
 import torch
 sys.path.insert(0, {tests!r})
 from test_reliability_checkpoints import setup_run
-from replication.data import load_dataset
-from replication.train import train
+from replication.data.images import load_dataset
+from replication.run.train import train
 
 real_replace, renames = os.replace, []
 def replace(src, dst, *args, **kwargs):
@@ -121,7 +121,7 @@ WRITER = """
 import sys
 from pathlib import Path
 import torch
-from replication.io import save_torch_checked
+from replication.core.io import save_torch_checked
 path = Path({path!r})
 for i in range({saves}):
     save_torch_checked(path, {{"i": i, "w": torch.full((1 << 18,), float(i))}})
@@ -182,7 +182,7 @@ def test_when_nothing_can_be_recovered_the_error_names_every_file_and_deletes_no
 
 
 def test_io_fallback_to_the_previous_save(tmp_path):
-    from replication.io import load_torch_recovering
+    from replication.core.io import load_torch_recovering
 
     path = tmp_path / "ckpt.pt"
     save_torch_checked(path, {"w": torch.ones(3)}, keep_previous=True)
@@ -235,7 +235,7 @@ def test_a_run_checkpointed_by_the_old_format_resumes_and_keeps_it_as_the_fallba
 
 HOLDER = """
 import sys
-from replication.locks import run_lock
+from replication.core.locks import run_lock
 with run_lock({run_dir!r}):
     print("held", flush=True)
     sys.stdin.readline()
@@ -288,7 +288,7 @@ def test_a_second_trainer_waits_for_the_lock_and_says_who_holds_it(mnist5k, lock
 
 
 def test_a_lock_timeout_fails_at_once_naming_the_holder(mnist5k, lock_holder):
-    from replication.locks import RunLockedError
+    from replication.core.locks import RunLockedError
 
     holder, run_dir = lock_holder
     with pytest.raises(RunLockedError, match=rf"pid {holder.pid} on {socket.gethostname()}.*since"):

@@ -14,8 +14,8 @@ from PIL import Image
 from test_download import MD5, PAYLOAD, RangeHandler, server  # noqa: F401 - `server` is a fixture
 
 from data_scripts import download as dl
-from replication import data as rdata
-from replication.data import load_dataset
+from replication.data import images as rdata
+from replication.data.images import load_dataset
 
 
 def _png(value: int = 0, size: tuple[int, int] = (4, 4)) -> bytes:

@@ -12,11 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from replication import book, results
-from replication.experiments import alpha_gan, contragan, cvae_gan, msgan
-from replication.parameters import check_parameters
-from replication.profiles import get_profile
-from replication.stats import (
+from replication.book import page
+from replication.claims.stats import (
     DOES_NOT_HOLD,
     HOLDS,
     INCONCLUSIVE,
@@ -25,6 +22,10 @@ from replication.stats import (
     combine_verdicts,
     compare_paired,
 )
+from replication.configs.parameters import check_parameters
+from replication.configs.profiles import get_profile
+from replication.experiments import alpha_gan, contragan, cvae_gan, msgan
+from replication.run import results
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*/*.py"))
@@ -129,7 +130,7 @@ def test_one_seed_gives_an_inconclusive_verdict_without_an_interval_and_saves(tm
     path = results.save(msgan.TABLE_ID, "smoke", rows, {}, verdicts, provenance, root=tmp_path)
     saved = json.loads(path.read_text())
     assert saved["verdicts"][0]["parts"][0]["ci_low"] is None
-    frame = book.verdict_frame(saved)
+    frame = page.verdict_frame(saved)
     assert set(frame["95% CI"]) == {"—"}
 
 
@@ -210,7 +211,7 @@ def test_papermill_stops_an_unknown_parameter_in_the_first_code_cell(tmp_path, m
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from replication.runner import to_ipynb
+    from replication.book.runner import to_ipynb
 
     monkeypatch.setenv("PYTHONPATH", str(REPO))
     monkeypatch.setenv("REPLICATION_RUNS", str(tmp_path / "runs"))

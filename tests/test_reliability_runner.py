@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from fake_notebooks import HEADER, WRITES_RESULTS, write_notebook
 
-from replication import book, results
-from replication.runner import main as run_notebooks
-from replication.runner import run_all
+from replication.book import page
+from replication.book.runner import main as run_notebooks
+from replication.book.runner import run_all
+from replication.run import results
 
 REPO = Path(__file__).resolve().parents[1]
 FAILS = HEADER + 'raise ValueError("boom: the fake notebook failed on purpose")\n'
@@ -92,7 +93,7 @@ def test_make_book_builds_after_notebook_failures_but_not_after_a_usage_error(tm
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
     marker = tmp_path / "built"
-    _stub(tmp_path / "py", f"exit {runner_rc}\n")  # stands in for `python -m replication.runner`
+    _stub(tmp_path / "py", f"exit {runner_rc}\n")  # stands in for `python -m replication.book.runner`
     _stub(tmp_path / "venv" / "bin" / "jupyter-book", f"touch {marker}\n")  # stands in for the build
     run = subprocess.run(
         ["make", "--no-print-directory", "book", f"PY={tmp_path / 'py'}", f"VENV={tmp_path / 'venv'}", "STAMP="],
@@ -106,7 +107,7 @@ def test_make_book_builds_after_notebook_failures_but_not_after_a_usage_error(tm
 
 def test_the_real_runner_exits_2_on_a_bogus_profile():
     run = subprocess.run(
-        [sys.executable, "-m", "replication.runner", "--profile", "bogus"],
+        [sys.executable, "-m", "replication.book.runner", "--profile", "bogus"],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -139,26 +140,26 @@ def _write_good_and_corrupt(base: Path) -> None:
 def test_the_status_table_shows_a_corrupt_results_file_as_an_error_row(tmp_path):
     base = tmp_path / "results"
     _write_good_and_corrupt(base)
-    frame = book.results_files_frame("smoke", root=base)
+    frame = page.results_files_frame("smoke", root=base)
     assert list(frame["table"]) == ["alpha_gan_table", "msgan_table1"]
     error = frame.set_index("table").loc["msgan_table1", "error"]
     assert "smoke/msgan_table1.json" in error and "not valid JSON" in error
     assert str(tmp_path) not in error and "Traceback" not in error
     assert frame.set_index("table").loc["alpha_gan_table", "error"] == ""
     layout = frame.set_index("table").loc["alpha_gan_table", "training"]
-    assert layout == book._layout_text(results.provenance("smoke", {}, "cpu", 1.0, [0])["training_layout"])
-    assert book._layout_text({"workers": 2, "threads_per_worker": 1}) == "2 workers × 1 thread(s)"
+    assert layout == page._layout_text(results.provenance("smoke", {}, "cpu", 1.0, [0])["training_layout"])
+    assert page._layout_text({"workers": 2, "threads_per_worker": 1}) == "2 workers × 1 thread(s)"
 
 
 def test_a_card_shows_a_corrupt_or_missing_results_file_as_an_error(tmp_path):
     base = tmp_path / "results"
     _write_good_and_corrupt(base)
-    broken = book.card_section("Table 1", "msgan_table1", "smoke", root=base)
+    broken = page.card_section("Table 1", "msgan_table1", "smoke", root=base)
     assert "## Table 1" in broken and "smoke/msgan_table1.json" in broken and "not valid JSON" in broken
     assert str(tmp_path) not in broken
-    missing = book.card_section("Table 9", "nothing_here", "smoke", root=base)
+    missing = page.card_section("Table 9", "nothing_here", "smoke", root=base)
     assert "No results yet" in missing and str(tmp_path) not in missing
-    assert "Claim." in book.card_section("Battery", "alpha_gan_table", "smoke", root=base)
+    assert "Claim." in page.card_section("Battery", "alpha_gan_table", "smoke", root=base)
 
 
 def test_the_status_page_and_a_card_execute_with_a_corrupt_results_file(tmp_path, results_dir, capsys):
@@ -170,6 +171,6 @@ def test_the_status_page_and_a_card_execute_with_a_corrupt_results_file(tmp_path
     _write_good_and_corrupt(results_dir)
     entries, _, _ = _run(root, capsys)
     assert {e["notebook"]: e["status"] for e in entries} == {"book/msgan/card.py": "ok", "book/status.py": "ok"}
-    for page in ("book/status.ipynb", "book/msgan/card.ipynb"):
-        text = (root / "book" / "executed" / page).read_text()
+    for page_name in ("book/status.ipynb", "book/msgan/card.ipynb"):
+        text = (root / "book" / "executed" / page_name).read_text()
         assert "not valid JSON" in text and str(results_dir) not in text

@@ -1,6 +1,6 @@
-from replication.book import comparison_frame
-from replication.data import DATASET_NAMES
-from replication.image_pairs import IMAGE_PAIR_SETS
+from replication.book.page import comparison_frame
+from replication.data.image_pairs import IMAGE_PAIR_SETS
+from replication.data.images import DATASET_NAMES
 from replication.reported import DATA_ROWS, PAPER_CLAIMS, REPORTED, reported_for, reported_value
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from replication.reproduce import PROFILES, notebook_parameters, reproduce_markdown
+from replication.book.reproduce import PROFILES, notebook_parameters, reproduce_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 TABLE_NOTEBOOKS = sorted(p.relative_to(REPO).as_posix() for p in REPO.glob("notebooks/*/*.py"))
@@ -61,7 +61,7 @@ def test_the_box_lists_commands_at_every_profile_and_each_parameter_with_its_mea
 
 
 def test_the_runner_selects_exactly_the_notebook_the_box_names(tmp_path):
-    from replication.runner import table_notebooks
+    from replication.book.runner import table_notebooks
 
     for notebook in TABLE_NOTEBOOKS:
         selected = [p for p in table_notebooks(REPO) if p.relative_to(REPO).as_posix().startswith(notebook)]

@@ -3,8 +3,8 @@ import pickle
 
 import pytest
 
-from replication import results
-from replication.io import write_json_atomic
+from replication.core.io import write_json_atomic
+from replication.run import results
 
 
 def _payload_parts():
@@ -54,7 +54,7 @@ def test_missing_results_say_which_notebook_to_run(tmp_path):
 def test_atomic_checkpoint_write_interrupted_mid_file_keeps_the_old_one(tmp_path):
     import torch
 
-    from replication.io import load_torch_checked, save_torch_checked
+    from replication.core.io import load_torch_checked, save_torch_checked
 
     target = tmp_path / "ckpt.pt"
     save_torch_checked(target, {"w": torch.ones(3)})
@@ -67,7 +67,7 @@ def test_atomic_checkpoint_write_interrupted_mid_file_keeps_the_old_one(tmp_path
 def test_the_builds_own_outputs_do_not_make_the_checkout_dirty(tmp_path):
     import subprocess
 
-    from replication import results
+    from replication.run import results
 
     def git(*args):
         subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from fake_notebooks import HEADER, write_notebook
 
-from replication import runner
-from replication.runner import main as run_notebooks
-from replication.runner import run_all
+from replication.book import runner
+from replication.book.runner import main as run_notebooks
+from replication.book.runner import run_all
 
 RECORDS = HEADER + (
     "import json, os, time\n"

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from replication.stats import (
+from replication.claims.stats import (
     DOES_NOT_HOLD,
     HOLDS,
     INCONCLUSIVE,

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from replication import results, summary
+from replication.book import summary
 from replication.reported import REPORTED
+from replication.run import results
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -4,11 +4,11 @@ import signal
 import pytest
 import torch
 
-from replication.data import BatchSampler
+from replication.configs.profiles import get_profile
+from replication.core.io import CorruptFileError
+from replication.data.images import BatchSampler
 from replication.experiments import msgan
-from replication.io import CorruptFileError
-from replication.profiles import get_profile
-from replication.train import NonFiniteLossError, train
+from replication.run.train import NonFiniteLossError, train
 
 STEPS = 12
 

@@ -25,14 +25,14 @@ executed_dir: Optional[str] = None  # None: <repo>/book/executed (the runner pas
 # %% tags=["remove-input"]
 from IPython.display import Markdown, display
 
-from replication import book
-from replication.parameters import check_parameters
-from replication.profiles import resolve_profile_name
+from replication.book import page
+from replication.configs.parameters import check_parameters
+from replication.configs.profiles import resolve_profile_name
 
 check_parameters(globals(), declared=("profile", "executed_dir"))
 
 profile_name = resolve_profile_name(profile)
 sections = (("alpha_gan_table", "The battery of tests"),)
-display(Markdown(book.page_banner(profile_name, [table_id for table_id, _ in sections])))
+display(Markdown(page.page_banner(profile_name, [table_id for table_id, _ in sections])))
 for table_id, title in sections:
-    display(Markdown(book.card_section(title, table_id, profile_name)))
+    display(Markdown(page.card_section(title, table_id, profile_name)))

@@ -25,10 +25,10 @@ executed_dir: Optional[str] = None  # None: <repo>/book/executed (the runner pas
 # %% tags=["remove-input"]
 from IPython.display import Markdown, display
 
-from replication import book
+from replication.book import page
+from replication.configs.parameters import check_parameters
+from replication.configs.profiles import resolve_profile_name
 from replication.experiments import contragan
-from replication.parameters import check_parameters
-from replication.profiles import resolve_profile_name
 
 check_parameters(globals(), declared=("profile", "executed_dir"))
 
@@ -38,9 +38,9 @@ sections = (
     (contragan.TABLE2, "Table 2: against SNResGAN, SAGAN, BigGAN; + CR"),
     (contragan.OVERFITTING, "Discriminator overfitting"),
 )
-display(Markdown(book.page_banner(profile_name, [table_id for table_id, _ in sections])))
+display(Markdown(page.page_banner(profile_name, [table_id for table_id, _ in sections])))
 for table_id, title in sections:
-    display(Markdown(book.card_section(title, table_id, profile_name)))
+    display(Markdown(page.card_section(title, table_id, profile_name)))
 
 # %% [markdown]
 # **Within the paper's own noise.** The paper's Table 1 gains of 2C on CIFAR-10, against its printed
@@ -48,7 +48,7 @@ for table_id, title in sections:
 
 # %% tags=["remove-input"]
 display(
-    book.table(
+    page.table(
         contragan.reported_gain_frame(),
         "The paper's Table 1: 2C's gain over the best rival against the printed spreads",
     )

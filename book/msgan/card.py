@@ -25,15 +25,15 @@ executed_dir: Optional[str] = None  # None: <repo>/book/executed (the runner pas
 # %% tags=["remove-input"]
 from IPython.display import Markdown, display
 
-from replication import book
-from replication.parameters import check_parameters
-from replication.profiles import resolve_profile_name
+from replication.book import page
+from replication.configs.parameters import check_parameters
+from replication.configs.profiles import resolve_profile_name
 
 check_parameters(globals(), declared=("profile", "executed_dir"))
 
 profile_name = resolve_profile_name(profile)
-display(Markdown(book.page_banner(profile_name, ["msgan_table1", "msgan_pix2pix", "msgan_drit", "msgan_stackgan"])))
-display(Markdown(book.card_section("Table 1: conditioned on labels", "msgan_table1", profile_name)))
-display(Markdown(book.card_section("Pix2Pix: conditioned on paired images", "msgan_pix2pix", profile_name)))
-display(Markdown(book.card_section("DRIT: conditioned on unpaired images", "msgan_drit", profile_name)))
-display(Markdown(book.card_section("StackGAN++: conditioned on text", "msgan_stackgan", profile_name)))
+display(Markdown(page.page_banner(profile_name, ["msgan_table1", "msgan_pix2pix", "msgan_drit", "msgan_stackgan"])))
+display(Markdown(page.card_section("Table 1: conditioned on labels", "msgan_table1", profile_name)))
+display(Markdown(page.card_section("Pix2Pix: conditioned on paired images", "msgan_pix2pix", profile_name)))
+display(Markdown(page.card_section("DRIT: conditioned on unpaired images", "msgan_drit", profile_name)))
+display(Markdown(page.card_section("StackGAN++: conditioned on text", "msgan_stackgan", profile_name)))

@@ -48,13 +48,14 @@ import matplotlib.pyplot as plt
 import torch
 from IPython.display import Markdown, display
 
-from replication import book, results
-from replication.data import load_dataset
-from replication.device import pick_device
+from replication.book import page
+from replication.book.plots import image_grid, plot_class_grids, plot_loss_curves, show_figure
+from replication.configs.parameters import check_parameters
+from replication.configs.profiles import get_profile, resolve_profile_name
+from replication.core.device import pick_device
+from replication.data.images import load_dataset
 from replication.experiments import alpha_gan
-from replication.parameters import check_parameters
-from replication.plots import image_grid, plot_class_grids, plot_loss_curves, show_figure
-from replication.profiles import get_profile, resolve_profile_name
+from replication.run import results
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
@@ -62,7 +63,7 @@ profile_name = resolve_profile_name(profile)
 config = get_profile(alpha_gan.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)
 torch_device = pick_device(device)
 data = load_dataset(config.dataset, image_size=config.image_size).to(torch_device)
-display(Markdown(book.run_banner(profile_name, data.name)))
+display(Markdown(page.run_banner(profile_name, data.name)))
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; data `{data.name}`; {config.steps} steps; "
@@ -142,11 +143,11 @@ show_figure(
 # ## The table: reported vs reproduced
 
 # %%
-display(Markdown(book.protocol_line(saved)))
-display(book.table(book.comparison_frame(saved, ["independent critic W", "classifier IS", "MS-SSIM"])))
-display(Markdown(book.sources_markdown(saved["table_id"])))
+display(Markdown(page.protocol_line(saved)))
+display(page.table(page.comparison_frame(saved, ["independent critic W", "classifier IS", "MS-SSIM"])))
+display(Markdown(page.sources_markdown(saved["table_id"])))
 display(Markdown("All metrics (mean ± std over seeds; reconstruction for DCGAN/WGAN-GP = nearest sample):"))
-display(book.table(book.wide_frame(saved)))
+display(page.table(page.wide_frame(saved)))
 
 # %% [markdown]
 # ## Regime check
@@ -168,7 +169,7 @@ display(book.table(book.wide_frame(saved)))
 
 # %%
 
-from replication import regime
+from replication.claims import regime
 
 fig = plt.figure(figsize=(7, 3.6))
 for name, curve in table.critic_held_out.items():
@@ -184,7 +185,7 @@ show_figure(
     "Line plot of the held-out W estimate against the critic step, one line per method and seed.",
 )
 display(
-    book.table(
+    page.table(
         regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
     )
 )
@@ -193,7 +194,7 @@ display(
 # ## Verdicts
 
 # %%
-display(book.table(book.verdict_frame(saved)))
+display(page.table(page.verdict_frame(saved)))
 display(Markdown("**Rule.** " + saved["verdicts"][0]["rule"] + "."))
 for verdict in saved["verdicts"]:
     display(Markdown(f"**Verdict: {regime.verdict_text(verdict)}** — {verdict['claim']}."))
@@ -202,6 +203,6 @@ for verdict in saved["verdicts"]:
 # ## Reproduce this page
 
 # %% tags=["remove-input"]
-from replication.reproduce import reproduce_markdown
+from replication.book.reproduce import reproduce_markdown
 
 display(Markdown(reproduce_markdown("notebooks/alpha_gan/table_battery.py")))

@@ -48,13 +48,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import Markdown, display
 
-from replication import book
-from replication.data import load_dataset
-from replication.device import pick_device
+from replication.book import page
+from replication.book.plots import show_figure
+from replication.configs.parameters import check_parameters
+from replication.configs.profiles import get_profile, resolve_profile_name
+from replication.core.device import pick_device
+from replication.data.images import load_dataset
 from replication.experiments import contragan
-from replication.parameters import check_parameters
-from replication.plots import show_figure
-from replication.profiles import get_profile, resolve_profile_name
 
 check_parameters(
     globals(), declared=("profile", "seeds", "dataset", "steps", "extractor", "backbone", "device", "progress")
@@ -74,7 +74,7 @@ torch_device = pick_device(device)
 data = load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=contragan.OVERFITTING).to(
     torch_device
 )
-display(Markdown(book.run_banner(profile_name, data.name)))
+display(Markdown(page.run_banner(profile_name, data.name)))
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; data `{data.name}`; backbone **{config.overfitting_backbone}**; "
@@ -122,7 +122,7 @@ show_figure(
 # ## Gap and sample quality: reported vs reproduced
 
 # %%
-book.show_table(saved, [contragan.GAP_METRIC])
+page.show_table(saved, [contragan.GAP_METRIC])
 
 # %% [markdown]
 # ## Regime check
@@ -135,10 +135,10 @@ book.show_table(saved, [contragan.GAP_METRIC])
 # %%
 import pandas as pd
 
-from replication import regime
+from replication.claims import regime
 
 display(
-    book.table(
+    page.table(
         regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
     )
 )
@@ -147,18 +147,18 @@ for check in {c["name"]: c for v in saved["verdicts"] for c in v.get("regime", [
         {"seed": config.seeds, "early gap": check["values"]["early"], "late gap": check["values"]["late"]}
     )
     growth["late − early"] = growth["late gap"] - growth["early gap"]
-    display(book.table(growth.round(4), f"{check['name']}: per seed, the early and late gap"))
+    display(page.table(growth.round(4), f"{check['name']}: per seed, the early and late gap"))
 
 # %% [markdown]
 # ## Verdict
 
 # %%
-book.show_verdicts(saved)
+page.show_verdicts(saved)
 
 # %% [markdown]
 # ## Reproduce this page
 
 # %% tags=["remove-input"]
-from replication.reproduce import reproduce_markdown
+from replication.book.reproduce import reproduce_markdown
 
 display(Markdown(reproduce_markdown("notebooks/contragan/discriminator_overfitting.py")))

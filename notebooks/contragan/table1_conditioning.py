@@ -57,13 +57,13 @@ gpus_per_run: int = 1  # ≥ 1; > 1: train each (method, seed) with torchrun DDP
 # %%
 from IPython.display import Markdown, display
 
-from replication import book
-from replication.data import load_dataset
-from replication.device import pick_device
+from replication.book import page
+from replication.book.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
+from replication.configs.parameters import check_parameters
+from replication.configs.profiles import get_profile, resolve_profile_name
+from replication.core.device import pick_device
+from replication.data.images import load_dataset
 from replication.experiments import contragan
-from replication.parameters import check_parameters
-from replication.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
-from replication.profiles import get_profile, resolve_profile_name
 
 check_parameters(
     globals(),
@@ -84,7 +84,7 @@ torch_device = pick_device(device)
 data = load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=contragan.TABLE1).to(
     torch_device
 )
-display(Markdown(book.run_banner(profile_name, data.name)))
+display(Markdown(page.run_banner(profile_name, data.name)))
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; data: `{data.name}` "
@@ -133,7 +133,7 @@ show_figure(
 # ## Table 1: reported vs reproduced
 
 # %%
-book.show_table(saved, ["FID"])
+page.show_table(saved, ["FID"])
 
 # %% [markdown]
 # **Reading it.** *FID* pools all classes and so rewards realistic, varied digits whatever their
@@ -153,16 +153,16 @@ book.show_table(saved, ["FID"])
 
 # %%
 
-from replication import regime
+from replication.claims import regime
 
 display(
-    book.table(
+    page.table(
         regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
     )
 )
 display(
-    book.table(
-        book.wide_frame(saved, ["label accuracy"]),
+    page.table(
+        page.wide_frame(saved, ["label accuracy"]),
         "Label accuracy of every head (fraction; chance 0.10), mean ± std over seeds",
     )
 )
@@ -172,7 +172,7 @@ display(
 # Computed from the per-seed numbers above, never typed.
 
 # %%
-book.show_verdicts(saved)
+page.show_verdicts(saved)
 
 # %% [markdown]
 # ## Are the paper's own gains larger than its reported spread?
@@ -182,7 +182,7 @@ book.show_verdicts(saved)
 
 # %%
 display(
-    book.table(
+    page.table(
         contragan.reported_gain_frame(contragan.TABLE1),
         "The paper's Table 1: 2C's gain over the best rival against the printed spreads",
     )
@@ -192,6 +192,6 @@ display(
 # ## Reproduce this page
 
 # %% tags=["remove-input"]
-from replication.reproduce import reproduce_markdown
+from replication.book.reproduce import reproduce_markdown
 
 display(Markdown(reproduce_markdown("notebooks/contragan/table1_conditioning.py")))

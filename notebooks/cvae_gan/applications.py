@@ -39,13 +39,14 @@ import matplotlib.pyplot as plt
 import torch
 from IPython.display import Markdown, display
 
-from replication import book, results
-from replication.data import load_dataset
-from replication.device import pick_device
+from replication.book import page
+from replication.book.plots import image_grid, show_figure
+from replication.configs.parameters import check_parameters
+from replication.configs.profiles import get_profile, resolve_profile_name
+from replication.core.device import pick_device
+from replication.data.images import load_dataset
 from replication.experiments import cvae_gan_applications as apps
-from replication.parameters import check_parameters
-from replication.plots import image_grid, show_figure
-from replication.profiles import get_profile, resolve_profile_name
+from replication.run import results
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
@@ -53,7 +54,7 @@ profile_name = resolve_profile_name(profile)
 config = get_profile(apps.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)
 torch_device = pick_device(device)
 data = load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=apps.TABLE_ID).to(torch_device)
-display(Markdown(book.run_banner(profile_name, data.name)))
+display(Markdown(page.run_banner(profile_name, data.name)))
 
 # %%
 start = time.perf_counter()
@@ -68,7 +69,7 @@ path = results.save(
     details={"config": asdict(config)},
 )
 saved = results.load(apps.TABLE_ID, profile_name)
-display(Markdown(book.protocol_line(saved)))
+display(Markdown(page.protocol_line(saved)))
 
 # %% [markdown]
 # ## (a) Inpainting
@@ -89,9 +90,9 @@ show_figure(
 # ## (b) Data augmentation, and the reported vs reproduced table
 
 # %%
-display(book.table(book.comparison_frame(saved)))
-display(Markdown(book.sources_markdown(saved["table_id"])))
-display(book.table(book.wide_frame(saved)))
+display(page.table(page.comparison_frame(saved)))
+display(Markdown(page.sources_markdown(saved["table_id"])))
+display(page.table(page.wide_frame(saved)))
 
 # %% [markdown]
 # ## (c) Morphing
@@ -125,10 +126,10 @@ show_figure(
 
 # %%
 
-from replication import regime
+from replication.claims import regime
 
 display(
-    book.table(
+    page.table(
         regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
     )
 )
@@ -137,7 +138,7 @@ display(
 # ## Verdicts
 
 # %%
-display(book.table(book.verdict_frame(saved)))
+display(page.table(page.verdict_frame(saved)))
 for verdict in saved["verdicts"]:
     display(Markdown(f"**Verdict: {regime.verdict_text(verdict)}** — {verdict['claim']}. Rule: {verdict['rule']}."))
 
@@ -145,6 +146,6 @@ for verdict in saved["verdicts"]:
 # ## Reproduce this page
 
 # %% tags=["remove-input"]
-from replication.reproduce import reproduce_markdown
+from replication.book.reproduce import reproduce_markdown
 
 display(Markdown(reproduce_markdown("notebooks/cvae_gan/applications.py")))

@@ -58,13 +58,14 @@ from dataclasses import asdict
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from replication import book, results
-from replication.data import load_dataset
-from replication.device import pick_device
+from replication.book import page
+from replication.book.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
+from replication.configs.parameters import check_parameters
+from replication.configs.profiles import get_profile, resolve_profile_name
+from replication.core.device import pick_device
+from replication.data.images import load_dataset
 from replication.experiments import cvae_gan
-from replication.parameters import check_parameters
-from replication.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
-from replication.profiles import get_profile, resolve_profile_name
+from replication.run import results
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
@@ -74,7 +75,7 @@ torch_device = pick_device(device)
 data = load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=cvae_gan.TABLE_ID).to(
     torch_device
 )
-display(Markdown(book.run_banner(profile_name, data.name)))
+display(Markdown(page.run_banner(profile_name, data.name)))
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; data `{data.name}` {data.image_shape}; "
@@ -135,15 +136,15 @@ show_figure(
 # ## Table 1: reported vs reproduced
 
 # %%
-display(Markdown(book.protocol_line(saved)))
-display(book.table(book.comparison_frame(saved)))
-display(Markdown(book.sources_markdown(saved["table_id"])))
+display(Markdown(page.protocol_line(saved)))
+display(page.table(page.comparison_frame(saved)))
+display(Markdown(page.sources_markdown(saved["table_id"])))
 display(Markdown("Compact view (top-1 in %, realism in the inception-score form; mean ± std over seeds):"))
-display(book.table(book.wide_frame(saved)))
+display(page.table(page.wide_frame(saved)))
 display(
     HTML(
-        book.details_block(
-            "Per class: evaluator top-1 (%) on each class's samples, mean over seeds", book.per_class_frame(saved)
+        page.details_block(
+            "Per class: evaluator top-1 (%) on each class's samples, mean over seeds", page.per_class_frame(saved)
         )
     )
 )
@@ -160,10 +161,10 @@ display(
 # shown beside the swap. A verdict whose check fails reads *not tested*.
 
 # %%
-from replication import regime
+from replication.claims import regime
 
 display(
-    book.table(
+    page.table(
         regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
     )
 )
@@ -188,7 +189,7 @@ display(
 
 # %%
 display(
-    book.table(
+    page.table(
         pd.DataFrame(saved["details"]["lambda_sensitivity"]).round(3),
         "CVAE-GAN at the first seed with the matching weights λ3 = λ4 scaled and the terms summed (the paper) or "
         "averaged: recognisability and the label swap",
@@ -199,7 +200,7 @@ display(
 # ## Verdicts
 
 # %%
-display(book.table(book.verdict_frame(saved)))
+display(page.table(page.verdict_frame(saved)))
 display(Markdown("**Rule.** " + saved["verdicts"][0]["rule"] + "."))
 for verdict in saved["verdicts"]:
     display(Markdown(f"**Verdict: {regime.verdict_text(verdict)}** — {verdict['claim']}."))
@@ -208,6 +209,6 @@ for verdict in saved["verdicts"]:
 # ## Reproduce this page
 
 # %% tags=["remove-input"]
-from replication.reproduce import reproduce_markdown
+from replication.book.reproduce import reproduce_markdown
 
 display(Markdown(reproduce_markdown("notebooks/cvae_gan/table1_recognisability.py")))

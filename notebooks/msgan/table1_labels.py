@@ -54,13 +54,15 @@ from dataclasses import asdict
 
 from IPython.display import HTML, Markdown, display
 
-from replication import book, launch, results
-from replication.data import load_dataset
-from replication.device import pick_device
+from replication.book import page
+from replication.book.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
+from replication.configs.parameters import check_parameters
+from replication.configs.profiles import get_profile, resolve_profile_name
+from replication.core import launch
+from replication.core.device import pick_device
+from replication.data.images import load_dataset
 from replication.experiments import msgan
-from replication.parameters import check_parameters
-from replication.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
-from replication.profiles import get_profile, resolve_profile_name
+from replication.run import results
 
 check_parameters(
     globals(),
@@ -73,7 +75,7 @@ config = get_profile(
 )
 torch_device = pick_device(device)
 data = load_dataset(config.dataset, image_size=msgan.IMAGE_SIZE, min_classes=2, table=msgan.TABLE_ID).to(torch_device)
-display(Markdown(book.run_banner(profile_name, data.name)))
+display(Markdown(page.run_banner(profile_name, data.name)))
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; data: `{data.name}` "
@@ -139,13 +141,13 @@ show_figure(
 # ## Table 1: reported vs reproduced
 
 # %%
-display(Markdown(book.protocol_line(saved)))
-display(book.table(book.comparison_frame(saved, ["FID", "NDB", "JSD"])))
-display(Markdown(book.sources_markdown(saved["table_id"])))
+display(Markdown(page.protocol_line(saved)))
+display(page.table(page.comparison_frame(saved, ["FID", "NDB", "JSD"])))
+display(Markdown(page.sources_markdown(saved["table_id"])))
 display(Markdown("Compact view, all metrics (mean ± std over seeds):"))
-display(book.table(book.wide_frame(saved)))
-per_class = book.per_class_frame(saved)
-display(HTML(book.details_block("Per class: mean over seeds", per_class)))
+display(page.table(page.wide_frame(saved)))
+per_class = page.per_class_frame(saved)
+display(HTML(page.details_block("Per class: mean over seeds", per_class)))
 
 # %% [markdown]
 # ## Regime check
@@ -156,26 +158,26 @@ display(HTML(book.details_block("Per class: mean over seeds", per_class)))
 # wholly below 0. Where it does not, the verdict reads "not tested".
 
 # %%
-from replication import regime
+from replication.claims import regime
 
 display(
-    book.table(
+    page.table(
         regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
     )
 )
-diversity = book.per_class_frame(saved).xs(msgan.DIVERSITY, axis=1, level=1)
+diversity = page.per_class_frame(saved).xs(msgan.DIVERSITY, axis=1, level=1)
 diversity.loc["mean over classes"] = diversity.mean().round(3)
 display(
     Markdown(f"{msgan.DIVERSITY} per class (mean over seeds; real data: one value): {saved['protocol']['diversity']}.")
 )
-display(book.table(diversity, f"{msgan.DIVERSITY} per class, mean over seeds"))
+display(page.table(diversity, f"{msgan.DIVERSITY} per class, mean over seeds"))
 
 # %% [markdown]
 # ## Verdict
 # Computed from the per-seed numbers above, never typed.
 
 # %%
-display(book.table(book.verdict_frame(saved)))
+display(page.table(page.verdict_frame(saved)))
 display(Markdown("**Rule.** " + saved["verdicts"][0]["rule"] + "."))
 display(Markdown(f"**Verdict: {regime.verdict_text(saved['verdicts'][0])}** — {saved['verdicts'][0]['claim']}."))
 
@@ -183,6 +185,6 @@ display(Markdown(f"**Verdict: {regime.verdict_text(saved['verdicts'][0])}** — 
 # ## Reproduce this page
 
 # %% tags=["remove-input"]
-from replication.reproduce import reproduce_markdown
+from replication.book.reproduce import reproduce_markdown
 
 display(Markdown(reproduce_markdown("notebooks/msgan/table1_labels.py")))

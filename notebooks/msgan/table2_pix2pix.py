@@ -57,13 +57,14 @@ from dataclasses import asdict
 
 from IPython.display import Markdown, display
 
-from replication import book, results
-from replication.device import pick_device
+from replication.book import page
+from replication.book.plots import plot_loss_curves, plot_translation_rows, show_figure
+from replication.configs.parameters import check_parameters
+from replication.configs.profiles import get_profile, resolve_profile_name
+from replication.core.device import pick_device
+from replication.data.image_pairs import load_paired
 from replication.experiments import msgan_pix2pix as p2p
-from replication.image_pairs import load_paired
-from replication.parameters import check_parameters
-from replication.plots import plot_loss_curves, plot_translation_rows, show_figure
-from replication.profiles import get_profile, resolve_profile_name
+from replication.run import results
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
@@ -71,7 +72,7 @@ profile_name = resolve_profile_name(profile)
 config = get_profile(p2p.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)
 torch_device = pick_device(device)
 data = load_paired(config.dataset, image_size=config.image_size).to(torch_device)
-display(Markdown(book.run_banner(profile_name, data.name)))
+display(Markdown(page.run_banner(profile_name, data.name)))
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; task: `{data.name}` "
@@ -135,11 +136,11 @@ show_figure(
 # ## Reported vs reproduced
 
 # %%
-display(Markdown(book.protocol_line(saved)))
-display(book.table(book.comparison_frame(saved, list(p2p.METRICS))))
-display(Markdown(book.sources_markdown(saved["table_id"])))
+display(Markdown(page.protocol_line(saved)))
+display(page.table(page.comparison_frame(saved, list(p2p.METRICS))))
+display(Markdown(page.sources_markdown(saved["table_id"])))
 display(Markdown("Compact view, all metrics (mean ± std over seeds):"))
-display(book.table(book.wide_frame(saved)))
+display(page.table(page.wide_frame(saved)))
 
 # %% [markdown]
 # ## Regime check
@@ -150,10 +151,10 @@ display(book.table(book.wide_frame(saved)))
 # wholly below 0; otherwise the verdict reads "not tested".
 
 # %%
-from replication import regime
+from replication.claims import regime
 
 display(
-    book.table(
+    page.table(
         regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
     )
 )
@@ -163,7 +164,7 @@ display(
 # Computed from the per-seed numbers above, never typed.
 
 # %%
-display(book.table(book.verdict_frame(saved)))
+display(page.table(page.verdict_frame(saved)))
 display(Markdown("**Rule.** " + saved["verdicts"][0]["rule"] + "."))
 display(Markdown(f"**Verdict: {regime.verdict_text(saved['verdicts'][0])}** — {saved['verdicts'][0]['claim']}."))
 
@@ -171,6 +172,6 @@ display(Markdown(f"**Verdict: {regime.verdict_text(saved['verdicts'][0])}** — 
 # ## Reproduce this page
 
 # %% tags=["remove-input"]
-from replication.reproduce import reproduce_markdown
+from replication.book.reproduce import reproduce_markdown
 
 display(Markdown(reproduce_markdown("notebooks/msgan/table2_pix2pix.py")))

@@ -67,13 +67,14 @@ from dataclasses import asdict
 
 from IPython.display import Markdown, display
 
-from replication import book, results
-from replication.device import pick_device
+from replication.book import page
+from replication.book.plots import plot_loss_curves, plot_translation_rows, show_figure
+from replication.configs.parameters import check_parameters
+from replication.configs.profiles import get_profile, resolve_profile_name
+from replication.core.device import pick_device
+from replication.data.image_pairs import load_unpaired
 from replication.experiments import msgan_drit as drit
-from replication.image_pairs import load_unpaired
-from replication.parameters import check_parameters
-from replication.plots import plot_loss_curves, plot_translation_rows, show_figure
-from replication.profiles import get_profile, resolve_profile_name
+from replication.run import results
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
@@ -81,7 +82,7 @@ profile_name = resolve_profile_name(profile)
 config = get_profile(drit.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)
 torch_device = pick_device(device)
 data = load_unpaired(config.dataset, image_size=config.image_size).to(torch_device)
-display(Markdown(book.run_banner(profile_name, data.name)))
+display(Markdown(page.run_banner(profile_name, data.name)))
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; task: `{data.name}`, A = {data.domain_a}, "
@@ -158,11 +159,11 @@ show_figure(
 # Cat→Dog.
 
 # %%
-display(Markdown(book.protocol_line(saved)))
-display(book.table(book.comparison_frame(saved, list(drit.METRICS))))
-display(Markdown(book.sources_markdown(saved["table_id"])))
+display(Markdown(page.protocol_line(saved)))
+display(page.table(page.comparison_frame(saved, list(drit.METRICS))))
+display(Markdown(page.sources_markdown(saved["table_id"])))
 display(Markdown("Compact view, all metrics (mean ± std over seeds):"))
-display(book.table(book.wide_frame(saved)))
+display(page.table(page.wide_frame(saved)))
 
 # %% [markdown]
 # ## Regime check
@@ -179,10 +180,10 @@ display(book.table(book.wide_frame(saved)))
 # and cat ⇄ dog have no classes: there only the second check applies.)
 
 # %%
-from replication import regime
+from replication.claims import regime
 
 display(
-    book.table(
+    page.table(
         regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
     )
 )
@@ -192,7 +193,7 @@ display(
 # One per direction, computed from the per-seed numbers above, never typed.
 
 # %%
-display(book.table(book.verdict_frame(saved)))
+display(page.table(page.verdict_frame(saved)))
 display(Markdown("**Rule.** " + saved["verdicts"][0]["rule"] + "."))
 for verdict in saved["verdicts"]:
     display(Markdown(f"**Verdict ({verdict['direction']}): {regime.verdict_text(verdict)}** — {verdict['claim']}."))
@@ -201,6 +202,6 @@ for verdict in saved["verdicts"]:
 # ## Reproduce this page
 
 # %% tags=["remove-input"]
-from replication.reproduce import reproduce_markdown
+from replication.book.reproduce import reproduce_markdown
 
 display(Markdown(reproduce_markdown("notebooks/msgan/table3_drit.py")))

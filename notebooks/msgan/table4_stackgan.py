@@ -40,7 +40,7 @@
 # **Scales, and why the captions are a stand-in.** `gpu`/`paper` train on CUB-200-2011 with
 # StackGAN++'s published char-CNN-RNN sentence embeddings (`python data_scripts/download.py cub200-text`),
 # Inception FID and AlexNet LPIPS. No caption set exists offline, so `smoke`/`cpu` caption the embedded
-# digits themselves (`replication/captions.py`): each digit's class plus its measured stroke width
+# digits themselves (`replication/data/captions.py`): each digit's class plus its measured stroke width
 # (ink mass over skeleton length: *thin / regular / thick*) and slant (second moments:
 # *left-slanted / upright / right-slanted*), in several phrasings, e.g. "a thick right-slanted seven".
 # A small bag-of-words encoder, trained briefly to read those attributes back, stands in for the
@@ -63,13 +63,14 @@ from dataclasses import asdict
 
 from IPython.display import Markdown, display
 
-from replication import book, results
-from replication.captions import load_text
-from replication.device import pick_device
+from replication.book import page
+from replication.book.plots import plot_caption_rows, plot_loss_curves, show_figure
+from replication.configs.parameters import check_parameters
+from replication.configs.profiles import get_profile, resolve_profile_name
+from replication.core.device import pick_device
+from replication.data.captions import load_text
 from replication.experiments import msgan_stackgan as sg
-from replication.parameters import check_parameters
-from replication.plots import plot_caption_rows, plot_loss_curves, show_figure
-from replication.profiles import get_profile, resolve_profile_name
+from replication.run import results
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
@@ -77,7 +78,7 @@ profile_name = resolve_profile_name(profile)
 config = get_profile(sg.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)
 torch_device = pick_device(device)
 data = load_text(config.dataset, image_size=config.image_size).to(torch_device)
-display(Markdown(book.run_banner(profile_name, data.name)))
+display(Markdown(page.run_banner(profile_name, data.name)))
 display(
     Markdown(
         f"Profile **{profile_name}** on `{torch_device}`; data: `{data.name}` "
@@ -145,11 +146,11 @@ show_figure(
 # names that paper.
 
 # %%
-display(Markdown(book.protocol_line(saved)))
-display(book.table(book.comparison_frame(saved, list(sg.METRICS))))
-display(Markdown(book.sources_markdown(saved["table_id"])))
+display(Markdown(page.protocol_line(saved)))
+display(page.table(page.comparison_frame(saved, list(sg.METRICS))))
+display(Markdown(page.sources_markdown(saved["table_id"])))
 display(Markdown("Compact view, all metrics (mean ± std over seeds):"))
-display(book.table(book.wide_frame(saved)))
+display(page.table(page.wide_frame(saved)))
 
 # %% [markdown]
 # ## Regime checks
@@ -161,10 +162,10 @@ display(book.table(book.wide_frame(saved)))
 # interval. If either fails, the verdict reads "not tested".
 
 # %%
-from replication import regime
+from replication.claims import regime
 
 display(
-    book.table(
+    page.table(
         regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
     )
 )
@@ -174,7 +175,7 @@ display(
 # Computed from the per-seed numbers above, never typed.
 
 # %%
-display(book.table(book.verdict_frame(saved)))
+display(page.table(page.verdict_frame(saved)))
 display(Markdown("**Rule.** " + saved["verdicts"][0]["rule"] + "."))
 display(Markdown(f"**Verdict: {regime.verdict_text(saved['verdicts'][0])}** — {saved['verdicts'][0]['claim']}."))
 
@@ -182,6 +183,6 @@ display(Markdown(f"**Verdict: {regime.verdict_text(saved['verdicts'][0])}** — 
 # ## Reproduce this page
 
 # %% tags=["remove-input"]
-from replication.reproduce import reproduce_markdown
+from replication.book.reproduce import reproduce_markdown
 
 display(Markdown(reproduce_markdown("notebooks/msgan/table4_stackgan.py")))

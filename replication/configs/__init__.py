@@ -1,1 +1,2 @@
-"""Per-paper configuration dataclasses and their profiles (collected by replication.profiles)."""
+"""What a run is set to: per-paper configuration dataclasses, the profiles that pick one per scale
+(`profiles`), and the checks on notebook parameters (`parameters`)."""

@@ -27,7 +27,7 @@ class MSGANTable1Config:
     extractor: str = "inception-v3-fid"
     classifier_steps: int = 1500  # evaluator classifier for classifier:<dataset>
     checkpoint_every: int = 5000
-    fast: bool = True  # replication.speed: bf16 autocast, channels_last, fused Adam on GPU (nothing on CPU)
+    fast: bool = True  # replication.core.speed: bf16 autocast, channels_last, fused Adam on GPU (nothing on CPU)
     compile: bool = False  # torch.compile the G and D steps (GPU)
     fid_non_inferiority: float = 0.05  # "not worse": MSGAN FID ≤ DCGAN FID × (1 + this)
 
@@ -134,7 +134,7 @@ class MSGANPix2PixConfig:
         return {k: getattr(self, k) for k in keys}
 
 
-# smoke/cpu: the offline digits-lowres task (replication/image_pairs.py: an 8×8 copy of a digit → the
+# smoke/cpu: the offline digits-lowres task (replication/data/image_pairs.py: an 8×8 copy of a digit → the
 # 32×32 digit; one input fits many digits), a narrow U-Net, batch 32 and lr 5e-4 for short runs.
 # Measured (2026-11-30, seed 0, 2 threads, these settings; pixel L1 between consecutive outputs of
 # 200 held-out inputs, and the data's own spread over the 5 nearest inputs' targets, 0.103):
@@ -253,7 +253,7 @@ class MSGANDRITConfig:
         return {k: getattr(self, k) for k in keys + ("dis_scales",)}
 
 
-# smoke/cpu: the offline colour-thin-thick task (replication/image_pairs.py: eroded vs dilated mnist5k
+# smoke/cpu: the offline colour-thin-thick task (replication/data/image_pairs.py: eroded vs dilated mnist5k
 # digits from disjoint halves of the images, coloured as ColorMNIST, 32×32; no flips, digits are not
 # mirror-symmetric), narrow nets, batch 8 (4 translated) and lr 5e-4 for short runs; every other setting
 # official. Measured (2026-11-30, one thread, this 2-core machine shared with another job): width 4,
@@ -369,7 +369,7 @@ class MSGANStackGANConfig:
         return {k: getattr(self, k) for k in keys}
 
 
-# smoke/cpu: the captioned digits (replication/captions.py: mnist5k with captions naming class, stroke
+# smoke/cpu: the captioned digits (replication/data/captions.py: mnist5k with captions naming class, stroke
 # width and slant, embedded by a small bag-of-words encoder), two stages 16 → 32 px, 1 channel.
 # Speed (2026-11-30, one thread): g_width 16 at batch 32 173 ms a step, g_width 8 73–84 ms at batch 32,
 # ~45 ms at batch 16; 10 runs × 1200 steps × ~45 ms in two workers ≈ 4.5 min of training (the whole

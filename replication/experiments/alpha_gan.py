@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 import torch
 from torchmetrics.functional.image import structural_similarity_index_measure
 
-from replication import parallel, regime
+from replication.claims import regime
+from replication.claims.stats import combine_verdicts, compare_methods
 from replication.configs.alpha_gan import AlphaGANConfig
-from replication.data import BatchSampler, ImageData
+from replication.core import parallel
+from replication.data.images import BatchSampler, ImageData
 from replication.losses import alpha_gan as A
 from replication.losses.cvae_gan import kl_divergence
 from replication.losses.gan import bce_discriminator_loss, bce_generator_loss
@@ -33,9 +35,8 @@ from replication.nets.alpha_gan import (
     to_sphere,
 )
 from replication.nets.cvae_gan import reparameterise
-from replication.results import seed_rows
-from replication.stats import combine_verdicts, compare_methods
-from replication.train import TrainResult, run_dir_for, seed_everything, train
+from replication.run.results import seed_rows
+from replication.run.train import TrainResult, seed_everything, train_method
 
 TABLE_ID = "alpha_gan_table"
 RATIO_1 = "alpha-GAN (1:1)"
@@ -179,19 +180,10 @@ def train_run(
         run_config["age_latent"] = "sphere"  # AGE's codes on the sphere (Gaussian codes diverged)
     if method == "VAE":
         run_config["vae_likelihood"] = "gaussian, variance at its ML value"  # was a fixed unit variance
-    run_dir = run_dir_for(TABLE_ID, run_config, f"{method}-seed{seed}")
     sampler = BatchSampler(data.train_x, data.train_y, config.batch_size)
     step = make_step(nets, optimizers, sampler, config, method)
-    result = train(
-        run_dir,
-        nets,
-        optimizers,
-        step,
-        config.steps,
-        seed,
-        config.checkpoint_every,
-        progress,
-        description=f"{method} seed {seed}",
+    result = train_method(
+        TABLE_ID, run_config, method, seed, nets, optimizers, step, config, device, progress, sync_every=1
     )
     return TrainedRun(method, seed, nets, result)
 
@@ -375,7 +367,7 @@ def critic_curve_frame(table: TableRun, smooth: int = 10) -> dict[str, list[floa
     }
 
 
-# Regime checks (replication/regime.py): the verdicts that read "independent critic W" need a critic
+# Regime checks (replication/claims/regime.py): the verdicts that read "independent critic W" need a critic
 # that had stopped improving; those that read "recon L1" need reconstructions that are not one image;
 # those that read "MS-SSIM per class" need samples the evaluator sorts into classes.
 CRITIC_REL_TOL = 0.05  # the held-out W moved by ≤ 5 % over the last 20 % of the critic's steps …

@@ -16,10 +16,14 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import torch
 
-from replication import distributed, launch, parallel, regime, results
+from replication.claims import regime
+from replication.claims.stats import combine_verdicts, compare_methods
 from replication.configs.contragan import ContraGANConfig
-from replication.data import BatchSampler, ImageData
-from replication.ema import ema_update_, make_ema
+from replication.configs.parameters import resolve_extractor
+from replication.core import distributed, launch, parallel
+from replication.core.ema import ema_update_, make_ema
+from replication.data.images import BatchSampler, ImageData
+from replication.experiments.sampling import generate_per_class
 from replication.losses.contragan import (
     acgan_loss,
     conditional_contrastive_loss,
@@ -35,10 +39,8 @@ from replication.metrics.inception_score import inception_score
 from replication.metrics.prdc import PROTOCOL as PRDC_PROTOCOL
 from replication.metrics.prdc import prdc
 from replication.nets.contragan import Discriminator, Generator, get_backbone
-from replication.parameters import resolve_extractor
-from replication.sampling import generate_per_class
-from replication.stats import combine_verdicts, compare_methods
-from replication.train import TrainResult, run_dir_for, seed_everything, train
+from replication.run import results
+from replication.run.train import TrainResult, seed_everything, train_method
 
 RUNS_ID = "contragan"  # one runs/ folder for the three notebooks (shared runs)
 TABLE1, TABLE2, OVERFITTING = "contragan_table1", "contragan_table2", "contragan_overfitting"
@@ -200,23 +202,14 @@ def train_run(
     """Train (or resume, or load the finished) run of `method` at `seed`."""
     spec = method_spec(method, config)
     nets, optimizers = build(config, data, spec, device, seed)
-    run_dir = run_dir_for(RUNS_ID, run_config(config, spec), f"{spec.run_name}-seed{seed}")
     train_nets = {n: distributed.wrap(m, device) if n != "G_ema" else m for n, m in nets.items()}
     sampler = BatchSampler(data.train_x, data.train_y, distributed.shard_batch_size(config.batch_size))
     k = config.probe_images
     probes = (data.train_x[:k], data.train_y[:k], data.test_x[:k], data.test_y[:k])
     step = make_step(train_nets, optimizers, sampler, spec, config, probes)
-    result = train(
-        run_dir,
-        train_nets,
-        optimizers,
-        step,
-        config.steps,
-        seed,
-        checkpoint_every=config.checkpoint_every,
-        progress=progress,
-        description=f"{method} seed {seed}",
-        sync_every=1 if device.type == "cpu" else 50,
+    settings = run_config(config, spec)
+    result = train_method(
+        RUNS_ID, settings, method, seed, train_nets, optimizers, step, config, device, progress, run_name=spec.run_name
     )
     generator = nets.get("G_ema", nets["G"])
     return TrainedRun(method, seed, generator.eval(), result)
@@ -427,7 +420,7 @@ def overfitting_check(table: TableRun, baseline: str = "projection") -> regime.R
 
 
 def attach_regime(table_id: str, table: TableRun, verdicts: list[dict]) -> list[dict]:
-    """The table's verdicts as saved, each with its regime checks (`replication.regime.attach`): Tables 1
+    """The table's verdicts as saved, each with its regime checks (`replication.claims.regime.attach`): Tables 1
     and 2 need every method a claim compares to use its labels; the overfitting study needs the
     baseline's (projection's) D gap to grow. A verdict comparing a method without runs is kept as it is."""
     ran = {m for m, by_seed in table.metrics.items() if by_seed}

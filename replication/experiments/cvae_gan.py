@@ -16,9 +16,11 @@ from dataclasses import dataclass, field, replace
 import torch
 import torch.nn.functional as F
 
-from replication import parallel, regime
+from replication.claims import regime
+from replication.claims.stats import combine_verdicts, compare_methods, summarise
 from replication.configs.cvae_gan import CVAEGANConfig
-from replication.data import BatchSampler, ImageData
+from replication.core import parallel
+from replication.data.images import BatchSampler, ImageData
 from replication.losses import cvae_gan as L
 from replication.losses.gan import bce_generator_loss
 from replication.metrics.features import ClassifierConfig, ClassifierExtractor, get_extractor
@@ -30,9 +32,8 @@ from replication.nets.cvae_gan import (
     FeatureDiscriminator32,
     reparameterise,
 )
-from replication.results import seed_rows
-from replication.stats import combine_verdicts, compare_methods, summarise
-from replication.train import TrainResult, run_dir_for, seed_everything, train
+from replication.run.results import seed_rows
+from replication.run.train import TrainResult, seed_everything, train_method
 
 TABLE_ID = "cvae_gan_table1"
 METHODS = ("CVAE", "CGAN", "FM-CGAN", "CVAE-GAN")
@@ -164,19 +165,11 @@ def train_run(
         n: torch.optim.Adam(m.parameters(), lr=config.lr, betas=(config.beta1, config.beta2))
         for n, m in modules.items()
     }
-    run_dir = run_dir_for(TABLE_ID, {**config.training_config(), "method": method}, f"{method}-seed{seed}")
+    run_config = {**config.training_config(), "method": method}
     sampler = BatchSampler(data.train_x, data.train_y, config.batch_size)
     step = make_step(models, optimizers, sampler, config, method, data.num_classes)
-    result = train(
-        run_dir,
-        modules,
-        optimizers,
-        step,
-        config.steps,
-        seed,
-        config.checkpoint_every,
-        progress,
-        description=f"{method} seed {seed}",
+    result = train_method(
+        TABLE_ID, run_config, method, seed, modules, optimizers, step, config, device, progress, sync_every=1
     )
     return TrainedRun(method, seed, models, result)
 
@@ -354,7 +347,7 @@ def per_class_details(table: TableRun) -> dict:
     return out
 
 
-# Regime checks (replication/regime.py): Table 1 compares how well samples of a class look like that
+# Regime checks (replication/claims/regime.py): Table 1 compares how well samples of a class look like that
 # class, which means something only if each generator draws the class it is given.
 ENCODER_METHODS = ("CVAE", "CVAE-GAN")
 SWAP_IMAGES = 1000  # held-out images encoded for the label-swap test

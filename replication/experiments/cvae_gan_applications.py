@@ -18,13 +18,14 @@ import torch
 import torch.nn.functional as F
 from torchmetrics.functional.image import structural_similarity_index_measure
 
-from replication import parallel, regime
+from replication.claims import regime
+from replication.claims.stats import compare_paired, summarise
 from replication.configs.cvae_gan import CVAEGANConfig
-from replication.data import ImageData
+from replication.core import parallel
+from replication.data.images import ImageData
 from replication.experiments.cvae_gan import evaluator, sample_per_class, train_run
 from replication.metrics.features import classifier_accuracy
 from replication.nets.classifier import SmallClassifier
-from replication.stats import compare_paired, summarise
 
 TABLE_ID = "cvae_gan_applications"
 INPAINT_METHODS = ("CVAE", "CVAE-GAN")

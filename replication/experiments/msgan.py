@@ -13,9 +13,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from replication import distributed, parallel, regime
+from replication.claims import regime
+from replication.claims.stats import combine_verdicts, compare_methods
 from replication.configs.msgan import MSGANTable1Config
-from replication.data import BatchSampler, ImageData
+from replication.configs.parameters import resolve_extractor
+from replication.core import distributed, parallel
+from replication.core.speed import BASELINE, Speed, adam, autocast, fast_settings, prepare
+from replication.data.images import BatchSampler, ImageData
+from replication.experiments.sampling import generate_per_class
 from replication.losses.gan import bce_discriminator_loss, bce_generator_loss
 from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio
 from replication.metrics.diversity import L1_PROTOCOL, same_class_l1_diversity
@@ -23,12 +28,8 @@ from replication.metrics.features import ClassifierConfig, FeatureExtractor, cac
 from replication.metrics.fid import frechet_distance, per_class_frechet_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.dcgan import CondDiscriminator32, CondGenerator32
-from replication.parameters import resolve_extractor
-from replication.results import seed_rows
-from replication.sampling import generate_per_class
-from replication.speed import BASELINE, Speed, adam, autocast, fast_settings, prepare
-from replication.stats import combine_verdicts, compare_methods
-from replication.train import TrainResult, run_dir_for, seed_everything, train
+from replication.run.results import seed_rows
+from replication.run.train import TrainResult, seed_everything, train_method
 
 IMAGE_SIZE = 32  # the nets' resolution: other data sets (digits' 8×8, an image folder) are resized to it
 TABLE_ID = "msgan_table1"
@@ -113,23 +114,22 @@ def train_run(
     run_config = {**config.training_config(), "lambda_ms": lambda_ms}
     if speed != BASELINE:
         run_config["speed"] = speed.as_dict()
-    run_dir = run_dir_for(TABLE_ID, run_config, f"{method}-seed{seed}")
     # under torchrun: DDP-wrapped nets, the global batch split over ranks (L_ms is per-rank batch);
     # torch.compile wraps the nets used for the step, checkpoints keep the plain modules
     g_train, d_train = (prepare(distributed.wrap(m, device), speed) for m in (generator, discriminator))
     sampler = BatchSampler(data.train_x, data.train_y, distributed.shard_batch_size(config.batch_size))
     step = make_step(g_train, d_train, opt_g, opt_d, sampler, config.nz, lambda_ms, speed)
-    result = train(
-        run_dir,
+    result = train_method(
+        TABLE_ID,
+        run_config,
+        method,
+        seed,
         {"G": generator, "D": discriminator},
         {"G": opt_g, "D": opt_d},
         step,
-        config.steps,
-        seed,
-        checkpoint_every=config.checkpoint_every,
-        progress=progress,
-        description=f"{method} seed {seed}",
-        sync_every=1 if device.type == "cpu" else 50,
+        config,
+        device,
+        progress,
     )
     return TrainedRun(method, seed, generator.eval(), result)
 
@@ -291,6 +291,6 @@ def regime_checks(table: TableRun) -> list[regime.RegimeCheck]:
 
 
 def attach_regime(table: TableRun, verdicts: list[dict]) -> list[dict]:
-    """The verdicts as saved: each with the table's regime checks (`replication.regime.attach`)."""
+    """The verdicts as saved: each with the table's regime checks (`replication.claims.regime.attach`)."""
     checks = regime_checks(table)
     return [regime.attach(v, checks) for v in verdicts]

@@ -50,13 +50,16 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from replication import parallel, regime
+from replication.claims import regime
+from replication.claims.stats import combine_verdicts, compare_methods
 from replication.configs.msgan import MSGANDRITConfig
-from replication.data import load_dataset
-from replication.image_pairs import DOMAINS, UnpairedData
+from replication.core import parallel
+from replication.data.image_pairs import DOMAINS, UnpairedData
+from replication.data.images import load_dataset
 from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio
 from replication.metrics.features import ClassifierConfig, FeatureExtractor, get_extractor
 from replication.metrics.fid import frechet_distance
+from replication.metrics.label_accuracy import label_accuracy
 from replication.metrics.lpips import PerceptualDistance, perceptual_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.drit import (
@@ -70,9 +73,8 @@ from replication.nets.drit import (
     check_size,
     discriminator_layers,
 )
-from replication.results import seed_rows
-from replication.stats import combine_verdicts, compare_methods
-from replication.train import TrainResult, run_dir_for, seed_everything, train
+from replication.run.results import seed_rows
+from replication.run.train import TrainResult, seed_everything, train_method
 
 TABLE_ID = "msgan_drit"
 BASELINE, MODE_SEEKING = "DRIT", "DRIT + MS"
@@ -438,22 +440,11 @@ def train_run(
     """Train (or resume, or load the finished) run of `method` at `seed`."""
     lambda_ms = lambda_ms_for(method, config)
     nets, optimizers = build(config, data, device, seed)
-    run_dir = run_dir_for(TABLE_ID, {**config.training_config(), "lambda_ms": lambda_ms}, f"{method}-seed{seed}")
+    run_config = {**config.training_config(), "lambda_ms": lambda_ms}
     sample_a = DomainSampler(data.train_a, config.batch_size, config.crop_size, config.flip)
     sample_b = DomainSampler(data.train_b, config.batch_size, config.crop_size, config.flip)
     step = make_step(config, nets, optimizers, sample_a, sample_b, lambda_ms)
-    result = train(
-        run_dir,
-        nets,
-        optimizers,
-        step,
-        config.steps,
-        seed,
-        checkpoint_every=config.checkpoint_every,
-        progress=progress,
-        description=f"{method} seed {seed}",
-        sync_every=1 if device.type == "cpu" else 50,
-    )
+    result = train_method(TABLE_ID, run_config, method, seed, nets, optimizers, step, config, device, progress)
     kept = {k: nets[k].eval() for k in ("Ec", "Ea", "G")}
     return TrainedRun(method, seed, kept, result)
 
@@ -495,13 +486,6 @@ def domain_diversity(images: torch.Tensor, distance: PerceptualDistance, seed: i
     order = torch.randperm(len(images), generator=torch.Generator().manual_seed(seed))
     half = len(images) // 2
     return float(distance.distance(images[order[:half]], images[order[half : 2 * half]]).mean())
-
-
-def content_kept(extractor, outputs: torch.Tensor, labels: torch.Tensor) -> float:
-    """Share of the outputs [M, N, C, H, W] that the evaluator classifies as their input's class
-    (`labels` [N]): does a translation keep the digit (DRIT's content) while changing the domain?"""
-    predicted = extractor.logits(outputs.flatten(0, 1)).argmax(1)
-    return float((predicted == labels.repeat(len(outputs))).float().mean())
 
 
 class Evaluator:
@@ -555,7 +539,7 @@ class Evaluator:
             scores[metric_name("NDB", direction)] = float(bins.ndb)
             scores[metric_name("JSD", direction)] = bins.jsd
             if direction in self.input_labels:
-                scores[metric_name(CONTENT, direction)] = content_kept(
+                scores[metric_name(CONTENT, direction)] = label_accuracy(
                     self.extractor, out, self.input_labels[direction]
                 )
             outputs[direction] = out

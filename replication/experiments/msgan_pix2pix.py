@@ -27,20 +27,21 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from replication import parallel, regime
+from replication.claims import regime
+from replication.claims.stats import combine_verdicts, compare_methods
 from replication.configs.msgan import MSGANPix2PixConfig
-from replication.data import BatchSampler, load_dataset
-from replication.image_pairs import PairedData, plausible_targets
+from replication.core import parallel
+from replication.data.image_pairs import PairedData, plausible_targets
+from replication.data.images import BatchSampler, load_dataset
+from replication.experiments.sampling import evenly_spaced
 from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio
 from replication.metrics.features import ClassifierConfig, FeatureExtractor, get_extractor
 from replication.metrics.fid import frechet_distance
 from replication.metrics.lpips import PerceptualDistance, perceptual_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.pix2pix import MultiScaleDiscriminator, UNetGenerator
-from replication.results import seed_rows
-from replication.sampling import evenly_spaced
-from replication.stats import combine_verdicts, compare_methods
-from replication.train import TrainResult, run_dir_for, seed_everything, train
+from replication.run.results import seed_rows
+from replication.run.train import TrainResult, seed_everything, train_method
 
 TABLE_ID = "msgan_pix2pix"
 BASELINE, MODE_SEEKING = "Pix2Pix", "Pix2Pix + MS"
@@ -140,21 +141,11 @@ def train_run(
     """Train (or resume, or load the finished) run of `method` at `seed`."""
     lambda_ms = lambda_ms_for(method, config)
     generator, discriminator, opt_g, opt_d = build(config, data, device, seed)
-    run_dir = run_dir_for(TABLE_ID, {**config.training_config(), "lambda_ms": lambda_ms}, f"{method}-seed{seed}")
+    run_config = {**config.training_config(), "lambda_ms": lambda_ms}
     sampler = BatchSampler(data.train_input, data.train_target, config.batch_size)
     step = make_step(config, generator, discriminator, opt_g, opt_d, sampler, lambda_ms)
-    result = train(
-        run_dir,
-        {"G": generator, "D": discriminator},
-        {"G": opt_g, "D": opt_d},
-        step,
-        config.steps,
-        seed,
-        checkpoint_every=config.checkpoint_every,
-        progress=progress,
-        description=f"{method} seed {seed}",
-        sync_every=1 if device.type == "cpu" else 50,
-    )
+    nets, optimizers = {"G": generator, "D": discriminator}, {"G": opt_g, "D": opt_d}
+    result = train_method(TABLE_ID, run_config, method, seed, nets, optimizers, step, config, device, progress)
     return TrainedRun(method, seed, generator.eval(), result)
 
 

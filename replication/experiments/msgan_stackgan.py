@@ -34,21 +34,23 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from replication import parallel, regime
-from replication.captions import TextData
+from replication.claims import regime
+from replication.claims.stats import combine_verdicts, compare_methods
 from replication.configs.msgan import MSGANStackGANConfig
-from replication.data import load_dataset
+from replication.core import parallel
+from replication.data.images import load_dataset
+from replication.data.text import TextData
 from replication.experiments.msgan_pix2pix import consecutive_distance
+from replication.experiments.sampling import evenly_spaced
 from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio
 from replication.metrics.features import ClassifierConfig, ClassifierExtractor, classifier_extractor, get_extractor
 from replication.metrics.fid import frechet_distance
+from replication.metrics.label_accuracy import label_accuracy
 from replication.metrics.lpips import perceptual_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.stackgan import StackGenerator, StageDiscriminator, colour_consistency, kl_divergence
-from replication.results import seed_rows
-from replication.sampling import evenly_spaced
-from replication.stats import combine_verdicts, compare_methods
-from replication.train import TrainResult, run_dir_for, seed_everything, train
+from replication.run.results import seed_rows
+from replication.run.train import TrainResult, seed_everything, train_method
 
 TABLE_ID = "msgan_stackgan"
 BASELINE, MODE_SEEKING = "StackGAN++", "StackGAN++ + MS"
@@ -190,20 +192,10 @@ def train_run(
     """Train (or resume, or load the finished) run of `method` at `seed`."""
     lambda_ms = lambda_ms_for(method, config)
     generator, discriminators, opt_g, opt_d = build(config, data, device, seed)
-    run_dir = run_dir_for(TABLE_ID, {**config.training_config(), "lambda_ms": lambda_ms}, f"{method}-seed{seed}")
+    run_config = {**config.training_config(), "lambda_ms": lambda_ms}
     step = make_step(config, generator, discriminators, opt_g, opt_d, TextSampler(data, config.batch_size), lambda_ms)
-    result = train(
-        run_dir,
-        {"G": generator, "D": discriminators},
-        {"G": opt_g, "D": opt_d},
-        step,
-        config.steps,
-        seed,
-        checkpoint_every=config.checkpoint_every,
-        progress=progress,
-        description=f"{method} seed {seed}",
-        sync_every=1 if device.type == "cpu" else 50,
-    )
+    nets, optimizers = {"G": generator, "D": discriminators}, {"G": opt_g, "D": opt_d}
+    result = train_method(TABLE_ID, run_config, method, seed, nets, optimizers, step, config, device, progress)
     return TrainedRun(method, seed, generator.eval(), result)
 
 
@@ -225,12 +217,6 @@ def generate(generator: nn.Module, texts: torch.Tensor, nz: int, outputs: int, s
 def nearest_captions(embeddings: torch.Tensor, queries: torch.Tensor, k: int) -> torch.Tensor:
     """[Q, k]: for each query embedding, the k rows of `embeddings` nearest in L2 (the query's own first)."""
     return torch.cdist(queries.double(), embeddings.double()).topk(k, largest=False).indices
-
-
-def label_accuracy(classifier: ClassifierExtractor, outputs: torch.Tensor, labels: torch.Tensor) -> float:
-    """Top-1 of the evaluator on every output ([M, N, …]) against the class of its caption's image."""
-    predictions = classifier.logits(outputs.flatten(0, 1)).argmax(1)
-    return float((predictions == labels.cpu().repeat(len(outputs))).float().mean())
 
 
 class Evaluator:

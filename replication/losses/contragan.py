@@ -21,7 +21,7 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
-from replication import distributed
+from replication.core import distributed
 
 if TYPE_CHECKING:
     from replication.nets.contragan import DiscOutput
@@ -40,11 +40,6 @@ def hinge_generator_loss(fake_logits: torch.Tensor) -> torch.Tensor:
 def acgan_loss(class_logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     """ACGAN's auxiliary term: cross-entropy −E log p(y | x) of D's classifier (on reals for D, fakes for G)."""
     return F.cross_entropy(class_logits, labels)
-
-
-def projection_logit(psi: torch.Tensor, features: torch.Tensor, class_embedding: torch.Tensor) -> torch.Tensor:
-    """Projection discriminator (Miyato & Koyama 2018, eq. 3): D(x, y) = ψ(φ(x)) + embed(y)ᵀ φ(x)."""
-    return psi + (class_embedding * features).sum(dim=1)
 
 
 class _GatherWithGradient(torch.autograd.Function):

@@ -24,10 +24,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from replication.data import ImageData
-from replication.io import load_torch_checked, save_torch_checked, sha256_file
+from replication.core.io import load_torch_checked, save_torch_checked, sha256_file
+from replication.core.paths import cache_root
+from replication.data.images import ImageData
 from replication.nets.classifier import SmallClassifier
-from replication.paths import cache_root
 
 EXTRACTOR_NAMES = ("classifier:<dataset>", "inception-v3-fid")
 INCEPTION_SHA1 = "a16e4d89c0ecbc17a915dd76ea9e41211aa82562"

@@ -30,7 +30,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torchvision.models import AlexNet_Weights
 
-from replication.io import sha256_file
+from replication.core.io import sha256_file
 from replication.metrics.features import ClassifierExtractor
 
 ALEXNET_URL = AlexNet_Weights.IMAGENET1K_V1.url  # …/alexnet-owt-7be5be79.pth; 7be5be79 = sha256 prefix

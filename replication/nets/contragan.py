@@ -37,7 +37,6 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils.parametrizations import spectral_norm
 
-from replication.losses.contragan import projection_logit
 from replication.nets.dcgan import up_stages
 
 HEADS = ("acgan", "projection", "2C")
@@ -241,6 +240,11 @@ class DiscBlock(nn.Module):
         if self.downsample and not self.first:
             skip = F.avg_pool2d(skip, 2)
         return h + skip
+
+
+def projection_logit(psi: torch.Tensor, features: torch.Tensor, class_embedding: torch.Tensor) -> torch.Tensor:
+    """Projection discriminator (Miyato & Koyama 2018, eq. 3): D(x, y) = ψ(φ(x)) + embed(y)ᵀ φ(x)."""
+    return psi + (class_embedding * features).sum(dim=1)
 
 
 @dataclass

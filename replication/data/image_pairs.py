@@ -37,7 +37,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from replication.data import (
+from replication.core.paths import data_root
+from replication.data.images import (
     IMAGE_SUFFIXES,
     DatasetNotFoundError,
     colour_digits,
@@ -45,11 +46,10 @@ from replication.data import (
     resize_images,
     stratified_split,
 )
-from replication.paths import data_root
 
 PAIRED_NAMES = ("digits-lowres", "facades", "maps")
 UNPAIRED_NAMES = ("colour-thin-thick", "yosemite", "cat2dog")
-IMAGE_PAIR_SETS = PAIRED_NAMES + UNPAIRED_NAMES  # loaded here, never by replication.data.load_dataset
+IMAGE_PAIR_SETS = PAIRED_NAMES + UNPAIRED_NAMES  # loaded here, never by replication.data.images.load_dataset
 OFFLINE_PAIR_SETS = ("digits-lowres", "colour-thin-thick")
 PAIRED_SPLITS = ("train", "val", "test")  # the pix2pix layout (held out: val/, else test/)
 UNPAIRED_SPLITS = ("trainA", "trainB", "testA", "testB")  # the CycleGAN / DRIT layout

@@ -1,6 +1,6 @@
 """Rendering for the book: reported vs reproduced tables, protocol lines, verdicts, cards.
 
-Everything here formats numbers that come from a results file (`replication.results`) and the
+Everything here formats numbers that come from a results file (`replication.run.results`) and the
 reported registry (`replication.reported`); nothing computes or types a number of its own.
 """
 
@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from replication import results as results_io
-from replication.regime import verdict_text
+from replication.claims.regime import verdict_text
+from replication.claims.stats import __doc__ as VERDICT_RULE_DOC
 from replication.reported import PAPER_CLAIMS, comparable, reported_value
-from replication.stats import __doc__ as VERDICT_RULE_DOC
+from replication.run import results as results_io
 
 SMOKE_WARNING = (
     "**Smoke profile**: tiny networks trained for a few dozen steps to test the pipeline. "
@@ -160,7 +160,7 @@ def _part_text(part: dict) -> str:
 
 
 def verdict_rule() -> str:
-    """The verdict rule, as stated in `replication.stats`, for printing under a table."""
+    """The verdict rule, as stated in `replication.claims.stats`, for printing under a table."""
     return VERDICT_RULE_DOC.split("\n\n", 1)[1].strip()
 
 
@@ -466,7 +466,7 @@ def notebook_runs_frame(status_file: Path) -> pd.DataFrame:
 
 
 def _layout_text(layout: dict | None) -> str:
-    """How the runs were trained (`replication.parallel.Layout`), e.g. "2 workers × 1 thread"."""
+    """How the runs were trained (`replication.core.parallel.Layout`), e.g. "2 workers × 1 thread"."""
     if not layout:
         return MISSING
     return (

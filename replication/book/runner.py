@@ -1,14 +1,14 @@
 """Execute the book's notebooks with papermill, skipping those already up to date.
 
-    python -m replication.runner --profile cpu                    # what `make book` runs
-    python -m replication.runner --profile smoke --force          # re-execute everything
-    python -m replication.runner --profile cpu --reference-only   # render from the committed reference only
-    python -m replication.runner --profile cpu --save-reference   # what `make reference` runs
-    python -m replication.runner --profile cpu --jobs 4           # four notebooks at once, a quarter of the cores each
+    python -m replication.book.runner --profile cpu                    # what `make book` runs
+    python -m replication.book.runner --profile smoke --force          # re-execute everything
+    python -m replication.book.runner --profile cpu --reference-only   # render from the committed reference only
+    python -m replication.book.runner --profile cpu --save-reference   # what `make reference` runs
+    python -m replication.book.runner --profile cpu --jobs 4           # four notebooks at once, a quarter of the cores each
 
 A table notebook (`notebooks/<paper>/<table>.py`) is skipped when its executed copy carries the
 same key (sha256 of the notebook source, its parameters and the `replication` modules it imports,
-transitively within the package: `replication.deps`) and every results file it wrote is still
+transitively within the package: `replication.book.deps`) and every results file it wrote is still
 there with the sha256 recorded beside the key: a results file deleted, truncated, edited or moved
 (another REPLICATION_RESULTS) makes its notebook run again.
 
@@ -22,7 +22,7 @@ with neither an up-to-date executed copy nor an up-to-date reference is recorded
 
 Table notebooks run `--jobs` at a time (default 1), longest first (by their last recorded wall time),
 each kernel with its share of the cores (OMP_NUM_THREADS). With one job a notebook has every core and
-spreads its training runs over worker processes itself (`replication.parallel`); `--jobs N` suits a
+spreads its training runs over worker processes itself (`replication.core.parallel`); `--jobs N` suits a
 machine with many cores. The thread count can change a run's floating-point results, so it is
 recorded in status.json and in each results file's provenance.
 
@@ -49,11 +49,11 @@ import sys
 import time
 from pathlib import Path
 
-from replication.deps import notebook_modules
-from replication.io import sha256_file, write_json_atomic
-from replication.paths import PACKAGE_DIR, repo_root, results_root
-from replication.profiles import PROFILE_NAMES, resolve_profile_name
-from replication.results import WRITTEN_LOG_ENV
+from replication.book.deps import notebook_modules
+from replication.configs.profiles import PROFILE_NAMES, resolve_profile_name
+from replication.core.io import sha256_file, write_json_atomic
+from replication.core.paths import PACKAGE_DIR, repo_root, results_root
+from replication.run.results import WRITTEN_LOG_ENV
 
 KEY_FIELD = "replication_key"
 RESULTS_FIELD = "replication_results"  # {results file (relative to the results folder): sha256}
@@ -502,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=1,
         help="table notebooks run at once, each kernel with its share of the cores (default 1: one notebook on "
-        "all cores, its training runs spread over worker processes by replication.parallel)",
+        "all cores, its training runs spread over worker processes by replication.core.parallel)",
     )
     args = parser.parse_args(argv)
     if args.jobs < 1:

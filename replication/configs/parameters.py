@@ -4,7 +4,7 @@ papermill injects the user's `-p name value` as an "injected-parameters" cell ri
 `parameters` cell and only logs names the notebook does not declare; `check_parameters` makes such a
 name (a typo like `stepz`) an error that lists the valid names, and checks the run options every
 notebook shares. The settings that change a table's config (seeds, steps, methods, extractor …)
-are checked by `replication.profiles.get_profile` with the functions below.
+are checked by `replication.configs.profiles.get_profile` with the functions below.
 """
 
 from __future__ import annotations

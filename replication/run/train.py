@@ -13,7 +13,7 @@ Reliability rules (what `train` guarantees; see also the README, "When things go
   `checkpoint_every` steps, at the end, and when the run is interrupted (Ctrl-C / kernel
   interrupt is deferred to the end of the current step, so the checkpoint is never mid-step);
 - a checkpoint carries its own sha256 and replaces the old one in a single rename
-  (`replication.io.save_torch_checked`), so a kill -9, a power cut or a full disk at any moment
+  (`replication.core.io.save_torch_checked`), so a kill -9, a power cut or a full disk at any moment
   leaves a complete, verifiable checkpoint; the one before it is kept as `checkpoint.pt.prev`;
 - rerunning with the same run folder resumes from the last checkpoint; a finished run returns
   at once. A checkpoint that fails its checksum is never used: the run resumes from
@@ -44,8 +44,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from replication import distributed
-from replication.io import (
+from replication.core import distributed
+from replication.core.io import (
     CorruptFileError,
     load_torch_checked,
     load_torch_recovering,
@@ -54,8 +54,8 @@ from replication.io import (
     save_torch_checked,
     write_json_atomic,
 )
-from replication.locks import run_lock
-from replication.paths import runs_root
+from replication.core.locks import run_lock
+from replication.core.paths import runs_root
 
 CHECKPOINT_NAME = "checkpoint.pt"
 StepFn = Callable[[int], Mapping[str, torch.Tensor | float]]
@@ -99,6 +99,38 @@ def config_hash(config: Mapping) -> str:
     """A short, stable hash of a JSON-able training configuration (names a run folder)."""
     text = json.dumps(config, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def train_method(
+    table_id: str,
+    run_config: Mapping,
+    method: str,
+    seed: int,
+    modules: Mapping[str, nn.Module],
+    optimizers: Mapping[str, torch.optim.Optimizer],
+    step_fn: StepFn,
+    config,
+    device: torch.device,
+    progress: bool = True,
+    run_name: str | None = None,
+    sync_every: int | None = None,
+) -> TrainResult:
+    """One (method, seed) run of a table, the way every table trains: its folder keyed by `run_config`
+    (`run_dir_for`: same settings → resume), `config.steps` steps checkpointed every
+    `config.checkpoint_every`, host sync every step on a CPU and every 50 on a GPU unless given."""
+    run_dir = run_dir_for(table_id, run_config, f"{run_name or method}-seed{seed}")
+    return train(
+        run_dir,
+        modules,
+        optimizers,
+        step_fn,
+        config.steps,
+        seed,
+        checkpoint_every=config.checkpoint_every,
+        progress=progress,
+        description=f"{method} seed {seed}",
+        sync_every=sync_every or (1 if device.type == "cpu" else 50),
+    )
 
 
 def run_dir_for(table_id: str, config: Mapping, run_name: str) -> Path:
@@ -195,7 +227,7 @@ def train(
     a time-sliced run, and how the resume test interrupts a run.
     `sync_every` > 1 reads the losses back from the device once per that many steps (no GPU sync
     per step); NaN/inf detection still names the exact step, and no checkpoint is written before
-    the losses it covers were checked. Modules may be DDP-wrapped (`replication.distributed`):
+    the losses it covers were checked. Modules may be DDP-wrapped (`replication.core.distributed`):
     checkpoints hold the unwrapped weights, rank 0 writes them, every rank keeps its RNG state.
     The run folder is locked for the whole call (by rank 0 under DDP): another `train` on it waits,
     or raises RunLockedError after `lock_timeout` seconds when that is given.
@@ -354,7 +386,7 @@ def _train_locked(
 
 # ----------------------------------------------------------------------------------------------
 # Command line: one (table, method, seed) run, typically under torchrun for multi-GPU training:
-#   torchrun --nproc_per_node 4 -m replication.train --table msgan_table1 --profile paper --method MSGAN --seed 0
+#   torchrun --nproc_per_node 4 -m replication.run.train --table msgan_table1 --profile paper --method MSGAN --seed 0
 # The notebook then finds the finished run in the same run folder and only evaluates it.
 
 TRAINABLE = {
@@ -369,8 +401,8 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     import importlib
 
-    from replication.data import load_dataset
-    from replication.profiles import get_profile, resolve_profile_name
+    from replication.configs.profiles import get_profile, resolve_profile_name
+    from replication.data.images import load_dataset
 
     parser = argparse.ArgumentParser(description="Train one run of a table (torchrun-aware).")
     parser.add_argument("--table", required=True, help=f"one of: {', '.join(TRAINABLE)}")

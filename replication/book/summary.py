@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from replication import results as results_io
-from replication.regime import claim_methods, verdict_text
+from replication.claims.regime import claim_methods, verdict_text
 from replication.reported import reported_value
+from replication.run import results as results_io
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def _row(table_id: str, *cells: str) -> dict:
 
 
 def summary_rows(scanned: list[tuple[Path, dict | None, str | None]], profile: str, prefix: str = "../") -> list[dict]:
-    """Rows (HTML cells, and the row's `table_id`) from `replication.results.scan(profile)`: one per
+    """Rows (HTML cells, and the row's `table_id`) from `replication.run.results.scan(profile)`: one per
     claim, one per unreadable file, one per registered table without a results file."""
     rows: list[dict] = []
     seen: set[str] = set()

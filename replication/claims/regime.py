@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
-from replication.stats import t_interval
+from replication.claims.stats import t_interval
 
 NOT_TESTED = "not tested"
 
@@ -68,35 +68,34 @@ def label_threshold(num_classes: int) -> float:
     return chance + (1.0 - chance) / 2
 
 
-def uses_labels(accuracy: dict[str, Sequence[float]], num_classes: int) -> RegimeCheck:
-    """Every method's mean label accuracy (over seeds) ≥ `label_threshold`."""
+def halfway_share(name: str, measured: str, noun: str, key: str, shares: dict[str, Sequence[float]], num_classes: int):
+    """Every method's mean share (over seeds) of outputs the evaluator puts in the class they were made for
+    ≥ `label_threshold`: the halfway rule behind both "uses its labels" and "keeps its input's class"."""
     threshold = label_threshold(num_classes)
-    means = {m: sum(v) / len(v) for m, v in accuracy.items()}
+    means = {m: sum(v) / len(v) for m, v in shares.items()}
     return RegimeCheck(
-        name="the conditional generators use their labels",
+        name=name,
         met=all(v >= threshold for v in means.values()),
-        measurement="label accuracy "
+        measurement=measured
+        + " "
         + ", ".join(f"{m} {v:.2f}" for m, v in means.items())
         + f" (chance {1 / num_classes:.2f})",
-        rule=f"every method's mean label accuracy ≥ {threshold:.2f} (halfway from chance to 1)",
-        values={"label_accuracy": means, "threshold": threshold},
+        rule=f"every method's mean {noun} ≥ {threshold:.2f} (halfway from chance to 1)",
+        values={key: means, "threshold": threshold},
     )
+
+
+def uses_labels(accuracy: dict[str, Sequence[float]], num_classes: int) -> RegimeCheck:
+    """The conditional generators use their labels: every method's mean label accuracy ≥ `label_threshold`."""
+    name = "the conditional generators use their labels"
+    return halfway_share(name, "label accuracy", "label accuracy", "label_accuracy", accuracy, num_classes)
 
 
 def keeps_content(kept: dict[str, Sequence[float]], num_classes: int, direction: str) -> RegimeCheck:
     """An unpaired translation keeps its input's content: every method's mean share of outputs that the
-    evaluator classifies as the input's class ≥ `label_threshold` (the halfway rule of `uses_labels`)."""
-    threshold = label_threshold(num_classes)
-    means = {m: sum(v) / len(v) for m, v in kept.items()}
-    return RegimeCheck(
-        name=f"the translations ({direction}) keep the input's class",
-        met=all(v >= threshold for v in means.values()),
-        measurement="outputs of the input's class "
-        + ", ".join(f"{m} {v:.2f}" for m, v in means.items())
-        + f" (chance {1 / num_classes:.2f})",
-        rule=f"every method's mean share ≥ {threshold:.2f} (halfway from chance to 1)",
-        values={"content_kept": means, "threshold": threshold},
-    )
+    evaluator classifies as the input's class ≥ `label_threshold`."""
+    name = f"the translations ({direction}) keep the input's class"
+    return halfway_share(name, "outputs of the input's class", "share", "content_kept", kept, num_classes)
 
 
 def less_diverse_than_data(

@@ -23,8 +23,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from replication.data import DatasetNotFoundError, ImageData, _checksum
-from replication.paths import data_root
+from replication.core.paths import data_root
+from replication.data.images import DatasetNotFoundError, ImageData, _checksum
+from replication.data.text import TextData
 
 TEXT_FOLDER = "cub200-text"
 IMAGES_FOLDER = "cub200-official/CUB_200_2011"
@@ -72,7 +73,6 @@ def _split(text_root: Path, images_root: Path, split: str, size: int, boxes: dic
 
 def load_cub_text(image_size: int = 256, root: Path | None = None):
     """`TextData` for CUB-200-2011: StackGAN's train/test split, images at `image_size`, 10 embeddings each."""
-    from replication.captions import TextData
 
     root = Path(root or data_root())
     text_root, images_root = root / TEXT_FOLDER, root / IMAGES_FOLDER

@@ -1,6 +1,6 @@
 """Multi-GPU (or multi-process CPU) training through torchrun: PyTorch's own distributed engine.
 
-    torchrun --nproc_per_node 4 -m replication.train --table msgan_table1 --profile paper --method MSGAN --seed 0
+    torchrun --nproc_per_node 4 -m replication.run.train --table msgan_table1 --profile paper --method MSGAN --seed 0
 
 torchrun sets RANK / WORLD_SIZE / LOCAL_RANK; `init_from_env` joins the process group (NCCL on
 GPUs, gloo on CPU). The conventions every experiment follows:

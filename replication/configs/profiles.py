@@ -18,7 +18,7 @@ from dataclasses import fields, replace
 
 import torch
 
-from replication.parameters import check_extractor, check_methods, check_seeds, positive_int
+from replication.configs.parameters import check_extractor, check_methods, check_seeds, positive_int
 
 PROFILE_NAMES = ("smoke", "cpu", "gpu", "paper", "auto")
 
@@ -53,7 +53,7 @@ def resolve_profile_name(name: str) -> str:
 def get_profile(table_id: str, name: str, **overrides):
     """The config of `table_id` at profile `name`, with non-None `overrides` replacing fields.
 
-    Overrides are checked before anything runs (`replication.parameters`): seeds (n ≥ 1 → 0..n−1, or
+    Overrides are checked before anything runs (`replication.configs.parameters`): seeds (n ≥ 1 → 0..n−1, or
     distinct integers ≥ 0), steps (≥ 1), methods (a list of the table's method names, each once),
     dataset, extractor. When the data set is overridden and the extractor is not, a classifier
     extractor follows the data set (`classifier:<dataset>`, resolved against the loaded data).
@@ -100,16 +100,16 @@ def get_profile(table_id: str, name: str, **overrides):
     return replace(config, **overrides)
 
 
-PAIRED_TABLES = ("msgan_pix2pix",)  # image-conditioned: their data sets are pairs (replication.image_pairs)
-UNPAIRED_TABLES = ("msgan_drit",)  # two unpaired domains (replication.image_pairs.load_unpaired)
-TEXT_TABLES = ("msgan_stackgan",)  # text-conditioned: their data sets are captioned (replication.captions)
+PAIRED_TABLES = ("msgan_pix2pix",)  # image-conditioned: their data sets are pairs (replication.data.image_pairs)
+UNPAIRED_TABLES = ("msgan_drit",)  # two unpaired domains (replication.data.image_pairs.load_unpaired)
+TEXT_TABLES = ("msgan_stackgan",)  # text-conditioned: their data sets are captioned (replication.data.captions)
 
 
 def _check_dataset(dataset: object, table_id: str = "") -> None:
-    from replication.data import DATASET_NAMES, DOWNLOADED_DATASETS, OFFLINE_DATASETS
+    from replication.data.images import DATASET_NAMES, DOWNLOADED_DATASETS, OFFLINE_DATASETS
 
     if table_id in PAIRED_TABLES:
-        from replication.image_pairs import PAIRED_NAMES
+        from replication.data.image_pairs import PAIRED_NAMES
 
         if dataset not in PAIRED_NAMES:
             raise ValueError(
@@ -117,7 +117,7 @@ def _check_dataset(dataset: object, table_id: str = "") -> None:
             )
         return
     if table_id in UNPAIRED_TABLES:
-        from replication.image_pairs import UNPAIRED_NAMES
+        from replication.data.image_pairs import UNPAIRED_NAMES
 
         if dataset not in UNPAIRED_NAMES:
             raise ValueError(
@@ -125,7 +125,7 @@ def _check_dataset(dataset: object, table_id: str = "") -> None:
             )
         return
     if table_id in TEXT_TABLES:
-        from replication.captions import TEXT_NAMES
+        from replication.data.captions import TEXT_NAMES
 
         if dataset not in TEXT_NAMES:
             raise ValueError(

@@ -1,5 +1,5 @@
 """Launch a table's training runs under torchrun from a notebook (the `paper` profile's way to use
-several GPUs). Each (method, seed) run is one `torchrun -m replication.train` process group; the
+several GPUs). Each (method, seed) run is one `torchrun -m replication.run.train` process group; the
 notebook afterwards finds the finished runs in their run folders and only evaluates them."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 def torchrun_command(table_id: str, profile: str, method: str, seed: int, nproc: int, **overrides) -> list[str]:
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", str(nproc)]
-    command += ["-m", "replication.train", "--table", table_id, "--profile", profile, "--method", method]
+    command += ["-m", "replication.run.train", "--table", table_id, "--profile", profile, "--method", method]
     command += ["--seed", str(seed)]
     for key, value in overrides.items():
         if value is not None:

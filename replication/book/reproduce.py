@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from replication.paths import repo_root
+from replication.core.paths import repo_root
 
 PROFILES = ("smoke", "cpu", "gpu", "paper")
 
@@ -46,7 +46,7 @@ def reproduce_markdown(notebook: str, root: Path | None = None) -> str:
         f".venv/bin/papermill {ipynb} out-{profile}.ipynb -p profile {profile}" for profile in PROFILES
     )
     runner = "\n".join(
-        f".venv/bin/python -m replication.runner --profile {profile} --only {source}" for profile in PROFILES
+        f".venv/bin/python -m replication.book.runner --profile {profile} --only {source}" for profile in PROFILES
     )
     rows = "\n".join(
         f"| `{p.name}` | {_cell(p.inferred_type_name)} | {_cell(p.default)} | {_cell(p.help)} |" for p in parameters

@@ -9,7 +9,7 @@ Names (`load_dataset(name)`):
 - ``flowers102``, ``cub200``, ``celeba``, ``celeba-identities``, ``tiny-imagenet``  the ImageFolder
   folders ``data_scripts/download.py <name>`` prepares under ``DATA_ROOT`` (folder names: `PREPARED`).
 - ``imagenet``  never downloaded: your ILSVRC-2012 copy, packed once at 128 px into ``DATA_ROOT/imagenet128``
-  (``download.py imagenet --from-dir DIR``; `replication.packed`: read a batch at a time, never all in memory).
+  (``download.py imagenet --from-dir DIR``; `replication.data.packed`: read a batch at a time, never all in memory).
 - ``imagefolder:<path>``  a folder or .zip in ImageFolder layout: ``train/<class>/*`` and
   ``test/<class>/*`` (e.g. the offline CIFAR-10 JPEG copy used for development gpu runs).
 
@@ -29,8 +29,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from replication import packed
-from replication.paths import data_root
+from replication.core.paths import data_root
+from replication.data import packed
 
 # The folder under the data root that `data_scripts/download.py <name>` prepares by default.
 PREPARED = {
@@ -39,7 +39,7 @@ PREPARED = {
     "celeba": "celeba64",
     "celeba-identities": "celeba-identities64",
     "tiny-imagenet": "tiny-imagenet",
-    "imagenet": "imagenet128",  # never downloaded: the user's ILSVRC-2012 copy, packed (replication.packed)
+    "imagenet": "imagenet128",  # never downloaded: the user's ILSVRC-2012 copy, packed (replication.data.packed)
 }
 PACKED = ("imagenet",)  # too large for memory: packed uint8 on disk, read per batch
 IMAGENET_SIZE = 128  # the packed ImageNet's default side (ContraGAN's ImageNet row)
@@ -347,7 +347,7 @@ def load_prepared(name: str, image_size: int | None = None, root: Path | None = 
 
 
 def load_packed(folder: Path, name: str) -> ImageData:
-    """A packed folder (`replication.packed`): pixels memory-mapped, labels and class names in memory.
+    """A packed folder (`replication.data.packed`): pixels memory-mapped, labels and class names in memory.
     Its checksum is the sha256 of the manifest, which holds every file's sha256 (`packed.verify`
     re-reads the pixels to check them; loading only checks the sizes)."""
     try:

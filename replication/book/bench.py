@@ -3,7 +3,7 @@
 For every model family registered in `CASES` and the current device, two modes side by side:
 
 - `baseline`: fp32, eager, batches from a host-memory DataLoader copied to the device every step;
-- `fast`: the data set as one device tensor indexed per batch, plus `replication.speed`'s fast
+- `fast`: the data set as one device tensor indexed per batch, plus `replication.core.speed`'s fast
   settings (bf16 autocast, channels_last, fused Adam on GPU; `--compile` adds torch.compile).
 
 Columns: images/s (real images consumed per second of full iterations at the family's update ratio
@@ -11,7 +11,7 @@ and batch), ms per iteration, peak memory (CUDA: max allocated; CPU: process pea
 the seconds to generate N samples and compute their FID (features of the real split cached).
 It also prints the wall time of every executed notebook from `book/executed/status.json`.
 
-Every method of every table has a case (`replication.estimate` maps each to one): a case builds the
+Every method of every table has a case (`replication.book.estimate` maps each to one): a case builds the
 experiment's own nets and step function (`build`, `make_step`) from the config its table uses at the
 paper's settings (`case_config`). The Pix2Pix cases train on synthetic pairs (`synthetic_pairs`: the
 bench data are unpaired class images) at the paper's 256 px, the DRIT cases on two synthetic domains
@@ -19,7 +19,7 @@ bench data are unpaired class images) at the paper's 256 px, the DRIT cases on t
 held-out inputs, not class-conditional samples); the StackGAN++ cases likewise on synthetic captioned
 images (`synthetic_text`) at 256 px.
 
-    python -m replication.bench [--iters 20] [--fid-samples 10000] [--compile] [--case dcgan32-msgan]
+    python -m replication.book.bench [--iters 20] [--fid-samples 10000] [--compile] [--case dcgan32-msgan]
 
 On a GPU machine, `bash data_scripts/gpu_bench.sh` times every case and saves results/bench/cuda-<device>.json.
 """
@@ -42,16 +42,16 @@ from pathlib import Path
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from replication import parallel
-from replication.data import BatchSampler, ImageData, load_dataset
-from replication.device import pick_device
-from replication.io import write_json_atomic
+from replication.configs.profiles import PAIRED_TABLES, TEXT_TABLES, UNPAIRED_TABLES
+from replication.core import parallel
+from replication.core.device import pick_device
+from replication.core.io import write_json_atomic
+from replication.core.paths import repo_root, results_root
+from replication.core.speed import BASELINE, Speed, adam, fast_settings
+from replication.data.images import BatchSampler, ImageData, load_dataset
 from replication.metrics.features import ClassifierConfig, cached_features, get_extractor
 from replication.metrics.fid import frechet_distance
-from replication.paths import repo_root, results_root
-from replication.profiles import PAIRED_TABLES, TEXT_TABLES, UNPAIRED_TABLES
-from replication.results import provenance
-from replication.speed import BASELINE, Speed, adam, fast_settings
+from replication.run.results import provenance
 
 
 class HostLoaderSampler:
@@ -85,7 +85,7 @@ class BenchCase:
 
 def case_config(name: str, dataset: str = "mnist5k"):
     """The config bench case `name` builds and trains its nets with (width, batch, update ratio);
-    the nets' image size is the bench data's. Also read by `replication.estimate`."""
+    the nets' image size is the bench data's. Also read by `replication.book.estimate`."""
     from replication.configs.alpha_gan import AlphaGANConfig
     from replication.configs.contragan import ContraGANConfig
     from replication.configs.cvae_gan import CVAEGANConfig
@@ -148,7 +148,7 @@ def synthetic_pairs(image_size: int, n: int = SYNTHETIC_PAIRS, channels: int = 3
     and maps are RGB → RGB). The bench data are unpaired class images, and a Pix2Pix step's arithmetic
     does not depend on the pixels; loading facades/maps would need a download, and the offline
     digits-lowres pairs are 1-channel digits (4,000 of them at 256 px would be 2 GB)."""
-    from replication.image_pairs import PairedData
+    from replication.data.image_pairs import PairedData
 
     noise = torch.Generator().manual_seed(0)
     x = torch.rand(2, n, channels, image_size, image_size, generator=noise) * 2 - 1
@@ -180,7 +180,7 @@ def pix2pix256(method: str, name: str) -> Callable[[ImageData, torch.device], Be
 def synthetic_domains(image_size: int, n: int = SYNTHETIC_PAIRS, channels: int = 3):
     """Two domains of n seeded random RGB images, uniform in [-1, 1], at image_size² (Yosemite and
     cat2dog are RGB; a DRIT step's arithmetic does not depend on the pixels)."""
-    from replication.image_pairs import UnpairedData
+    from replication.data.image_pairs import UnpairedData
 
     noise = torch.Generator().manual_seed(1)
     x = torch.rand(2, n, channels, image_size, image_size, generator=noise) * 2 - 1
@@ -220,7 +220,7 @@ SYNTHETIC_TEXT_DIM, SYNTHETIC_CAPTIONS = 1024, 10  # char-CNN-RNN's embedding si
 def synthetic_text(image_size: int, n: int = SYNTHETIC_PAIRS, channels: int = 3):
     """n seeded random RGB images with 10 random 1,024-d 'sentence embeddings' each (the shapes of CUB with
     StackGAN's char-CNN-RNN embeddings; a StackGAN++ step's arithmetic does not depend on the values)."""
-    from replication.captions import TextData
+    from replication.data.text import TextData
 
     noise = torch.Generator().manual_seed(2)
     x = torch.rand(n, channels, image_size, image_size, generator=noise) * 2 - 1
@@ -275,7 +275,7 @@ def cvae_gan32(data: ImageData, device: torch.device) -> BenchCase:
 
 
 # ContraGAN's cases: name → (backbone, D head, consistency regularisation), matched to a method's
-# spec by `replication.estimate` (a method with a lighter head than the case's 2C is bounded by it).
+# spec by `replication.book.estimate` (a method with a lighter head than the case's 2C is bounded by it).
 CONTRAGAN_CASES = {
     "contragan-sndcgan32": ("SNDCGAN", "2C", False),
     "contragan-snresgan32": ("SNResGAN", "2C", False),
@@ -425,19 +425,19 @@ CPU_BOOK = {
 
 
 def _timed_run(train_run: Callable, config, method: str, seed: int) -> float:
-    """ms per training step of one short run (inside a `replication.parallel` worker)."""
+    """ms per training step of one short run (inside a `replication.core.parallel` worker)."""
     run = train_run(config, parallel._DATA, method, seed, torch.device("cpu"), progress=False)
     return 1000 * run.result.wall_time_s / run.result.steps_done
 
 
 def cpu_book_plan(steps: int, tables: list[str] | None = None) -> list[dict]:
     """Per method of every cpu-profile table: ms per step trained alone on all threads vs two runs at
-    once in `replication.parallel`'s workers (1 thread each), and the training time each layout
+    once in `replication.core.parallel`'s workers (1 thread each), and the training time each layout
     projects for the cpu book (runs × steps × ms/step, divided by the workers)."""
     import importlib
     from dataclasses import replace
 
-    from replication.profiles import get_profile
+    from replication.configs.profiles import get_profile
 
     threads = torch.get_num_threads()
     rows = []
@@ -449,15 +449,15 @@ def cpu_book_plan(steps: int, tables: list[str] | None = None) -> list[dict]:
             config = get_profile(table_id, "cpu")
             size = getattr(experiment, "IMAGE_SIZE", None) or getattr(config, "image_size", None)
             if table_id in PAIRED_TABLES:
-                from replication.image_pairs import load_paired
+                from replication.data.image_pairs import load_paired
 
                 data = load_paired(config.dataset, size)
             elif table_id in UNPAIRED_TABLES:
-                from replication.image_pairs import load_unpaired
+                from replication.data.image_pairs import load_unpaired
 
                 data = load_unpaired(config.dataset, size)
             elif table_id in TEXT_TABLES:
-                from replication.captions import load_text
+                from replication.data.captions import load_text
 
                 data = load_text(config.dataset, size)
             else:

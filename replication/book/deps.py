@@ -1,8 +1,8 @@
 """Which `replication` modules a notebook actually uses, found statically (no import is executed).
 
-A notebook's up-to-date key (`replication.runner.source_key`) covers its own source, its parameters
+A notebook's up-to-date key (`replication.book.runner.source_key`) covers its own source, its parameters
 and the package modules it imports, transitively within the package, not the whole package: a
-notebook that imports only `replication.stats` stays up to date when `replication/plots.py` changes.
+notebook that imports only `replication.claims.stats` stays up to date when `replication/book/plots.py` changes.
 
 What counts as an import (anywhere in a module, function bodies included):
 - `import replication.a.b` and `from replication.a import b` (b a submodule or a name in a/__init__.py);
@@ -11,7 +11,7 @@ What counts as an import (anywhere in a module, function bodies included):
 - importing a module runs every enclosing package's `__init__.py`, which are dependencies too;
 - dynamic imports: `importlib.import_module("replication.x")`, and an f-string whose constant start
   names a subpackage (`import_module(f"replication.configs.{name}")`: every module below
-  `replication/configs/`). A module name computed otherwise is not followed: `replication.train`'s
+  `replication/configs/`). A module name computed otherwise is not followed: `replication.run.train`'s
   command line maps each table to its experiment module (`TRAINABLE`), which that table's notebook
   imports itself.
 """

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import torch
 
-from replication import parallel
-from replication.io import write_json_atomic
-from replication.paths import repo_root, results_root
+from replication.core import parallel
+from replication.core.io import write_json_atomic
+from replication.core.paths import repo_root, results_root
 
 SCHEMA_VERSION = 1
 REQUIRED_KEYS = ("schema_version", "table_id", "profile", "rows", "protocol", "verdicts", "provenance")
@@ -121,7 +121,7 @@ def provenance(profile: str, dataset: dict, device: str | torch.device, wall_tim
         "dataset": dataset,
         "device": device_description(device),
         "torch_threads": torch.get_num_threads(),  # CPU results can depend on the thread count
-        # how this process trains runs (replication.parallel); runs finished in an earlier call keep theirs
+        # how this process trains runs (replication.core.parallel); runs finished in an earlier call keep theirs
         "training_layout": parallel.layout(device).as_dict(),
         "versions": library_versions(),
         "wall_time_s": round(float(wall_time_s), 2),
@@ -132,7 +132,7 @@ def provenance(profile: str, dataset: dict, device: str | torch.device, wall_tim
 
 def seed_rows(metrics: dict, methods, metric_names, seeds) -> list[dict]:
     """Result rows from metrics[method][seed][metric]: one row per (method, metric) with per-seed values."""
-    from replication.stats import summarise
+    from replication.claims.stats import summarise
 
     seeds = list(seeds)
     return [

@@ -21,14 +21,14 @@ attributes; its hidden layer is the fixed sentence embedding the GAN is conditio
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from replication.data import ImageData, load_mnist5k
+from replication.data.images import load_mnist5k
+from replication.data.text import TextData
 
 CLASS_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 WIDTH_WORDS = ("thin", "regular", "thick")
@@ -190,38 +190,6 @@ def train_text_encoder(
     return encoder.eval()
 
 
-@dataclass
-class TextData:
-    """Images with captions and their sentence embeddings ([N, K, E]: K per image), split as `images`."""
-
-    name: str
-    images: ImageData  # the images and class labels (train/test split of the image set)
-    train_embeddings: torch.Tensor
-    test_embeddings: torch.Tensor
-    train_captions: list[list[str]] | None = None  # None where only embeddings are available (CUB)
-    test_captions: list[list[str]] | None = None
-    train_attributes: np.ndarray | None = None  # [N, 3] class, width bin, slant bin (captioned digits)
-    test_attributes: np.ndarray | None = None
-    encoder: str = ""  # what made the embeddings
-
-    def to(self, device: str | torch.device) -> TextData:
-        return replace(
-            self,
-            images=self.images.to(device),
-            train_embeddings=self.train_embeddings.to(device),
-            test_embeddings=self.test_embeddings.to(device),
-        )
-
-    def describe(self) -> dict:
-        return {
-            **self.images.describe(),
-            "name": self.name,
-            "captions_per_image": int(self.train_embeddings.shape[1]),
-            "embedding_dim": int(self.train_embeddings.shape[2]),
-            "text_encoder": self.encoder,
-        }
-
-
 TEXT_NAMES = ("digits-captions", "cub200")
 # data_scripts/download.py's names for them: the offline stand-in, and StackGAN's embeddings that join cub200's images
 DOWNLOAD_NAMES = ("digits-captions", "cub200-text")
@@ -269,7 +237,7 @@ def load_text(name: str, image_size: int | None = None) -> TextData:
             raise ValueError(f"digits-captions is 32×32 (mnist5k); got image_size={image_size}")
         return load_digit_captions()
     if name == "cub200":
-        from replication.cub_text import load_cub_text
+        from replication.data.cub_text import load_cub_text
 
         return load_cub_text(image_size or 256)
     raise ValueError(f"Unknown text-conditioned data set {name!r}. Valid names: {', '.join(TEXT_NAMES)}.")

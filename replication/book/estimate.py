@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from replication.bench import CONTRAGAN_CASES, CPU_BOOK, CPU_BOOK_FILE, case_config
+from replication.book.bench import CONTRAGAN_CASES, CPU_BOOK, CPU_BOOK_FILE, case_config
 
 PROFILE_DEVICE = {"smoke": "cpu", "cpu": "cpu", "gpu": "gpu", "paper": "gpu"}  # which saved bench a profile reads
 NOT_MEASURED = "not measured"
@@ -293,7 +293,7 @@ def all_estimates(bench: dict[str, dict]) -> list[Estimate]:
     """Every table of `TABLE_PROFILES` at smoke, cpu, gpu and paper; at gpu/paper once per data set row
     the paper reports (`ROW_SETTINGS`: e.g. ContraGAN Table 2 on CIFAR-10, Tiny ImageNet and ImageNet);
     at cpu from the saved cpu-book bench where there is one."""
-    from replication.profiles import ROW_SETTINGS, TABLE_PROFILES, get_profile
+    from replication.configs.profiles import ROW_SETTINGS, TABLE_PROFILES, get_profile
 
     estimates = []
     for table_id, profiles in TABLE_PROFILES.items():
