@@ -10,11 +10,13 @@ import pytest
 import torch
 import torch.nn as nn
 
+from replication.claims import regime
 from replication.configs.profiles import get_profile
 from replication.data.image_pairs import UnpairedData
 from replication.experiments import msgan_drit as drit
 from replication.metrics.label_accuracy import label_accuracy
 from replication.reported import DATA_ROWS, REPORTED, reported_value
+from replication.run.experiment import Runs
 
 
 def test_bce_on_logits_sums_the_scales_by_hand():
@@ -190,7 +192,12 @@ def _table(baseline: dict[str, list[float]], ms: dict[str, list[float]], real: d
         }
 
     table_metrics = {drit.BASELINE: metrics(baseline, 10.0, 5.0, 0.2), drit.MODE_SEEKING: metrics(ms, 10.1, 2.0, 0.1)}
-    return drit.TableRun(config, table_metrics, {}, {}, real, {}, 0.0)
+    return drit.TableRun(config, Runs(table_metrics, {}), {}, real, {}, 0.0)
+
+
+def _gated(table: drit.TableRun) -> list[dict]:
+    """The verdicts as the notebook saves them: each gated by its direction's regime checks (`save_table`)."""
+    return [regime.attach(v, drit.regime_checks(table, v["direction"])) for v in drit.verdicts(table)]
 
 
 def test_each_direction_has_its_verdict_and_is_tested_only_when_drit_is_less_diverse_than_its_target_domain():
@@ -199,7 +206,7 @@ def test_each_direction_has_its_verdict_and_is_tested_only_when_drit_is_less_div
         {"A→B": [0.2, 0.21, 0.23], "B→A": [0.5, 0.52, 0.51]},
         {"A→B": 0.3, "B→A": 0.3},
     )
-    ab, ba = drit.attach_regime(table, drit.verdicts(table))
+    ab, ba = _gated(table)
     assert (ab["direction"], ba["direction"]) == ("A→B", "B→A")
     assert ab["regime"][0]["met"] and ab["verdict"] == "holds"
     assert [p["metric"] for p in ab["parts"]] == [drit.metric_name(m, "A→B") for m in drit.BASE_METRICS[1:]] + [
@@ -263,7 +270,7 @@ def test_content_kept_counts_the_outputs_classified_as_their_inputs_class():
 
 def _with_content(table: drit.TableRun, kept: dict[str, float]) -> drit.TableRun:
     for method, share in kept.items():
-        for s, scores in table.metrics[method].items():
+        for s, scores in table.runs.metrics[method].items():
             for d in drit.DIRECTIONS:
                 scores[drit.metric_name(drit.CONTENT, d)] = share + 0.01 * s
     return table
@@ -276,14 +283,14 @@ def test_where_the_domains_have_classes_a_translation_must_keep_its_input_class_
     )
     real = {"A→B": 0.3, "B→A": 0.3}
     kept = _with_content(_table(*diverse, real), {drit.BASELINE: 0.90, drit.MODE_SEEKING: 0.80})
-    for verdict in drit.attach_regime(kept, drit.verdicts(kept)):
+    for verdict in _gated(kept):
         assert [c["met"] for c in verdict["regime"]] == [True, True] and verdict["verdict"] == "holds"
         assert "keep the input's class" in verdict["regime"][0]["name"]
     lost = _with_content(_table(*diverse, real), {drit.BASELINE: 0.10, drit.MODE_SEEKING: 0.80})
-    ab, _ = drit.attach_regime(lost, drit.verdicts(lost))
+    ab, _ = _gated(lost)
     assert ab["verdict"] == "not tested" and ab["verdict_in_regime_would_be"] == "holds"
     assert "DRIT 0.11" in ab["not_tested_because"] and "chance 0.10" in ab["not_tested_because"]
     rows = {(r["method"], r["metric"]) for r in drit.result_rows(lost)}
     assert (drit.BASELINE, "content kept (A→B)") in rows  # the measurement is saved with the results
     plain = _table(*diverse, real)  # no classes (Yosemite, cat2dog): the diversity check alone
-    assert [len(v["regime"]) for v in drit.attach_regime(plain, drit.verdicts(plain))] == [1, 1]
+    assert [len(v["regime"]) for v in _gated(plain)] == [1, 1]

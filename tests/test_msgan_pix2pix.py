@@ -8,8 +8,10 @@ import math
 import pytest
 import torch
 
+from replication.claims import regime
 from replication.configs.profiles import get_profile
 from replication.experiments import msgan_pix2pix as p2p
+from replication.run.experiment import Runs
 
 
 def test_least_squares_gan_loss_by_hand():
@@ -72,16 +74,21 @@ def _table(baseline_lpips: list[float], ms_lpips: list[float], real: float) -> p
             for s, v in enumerate(ms_lpips)
         },
     }
-    return p2p.TableRun(config, metrics, {}, {}, real, {}, 0.0)
+    return p2p.TableRun(config, Runs(metrics, {}), torch.zeros(0), real, {})
+
+
+def _saved(table: p2p.TableRun) -> list[dict]:
+    """The verdicts as the notebook saves them: each with the table's regime checks."""
+    return [regime.attach(v, p2p.regime_checks(table)) for v in p2p.verdicts(table)]
 
 
 def test_the_verdict_is_tested_only_when_pix2pix_is_less_diverse_than_the_data():
     collapsed = _table([0.01, 0.012, 0.011], [0.2, 0.21, 0.23], real=0.3)
-    [verdict] = p2p.attach_regime(collapsed, p2p.verdicts(collapsed))
+    [verdict] = _saved(collapsed)
     assert verdict["regime"][0]["met"] and verdict["verdict"] == "holds"
     assert [p["metric"] for p in verdict["parts"]] == [p2p.DIVERSITY, "NDB", "JSD", "FID"]
     diverse = _table([0.35, 0.36, 0.34], [0.5, 0.52, 0.51], real=0.3)  # the baseline is already as diverse
-    [verdict] = p2p.attach_regime(diverse, p2p.verdicts(diverse))
+    [verdict] = _saved(diverse)
     assert verdict["verdict"] == "not tested" and verdict["verdict_in_regime_would_be"] == "holds"
     assert "Pix2Pix" in verdict["not_tested_because"]
     rows = p2p.result_rows(collapsed)

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import torch
 
+from replication.claims import regime
 from replication.configs.profiles import get_profile
 from replication.data import captions as C
 from replication.experiments import msgan_stackgan as sg
@@ -22,6 +23,7 @@ from replication.nets.stackgan import (
     kl_divergence,
     mean_covariance,
 )
+from replication.run.experiment import Runs
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -150,19 +152,24 @@ def _table(baseline_lpips, ms_lpips, real, accuracy=0.9):
             for s, v in enumerate(ms_lpips)
         },
     }
-    return sg.TableRun(config, metrics, {}, {}, None, real, {}, 0.0)
+    return sg.TableRun(config, Runs(metrics, {}), None, real, {})
+
+
+def _saved(table: sg.TableRun) -> list[dict]:
+    """The verdicts as the notebook saves them: each with the table's regime checks (ten classes)."""
+    return [regime.attach(v, sg.regime_checks(table, 10)) for v in sg.verdicts(table)]
 
 
 def test_the_verdict_needs_both_a_text_following_and_a_collapsing_baseline():
     collapsed = _table([0.01, 0.012, 0.011], [0.2, 0.21, 0.23], real=0.3)
-    [verdict] = sg.attach_regime(collapsed, sg.verdicts(collapsed))
+    [verdict] = _saved(collapsed)
     assert [c["met"] for c in verdict["regime"]] == [True, True] and verdict["verdict"] == "holds"
     assert [p["metric"] for p in verdict["parts"]] == [sg.DIVERSITY, "NDB", "JSD", "FID"]
     diverse = _table([0.35, 0.36, 0.34], [0.5, 0.52, 0.51], real=0.3)
-    [verdict] = sg.attach_regime(diverse, sg.verdicts(diverse))
+    [verdict] = _saved(diverse)
     assert verdict["verdict"] == "not tested" and verdict["verdict_in_regime_would_be"] == "holds"
     ignores_text = _table([0.01, 0.012, 0.011], [0.2, 0.21, 0.23], real=0.3, accuracy=0.3)
-    [verdict] = sg.attach_regime(ignores_text, sg.verdicts(ignores_text))
+    [verdict] = _saved(ignores_text)
     assert verdict["verdict"] == "not tested" and "caption's class" in verdict["not_tested_because"]
     rows = sg.result_rows(collapsed)
     assert {(r["method"], r["metric"]) for r in rows} >= {(sg.REAL, sg.DIVERSITY), (sg.BASELINE, sg.ACCURACY)}

@@ -142,11 +142,11 @@ def test_from_replication_import_names_submodules_relative_and_dynamic_imports(t
 
 
 def test_the_real_package_stats_closure_leaves_plots_out():
-    closure = _names(module_closure(["from replication import stats"], PACKAGE_DIR), PACKAGE_DIR)
-    assert "stats.py" in closure and "plots.py" not in closure
+    closure = _names(module_closure(["from replication.claims import stats"], PACKAGE_DIR), PACKAGE_DIR)
+    assert "claims/stats.py" in closure and "book/plots.py" not in closure
     msgan = _names(notebook_modules(REPO / "notebooks/msgan/table1_labels.py", PACKAGE_DIR), PACKAGE_DIR)
-    assert {"experiments/msgan.py", "stats.py", "book.py"} <= msgan
-    assert "experiments/alpha_gan.py" not in msgan and "runner.py" not in msgan
+    assert {"experiments/msgan.py", "claims/stats.py", "book/page.py", "run/experiment.py"} <= msgan
+    assert "experiments/alpha_gan.py" not in msgan and "book/runner.py" not in msgan
 
 
 def test_the_runner_reruns_a_stats_notebook_for_stats_not_for_plots(tmp_path, monkeypatch, capsys):
@@ -154,13 +154,13 @@ def test_the_runner_reruns_a_stats_notebook_for_stats_not_for_plots(tmp_path, mo
     shutil.copytree(PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(runner, "PACKAGE_DIR", package)
     root = tmp_path / "root"
-    write_notebook(root, HEADER + "from replication import stats\n")
+    write_notebook(root, HEADER + "from replication.claims import stats\n")
     executed = root / "book" / "executed"
     assert run_all("smoke", executed, root)[0]["status"] == "ok"
-    (package / "plots.py").write_text((package / "plots.py").read_text() + "# changed\n")
+    (package / "book" / "plots.py").write_text((package / "book" / "plots.py").read_text() + "# changed\n")
     run_all("smoke", executed, root)
     assert "[up to date] notebooks/fake/table.py" in capsys.readouterr().out
-    (package / "stats.py").write_text((package / "stats.py").read_text() + "# changed\n")
+    (package / "claims" / "stats.py").write_text((package / "claims" / "stats.py").read_text() + "# changed\n")
     entries = run_all("smoke", executed, root)
     out = capsys.readouterr().out
     assert "[run] notebooks/fake/table.py" in out and "sources or parameters changed" in out

@@ -14,6 +14,7 @@ from replication.claims import regime
 from replication.configs.profiles import get_profile
 from replication.experiments import contragan, msgan
 from replication.metrics.diversity import same_class_l1_diversity
+from replication.run.experiment import Runs
 
 
 def _images(rows_in_unit_range):
@@ -76,7 +77,12 @@ def _contragan_table(table_id, metrics, histories=None, methods=None):
     config = get_profile(table_id, "smoke")
     if methods is not None:
         config = replace(config, methods=tuple(methods))
-    return contragan.TableRun(config, metrics, histories or {}, {}, {}, 0.0, 10)
+    return contragan.TableRun(config, Runs(metrics, histories or {}), {}, 10)
+
+
+def _contragan_saved(table_id, table, verdicts):
+    """The verdicts as `run_and_save` saves them (`save_table`): each gated by its regime checks."""
+    return [regime.attach(v, contragan.regime_checks(table_id, table, v)) for v in verdicts]
 
 
 def _metrics(values: dict[str, tuple[list[float], list[float]]]) -> dict:
@@ -96,7 +102,7 @@ def test_contragan_table1_verdicts_are_saved_with_a_labels_check_over_their_back
         }
     )
     table = _contragan_table(contragan.TABLE1, metrics, methods=list(metrics))
-    saved = contragan.attach_regime(contragan.TABLE1, table, contragan.verdicts_table1(table))
+    saved = _contragan_saved(contragan.TABLE1, table, contragan.verdicts_table1(table))
     sndcgan, biggan = saved
     assert set(sndcgan["regime"][0]["values"]["label_accuracy"]) == {f"SNDCGAN + {h}" for h in contragan._HEAD_NAMES}
     assert sndcgan["verdict"] == "not tested" and sndcgan["verdict_in_regime_would_be"] == "holds"
@@ -104,10 +110,11 @@ def test_contragan_table1_verdicts_are_saved_with_a_labels_check_over_their_back
     assert biggan["regime"][0]["met"] and biggan["verdict"] == "holds"
     assert biggan["regime"][0]["values"]["label_accuracy"]["BigGAN + projection"] == pytest.approx(0.65)
     json.dumps(saved, allow_nan=False)
-    # a claim comparing a method that did not run keeps its verdict as the verdict function gave it
+    # a claim comparing a method that did not run has no check: it keeps its verdict as the verdict function gave it
     metrics["BigGAN + 2C"] = {}
     not_run = {"claim": "x", "verdict": "not run", "parts": [{"method_a": "BigGAN + ACGAN", "method_b": "BigGAN + 2C"}]}
-    assert contragan.attach_regime(contragan.TABLE1, table, [not_run]) == [not_run]
+    assert contragan.regime_checks(contragan.TABLE1, table, not_run) == []
+    assert _contragan_saved(contragan.TABLE1, table, [not_run]) == [{**not_run, "regime": []}]
 
 
 def test_contragan_table2_checks_the_methods_of_each_claim_only():
@@ -121,7 +128,7 @@ def test_contragan_table2_checks_the_methods_of_each_claim_only():
         }
     )
     table = _contragan_table(contragan.TABLE2, metrics)
-    saved = contragan.attach_regime(contragan.TABLE2, table, contragan.verdicts_table2(table))
+    saved = _contragan_saved(contragan.TABLE2, table, contragan.verdicts_table2(table))
     checked = [set(v["regime"][0]["values"]["label_accuracy"]) for v in saved]
     assert checked == [{"BigGAN", "ContraGAN"}, {"SNResGAN", "SAGAN", "ContraGAN"}, {"ContraGAN", "ContraGAN + CR"}]
     assert [v["verdict"] for v in saved] == ["holds", "not tested", "holds"]
@@ -138,7 +145,7 @@ def test_contragan_overfitting_verdict_is_saved_with_the_baselines_gap_growth():
     histories = {f"{m} seed {s}": _history([v + 0.02 * s * i for i, v in enumerate(g)]) for m, g in gaps.items()
                  for s in (0, 1)}  # fmt: skip
     table = _contragan_table(contragan.OVERFITTING, metrics, histories)
-    (saved,) = contragan.attach_regime(contragan.OVERFITTING, table, contragan.verdicts_overfitting(table))
+    (saved,) = _contragan_saved(contragan.OVERFITTING, table, contragan.verdicts_overfitting(table))
     (check,) = saved["regime"]
     assert check["name"].startswith("the baseline's (projection's) D train/held-out gap grows")
     assert check["values"]["early"] == pytest.approx([0.1, 0.12]) and check["values"]["late"] == pytest.approx(
@@ -147,7 +154,7 @@ def test_contragan_overfitting_verdict_is_saved_with_the_baselines_gap_growth():
     assert check["met"] and saved["verdict"] == contragan.verdicts_overfitting(table)[0]["verdict"]
     flat = {k: _history([0.0, 0.3, 0.2, 0.3, 0.2]) for k in histories}  # the gap does not grow
     table = _contragan_table(contragan.OVERFITTING, metrics, flat)
-    (saved,) = contragan.attach_regime(contragan.OVERFITTING, table, contragan.verdicts_overfitting(table))
+    (saved,) = _contragan_saved(contragan.OVERFITTING, table, contragan.verdicts_overfitting(table))
     assert saved["verdict"] == "not tested" and "gap grows over training does not hold" in saved["not_tested_because"]
 
 
@@ -164,17 +171,22 @@ def _msgan_table(dcgan_diversity):
     for by_seed in metrics.values():
         for values in by_seed.values():
             values.update({"FID (pooled)": 1.0, "NDB (pooled)": 1.0, "JSD (pooled)": 0.1})
-    return msgan.TableRun(config, metrics, {}, {}, {}, 0.0, (0.186, {0: 0.18, 1: 0.192}))
+    return msgan.TableRun(config, Runs(metrics, {}), {}, (0.186, {0: 0.18, 1: 0.192}))
+
+
+def _msgan_saved(table: msgan.TableRun) -> list[dict]:
+    """The verdicts as the notebook saves them: each with the table's regime checks."""
+    return [regime.attach(v, msgan.regime_checks(table)) for v in msgan.verdicts(table)]
 
 
 def test_msgan_verdicts_are_saved_with_the_collapse_check_and_the_real_datas_diversity():
     collapsed = _msgan_table([0.10, 0.101])
-    (saved,) = msgan.attach_regime(collapsed, msgan.verdicts(collapsed))
+    (saved,) = _msgan_saved(collapsed)
     (check,) = saved["regime"]
     assert check["met"] and check["values"]["real"] == [0.186, 0.186] and check["values"]["model"] == [0.10, 0.101]
     assert saved["verdict"] == msgan.verdicts(collapsed)[0]["verdict"] and "not_tested_because" not in saved
     as_diverse = _msgan_table([0.18, 0.20])
-    (saved,) = msgan.attach_regime(as_diverse, msgan.verdicts(as_diverse))
+    (saved,) = _msgan_saved(as_diverse)
     assert saved["verdict"] == "not tested"
     assert regime.verdict_text(saved).startswith("not tested: the baseline (DCGAN) is less diverse than the real data")
     json.dumps(saved, allow_nan=False)

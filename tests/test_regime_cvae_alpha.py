@@ -13,6 +13,7 @@ from replication.configs.profiles import get_profile
 from replication.experiments import alpha_gan, cvae_gan
 from replication.experiments import cvae_gan_applications as apps
 from replication.metrics.wasserstein_critic import independent_critic_distance
+from replication.run.experiment import Runs
 
 # --- generic helpers ---------------------------------------------------------------------------
 
@@ -87,24 +88,31 @@ def test_label_swap_on_a_generator_that_follows_and_one_that_keeps_identity():
 
 def _cvae_table(top1: dict[str, float], follows: float, keeps: float):
     config = get_profile(cvae_gan.TABLE_ID, "smoke")  # seeds (0, 1)
+    swap = {"follows label": follows, "keeps identity": keeps, "KL": 7.0, "n": 100}
     metrics = {
         m: {
-            s: {"top-1": top1[m] + s, "realism": 2.0 + s, "per_class_top1": {str(c): top1[m] for c in range(K)}}
+            s: {
+                "top-1": top1[m] + s,
+                "realism": 2.0 + s,
+                "per_class_top1": {str(c): top1[m] for c in range(K)},
+                **({"label swap": swap} if m in cvae_gan.ENCODER_METHODS else {}),
+            }
             for s in config.seeds
         }
         for m in cvae_gan.METHODS
     }
-    swap = {
-        m: {s: {"follows label": follows, "keeps identity": keeps, "KL": 7.0, "n": 100} for s in config.seeds}
-        for m in cvae_gan.ENCODER_METHODS
-    }
-    return cvae_gan.TableRun(config, metrics, {}, {}, {}, {}, 0.0, swap=swap)
+    return cvae_gan.TableRun(config, Runs(metrics, {}), {}, {}, 0.0)
+
+
+def _cvae_gated(table) -> list[dict]:
+    """The verdicts as the notebook saves them: each gated by its regime checks (`save_table`)."""
+    return [regime.attach(v, cvae_gan.regime_checks_for(table, v)) for v in cvae_gan.verdicts(table)]
 
 
 def test_cvae_gan_verdicts_are_not_tested_when_the_swap_keeps_identity():
     good = {"CVAE": 70.0, "CGAN": 80.0, "FM-CGAN": 85.0, "CVAE-GAN": 90.0}
     table = _cvae_table(good, follows=0.06, keeps=0.82)  # the reviewer's cpu measurement
-    out = cvae_gan.attach_regime(table, cvae_gan.verdicts(table))
+    out = _cvae_gated(table)
     assert len(out) == 2 and all(v["verdict"] == "not tested" for v in out)
     for v in out:
         prior, swap = v["regime"]
@@ -114,48 +122,56 @@ def test_cvae_gan_verdicts_are_not_tested_when_the_swap_keeps_identity():
     json.dumps(out, allow_nan=False)
 
     table = _cvae_table(good, 0.9, 0.05)
-    followed = cvae_gan.attach_regime(table, cvae_gan.verdicts(table))
+    followed = _cvae_gated(table)
     assert all(v["verdict"] != "not tested" and all(c["met"] for c in v["regime"]) for v in followed)
     assert followed[0]["verdict"] == "holds"  # top-1 90 > 85 > 80 > 70, same step for both seeds
 
     weak = _cvae_table({**good, "CVAE": 40.0}, 0.9, 0.05)  # CVAE's prior samples: 0.40, 0.41 < 0.55
-    out = cvae_gan.attach_regime(weak, cvae_gan.verdicts(weak))
+    out = _cvae_gated(weak)
     assert all(v["verdict"] == "not tested" and "prior samples follow" in v["not_tested_because"] for v in out)
     assert out[0]["verdict_in_regime_would_be"] == "holds"
 
 
 def _applications_run(fill_spread: dict[str, dict[int, float]]):
-    config = get_profile(apps.TABLE_ID, "smoke")
-    return apps.ApplicationsRun(
-        config,
-        {
-            m: {s: {"PSNR": 10.0 + s + (m == "CVAE-GAN"), "SSIM": 0.5} for s in config.seeds}
-            for m in apps.INPAINT_METHODS
-        },
-        {st: {s: 50.0 + s + 5 * i for s in config.seeds} for i, st in enumerate(apps.SETTINGS)},
-        {},
-        torch.empty(0),
-        torch.empty(0),
-        {},
-        fake_top1={0: 0.2, 1: 0.3},
-        num_classes=K,
-        fill_spread=fill_spread,
-    )
+    """Runs of the methods in `fill_spread` (none: nothing measured), with their fills' spread ratios."""
+    config = get_profile(apps.TABLE_ID, "smoke")  # seeds (0, 1)
+    added_top1 = {0: 0.2, 1: 0.3}
+    metrics = {
+        m: {
+            s: {
+                "inpainting PSNR": 10.0 + s + (m == "CVAE-GAN"),
+                "inpainting SSIM": 0.5,
+                "fill spread": fill_spread[m][s],
+            }
+            for s in config.seeds
+        }
+        for m in apps.INPAINT_METHODS
+        if m in fill_spread
+    }
+    for s in metrics.get("CVAE-GAN", {}):
+        metrics["CVAE-GAN"][s][apps.ADDED_TOP1] = added_top1[s]
+        metrics["CVAE-GAN"][s].update({st: 50.0 + s + 5 * i for i, st in enumerate(apps.SETTINGS)})
+    return apps.ApplicationsRun(config, Runs(metrics, {}), {}, {}, num_classes=K)
+
+
+def _apps_gated(run, checked=None) -> list[dict]:
+    """`run`'s verdicts gated by the regime checks of `checked` (default `run`), as `save_table` does."""
+    return [regime.attach(v, apps.regime_checks_for(checked or run, v)) for v in apps.verdicts(run)]
 
 
 def test_cvae_gan_applications_guard_augmentation_by_labels_and_inpainting_by_varying_fills():
     run = _applications_run({"CVAE": {0: 0.8, 1: 0.9}, "CVAE-GAN": {0: 0.6, 1: 0.5}})
-    augmentation, inpainting = apps.attach_regime(run, apps.verdicts(run))
+    augmentation, inpainting = _apps_gated(run)
     assert augmentation["verdict"] == "not tested" and "0.25" in augmentation["not_tested_because"]
     assert [c["name"] for c in inpainting["regime"]] == ["the fills are not one constant output"]
     assert inpainting["regime"][0]["met"] and inpainting["verdict"] == "holds"
     assert "CVAE 0.85, CVAE-GAN 0.55" in inpainting["regime"][0]["measurement"]
 
     run = _applications_run({"CVAE": {0: 0.8, 1: 0.9}, "CVAE-GAN": {0: 0.5, 1: 0.4}})  # CVAE-GAN's mean 0.45 < 0.5
-    inpainting = apps.attach_regime(run, apps.verdicts(run))[1]
+    inpainting = _apps_gated(run)[1]
     assert inpainting["verdict"] == "not tested" and inpainting["verdict_in_regime_would_be"] == "holds"
     assert "CVAE-GAN 0.45" in inpainting["not_tested_because"]
-    assert apps.attach_regime(_applications_run({}), apps.verdicts(run))[1]["verdict"] == "not tested"  # unmeasured
+    assert _apps_gated(run, checked=_applications_run({}))[1]["verdict"] == "not tested"  # unmeasured
 
 
 def test_inpainting_fill_spread_is_zero_for_a_constant_fill_and_one_for_the_truth():
@@ -187,14 +203,19 @@ def _alpha_table(falling: str | None, spread: float, sample_is: dict[str, float]
     spreads = {m: {s: spread for s in config.seeds} for m in alpha_gan.RECONSTRUCTS}
     real = {} if real_is is None else {"classifier IS": real_is}
     table = alpha_gan.TableRun(
-        config, metrics, real, {}, {}, {}, {}, {}, 0.0, critic_held_out=curves, recon_spread=spreads
+        config, Runs(metrics, {}), real, torch.zeros(0), {}, 0.0, critic_held_out=curves, recon_spread=spreads
     )
     return table
 
 
+def _alpha_gated(table) -> list[dict]:
+    """The verdicts as `save_table` stores them: each with the regime checks `regime_checks_for` gives it."""
+    return [regime.attach(v, alpha_gan.regime_checks_for(table, v)) for v in alpha_gan.verdicts(table)]
+
+
 def test_alpha_gan_checks_attach_to_the_verdicts_that_read_critic_w_and_recon_l1():
     table = _alpha_table(falling=alpha_gan.RATIO_1, spread=0.05)
-    out = {v["claim"]: v for v in alpha_gan.attach_regime(table, alpha_gan.verdicts(table))}
+    out = {v["claim"]: v for v in _alpha_gated(table)}
     recon, competitive, diverse, ratio = out.values()
     assert [c["name"] for c in recon["regime"]] == ["the reconstructions are not one constant output"]
     assert recon["verdict"] == "not tested" and recon["regime"][0]["values"]["spread_ratio"] == {
@@ -210,7 +231,7 @@ def test_alpha_gan_checks_attach_to_the_verdicts_that_read_critic_w_and_recon_l1
     young = [0.001, 0.002, 0.002, 0.003, 0.004, 0.005, 0.005, 0.006, 0.007, 0.009]  # alpha-GAN's critic at smoke
     assert not regime.converged(young, alpha_gan.CRITIC_REL_TOL, alpha_gan.CRITIC_ABS_TOL)["met"]
     table = _alpha_table(falling=None, spread=0.8)
-    assert all(c["met"] for v in alpha_gan.attach_regime(table, alpha_gan.verdicts(table)) for c in v["regime"])
+    assert all(c["met"] for v in _alpha_gated(table) for c in v["regime"])
     details = alpha_gan.regime_details(table)
     assert details["critic_converged"]["DCGAN seed 0"]["met"] and details["recon_spread_ratio"]["VAE"]["1"] == 0.8
     json.dumps(details, allow_nan=False)
@@ -218,14 +239,14 @@ def test_alpha_gan_checks_attach_to_the_verdicts_that_read_critic_w_and_recon_l1
 
 def test_alpha_gan_diversity_claim_needs_samples_the_evaluator_sorts_into_classes():
     table = _alpha_table(falling=None, spread=0.8, sample_is={"alpha-GAN": 4.9})  # seeds 4.9, 5.0: mean 4.95 < 5
-    diverse = alpha_gan.attach_regime(table, alpha_gan.verdicts(table))[2]
+    diverse = _alpha_gated(table)[2]
     assert "MS-SSIM" in diverse["claim"] and diverse["verdict"] == "not tested"
     assert "alpha-GAN 4.95" in diverse["not_tested_because"] and "real data 9.00" in diverse["not_tested_because"]
     assert diverse["regime"][0]["values"]["classifier_IS"] == {"DCGAN": 8.05, "alpha-GAN": 4.95}
     table = _alpha_table(falling=None, spread=0.8, sample_is={"alpha-GAN": 4.95})  # 4.95, 5.05: mean 5.0, on the line
-    assert alpha_gan.attach_regime(table, alpha_gan.verdicts(table))[2]["regime"][0]["met"]
+    assert _alpha_gated(table)[2]["regime"][0]["met"]
     table = _alpha_table(falling=None, spread=0.8, real_is=None)  # no real-data IS: cannot say
-    assert alpha_gan.attach_regime(table, alpha_gan.verdicts(table))[2]["verdict"] == "not tested"
+    assert _alpha_gated(table)[2]["verdict"] == "not tested"
 
 
 class _MLPCritic(torch.nn.Module):

@@ -26,6 +26,7 @@ from replication.configs.parameters import check_parameters
 from replication.configs.profiles import get_profile
 from replication.experiments import alpha_gan, contragan, cvae_gan, msgan
 from replication.run import results
+from replication.run.experiment import Runs
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*/*.py"))
@@ -47,7 +48,7 @@ def test_contragan_table1_verdicts_with_a_subset_of_methods():
     methods = ["BigGAN + projection", "BigGAN + 2C"]
     config = get_profile(contragan.TABLE1, "smoke", methods=methods, seeds=3)
     metrics = _fake_metrics(methods, config.seeds, ["FID"], offset=lambda i: -5.0 * i)  # 2C lower by 5
-    table = contragan.TableRun(config, metrics, {}, {}, {}, 0.0)
+    table = contragan.TableRun(config, Runs(metrics, {}), {})
     (verdict,) = contragan.verdicts_table1(table)
     parts = {p["method_a"]: p for p in verdict["parts"]}
     assert parts["BigGAN + ACGAN"]["verdict"] == NOT_RUN and parts["BigGAN + ACGAN"]["ci_low"] is None

@@ -34,7 +34,7 @@ def test_the_parameters_cell_and_check_parameters_declare_the_same_names(noteboo
 @pytest.mark.parametrize("notebook", TABLE_NOTEBOOKS)
 def test_every_table_notebook_ends_with_its_own_reproduce_box(notebook):
     source = (REPO / notebook).read_text()
-    assert source.rstrip().endswith(f'display(Markdown(reproduce_markdown("{notebook}")))')
+    assert source.rstrip().endswith(f'page.show_reproduce("{notebook}")')
     assert "## Reproduce this page" in source
 
 

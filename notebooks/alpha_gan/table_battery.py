@@ -55,7 +55,7 @@ from replication.configs.profiles import get_profile, resolve_profile_name
 from replication.core.device import pick_device
 from replication.data.images import load_dataset
 from replication.experiments import alpha_gan
-from replication.run import results
+from replication.run.experiment import save_table
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
@@ -73,46 +73,50 @@ display(
 
 # %%
 table = alpha_gan.run_table(config, data, torch_device, progress=progress)
-path = results.save(
+saved = save_table(
     alpha_gan.TABLE_ID,
     profile_name,
     alpha_gan.result_rows(table),
     table.protocol,
-    alpha_gan.attach_regime(table, alpha_gan.verdicts(table)),
-    results.provenance(profile_name, data.describe(), torch_device, table.wall_time_s, config.seeds),
+    alpha_gan.verdicts(table),
+    lambda verdict: alpha_gan.regime_checks_for(table, verdict),
+    data,
+    torch_device,
+    table.wall_time_s,
+    config.seeds,
     details={"config": asdict(config), "regime": alpha_gan.regime_details(table)},
 )
-saved = results.load(alpha_gan.TABLE_ID, profile_name)
-print(f"results written to <results>/{results.display_path(path)} ({table.wall_time_s:.0f} s)")
 
 # %% [markdown]
 # ## Samples (first seed)
 
 # %%
-fig = plot_class_grids({name: images[:36] for name, images in table.grids.items()}, per_class=6)
+shown = table.runs.shown  # method → its first seed's samples, critic curve and reconstructions
+fig = plot_class_grids({name: s["samples"][:36] for name, s in shown.items()}, per_class=6)
 show_figure(
     fig,
-    f"Samples of {', '.join(table.grids)} (first seed), 36 each.",
-    f"One 6 × 6 grid of generated samples per method: {', '.join(table.grids)}.",
+    f"Samples of {', '.join(shown)} (first seed), 36 each.",
+    f"One 6 × 6 grid of generated samples per method: {', '.join(shown)}.",
 )
 
 # %% [markdown]
 # ## Reconstructions of held-out images (first row: the originals)
 
 # %%
-fig = plt.figure(figsize=(6, 0.9 * len(table.reconstructions)))
-plt.imshow(image_grid(torch.cat(list(table.reconstructions.values())), nrow=8), cmap="gray")
+reconstructions = {"original": table.originals} | {
+    m: s["reconstruction"] for m, s in shown.items() if "reconstruction" in s
+}
+fig = plt.figure(figsize=(6, 0.9 * len(reconstructions)))
+plt.imshow(image_grid(torch.cat(list(reconstructions.values())), nrow=8), cmap="gray")
 side = data.image_shape[-1] + 1  # image_grid pads each image by 1 pixel
-plt.yticks(
-    [1 + i * side + side / 2 for i in range(len(table.reconstructions))], list(table.reconstructions), fontsize=8
-)
+plt.yticks([1 + i * side + side / 2 for i in range(len(reconstructions))], list(reconstructions), fontsize=8)
 plt.xticks([])
 for spine in plt.gca().spines.values():
     spine.set_visible(False)
 show_figure(
     fig,
     "Reconstructions of eight held-out images: the first row holds the originals, each other row one method.",
-    f"Rows of eight images: {', '.join(table.reconstructions)}.",
+    f"Rows of eight images: {', '.join(reconstructions)}.",
 )
 
 # %% [markdown]
@@ -131,7 +135,7 @@ show_figure(
     "Line plot of the critic's W estimate against the critic step, one line per method and seed.",
 )
 fig = plot_loss_curves(
-    {k: v for k, v in table.histories.items() if k.startswith("alpha-GAN seed")}, ["L_rec", "L_D", "L_C"]
+    {k: v for k, v in table.runs.histories.items() if k.startswith("alpha-GAN seed")}, ["L_rec", "L_D", "L_C"]
 )
 show_figure(
     fig,
@@ -143,11 +147,8 @@ show_figure(
 # ## The table: reported vs reproduced
 
 # %%
-display(Markdown(page.protocol_line(saved)))
-display(page.table(page.comparison_frame(saved, ["independent critic W", "classifier IS", "MS-SSIM"])))
-display(Markdown(page.sources_markdown(saved["table_id"])))
-display(Markdown("All metrics (mean ± std over seeds; reconstruction for DCGAN/WGAN-GP = nearest sample):"))
-display(page.table(page.wide_frame(saved)))
+page.show_table(saved, ["independent critic W", "classifier IS", "MS-SSIM"])
+display(Markdown("Reconstruction for DCGAN and WGAN-GP, which have no encoder: their nearest sample (L1)."))
 
 # %% [markdown]
 # ## Regime check
@@ -168,9 +169,6 @@ display(page.table(page.wide_frame(saved)))
 # A verdict whose check fails reads *not tested*.
 
 # %%
-
-from replication.claims import regime
-
 fig = plt.figure(figsize=(7, 3.6))
 for name, curve in table.critic_held_out.items():
     method, seed = name.rsplit(" seed ", 1)
@@ -184,25 +182,16 @@ show_figure(
     "The independent critic's W on a fixed held-out pair during its training, per method (colour) and seed (line style).",
     "Line plot of the held-out W estimate against the critic step, one line per method and seed.",
 )
-display(
-    page.table(
-        regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
-    )
-)
+page.show_regime(saved)
 
 # %% [markdown]
 # ## Verdicts
 
 # %%
-display(page.table(page.verdict_frame(saved)))
-display(Markdown("**Rule.** " + saved["verdicts"][0]["rule"] + "."))
-for verdict in saved["verdicts"]:
-    display(Markdown(f"**Verdict: {regime.verdict_text(verdict)}** — {verdict['claim']}."))
+page.show_verdicts(saved)
 
 # %% [markdown]
 # ## Reproduce this page
 
 # %% tags=["remove-input"]
-from replication.book.reproduce import reproduce_markdown
-
-display(Markdown(reproduce_markdown("notebooks/alpha_gan/table_battery.py")))
+page.show_reproduce("notebooks/alpha_gan/table_battery.py")

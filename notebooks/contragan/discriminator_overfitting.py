@@ -51,28 +51,21 @@ from IPython.display import Markdown, display
 from replication.book import page
 from replication.book.plots import show_figure
 from replication.configs.parameters import check_parameters
-from replication.configs.profiles import get_profile, resolve_profile_name
-from replication.core.device import pick_device
-from replication.data.images import load_dataset
 from replication.experiments import contragan
 
 check_parameters(
     globals(), declared=("profile", "seeds", "dataset", "steps", "extractor", "backbone", "device", "progress")
 )
 
-profile_name = resolve_profile_name(profile)
-config = get_profile(
+profile_name, config, torch_device, data = contragan.setup(
     contragan.OVERFITTING,
-    profile_name,
+    profile,
+    device,
     seeds=seeds,
     dataset=dataset,
     steps=steps,
     overfitting_backbone=backbone,
     extractor=extractor,
-)
-torch_device = pick_device(device)
-data = load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=contragan.OVERFITTING).to(
-    torch_device
 )
 display(Markdown(page.run_banner(profile_name, data.name)))
 display(
@@ -135,13 +128,7 @@ page.show_table(saved, [contragan.GAP_METRIC])
 # %%
 import pandas as pd
 
-from replication.claims import regime
-
-display(
-    page.table(
-        regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
-    )
-)
+page.show_regime(saved)
 for check in {c["name"]: c for v in saved["verdicts"] for c in v.get("regime", [])}.values():
     growth = pd.DataFrame(
         {"seed": config.seeds, "early gap": check["values"]["early"], "late gap": check["values"]["late"]}
@@ -159,6 +146,4 @@ page.show_verdicts(saved)
 # ## Reproduce this page
 
 # %% tags=["remove-input"]
-from replication.book.reproduce import reproduce_markdown
-
-display(Markdown(reproduce_markdown("notebooks/contragan/discriminator_overfitting.py")))
+page.show_reproduce("notebooks/contragan/discriminator_overfitting.py")

@@ -60,9 +60,6 @@ from IPython.display import Markdown, display
 from replication.book import page
 from replication.book.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
 from replication.configs.parameters import check_parameters
-from replication.configs.profiles import get_profile, resolve_profile_name
-from replication.core.device import pick_device
-from replication.data.images import load_dataset
 from replication.experiments import contragan
 
 check_parameters(
@@ -70,19 +67,8 @@ check_parameters(
     declared=("profile", "seeds", "methods", "dataset", "steps", "extractor", "device", "progress", "gpus_per_run"),
 )
 
-profile_name = resolve_profile_name(profile)
-config = get_profile(
-    contragan.TABLE1,
-    profile_name,
-    seeds=seeds,
-    methods=methods,
-    dataset=dataset,
-    steps=steps,
-    extractor=extractor,
-)
-torch_device = pick_device(device)
-data = load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=contragan.TABLE1).to(
-    torch_device
+profile_name, config, torch_device, data = contragan.setup(
+    contragan.TABLE1, profile, device, seeds=seeds, methods=methods, dataset=dataset, steps=steps, extractor=extractor
 )
 display(Markdown(page.run_banner(profile_name, data.name)))
 display(
@@ -109,11 +95,11 @@ table, saved = contragan.run_and_save(
 # One row per class, the first seed of each method.
 
 # %%
-fig = plot_class_grids(table.grids, per_class=8)
+fig = plot_class_grids(table.runs.shown, per_class=8)
 show_figure(
     fig,
-    f"Samples of {len(table.grids)} methods (first seed): one row per class, 8 per row.",
-    describe_grids(table.grids, 8),
+    f"Samples of {len(table.runs.shown)} methods (first seed): one row per class, 8 per row.",
+    describe_grids(table.runs.shown, 8),
 )
 
 # %% [markdown]
@@ -122,7 +108,7 @@ show_figure(
 # inside D's logit).
 
 # %%
-fig = plot_loss_curves(table.histories, ["d_adv", "g_adv", "d_cond", "g_cond"])
+fig = plot_loss_curves(table.runs.histories, ["d_adv", "g_adv", "d_cond", "g_cond"])
 show_figure(
     fig,
     "Training curves per run: the adversarial and conditioning terms of D and G (running mean over 25 steps).",
@@ -152,14 +138,7 @@ page.show_table(saved, ["FID"])
 # verdict reads "not tested".
 
 # %%
-
-from replication.claims import regime
-
-display(
-    page.table(
-        regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
-    )
-)
+page.show_regime(saved)
 display(
     page.table(
         page.wide_frame(saved, ["label accuracy"]),
@@ -192,6 +171,4 @@ display(
 # ## Reproduce this page
 
 # %% tags=["remove-input"]
-from replication.book.reproduce import reproduce_markdown
-
-display(Markdown(reproduce_markdown("notebooks/contragan/table1_conditioning.py")))
+page.show_reproduce("notebooks/contragan/table1_conditioning.py")

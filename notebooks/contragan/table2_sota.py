@@ -52,20 +52,14 @@ from IPython.display import Markdown, display
 from replication.book import page
 from replication.book.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
 from replication.configs.parameters import check_parameters
-from replication.configs.profiles import get_profile, resolve_profile_name
-from replication.core.device import pick_device
-from replication.data.images import load_dataset
 from replication.experiments import contragan
 
 check_parameters(
     globals(), declared=("profile", "seeds", "dataset", "steps", "extractor", "device", "progress", "gpus_per_run")
 )
 
-profile_name = resolve_profile_name(profile)
-config = get_profile(contragan.TABLE2, profile_name, seeds=seeds, dataset=dataset, steps=steps, extractor=extractor)
-torch_device = pick_device(device)
-data = load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=contragan.TABLE2).to(
-    torch_device
+profile_name, config, torch_device, data = contragan.setup(
+    contragan.TABLE2, profile, device, seeds=seeds, dataset=dataset, steps=steps, extractor=extractor
 )
 display(Markdown(page.run_banner(profile_name, data.name)))
 display(
@@ -89,18 +83,18 @@ table, saved = contragan.run_and_save(
 # ## Samples
 
 # %%
-fig = plot_class_grids(table.grids, per_class=8)
+fig = plot_class_grids(table.runs.shown, per_class=8)
 show_figure(
     fig,
-    f"Samples of {len(table.grids)} methods (first seed): one row per class, 8 per row.",
-    describe_grids(table.grids, 8),
+    f"Samples of {len(table.runs.shown)} methods (first seed): one row per class, 8 per row.",
+    describe_grids(table.runs.shown, 8),
 )
 
 # %% [markdown]
 # ## Loss curves (`cr` is the consistency term of ContraGAN + CR)
 
 # %%
-fig = plot_loss_curves(table.histories, ["d_adv", "g_adv", "d_cond", "cr"])
+fig = plot_loss_curves(table.runs.histories, ["d_adv", "g_adv", "d_cond", "cr"])
 show_figure(
     fig,
     "Training curves per run: the adversarial and conditioning terms and ContraGAN + CR's consistency term (running mean over 25 steps).",
@@ -122,14 +116,7 @@ page.show_table(saved, ["FID"])
 # verdict reads "not tested".
 
 # %%
-
-from replication.claims import regime
-
-display(
-    page.table(
-        regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
-    )
-)
+page.show_regime(saved)
 display(
     page.table(
         page.wide_frame(saved, ["label accuracy"]),
@@ -147,6 +134,4 @@ page.show_verdicts(saved)
 # ## Reproduce this page
 
 # %% tags=["remove-input"]
-from replication.book.reproduce import reproduce_markdown
-
-display(Markdown(reproduce_markdown("notebooks/contragan/table2_sota.py")))
+page.show_reproduce("notebooks/contragan/table2_sota.py")

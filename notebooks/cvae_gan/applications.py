@@ -46,7 +46,7 @@ from replication.configs.profiles import get_profile, resolve_profile_name
 from replication.core.device import pick_device
 from replication.data.images import load_dataset
 from replication.experiments import cvae_gan_applications as apps
-from replication.run import results
+from replication.run.experiment import save_table
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
@@ -59,24 +59,27 @@ display(Markdown(page.run_banner(profile_name, data.name)))
 # %%
 start = time.perf_counter()
 run = apps.run_applications(config, data, torch_device, progress=progress)
-path = results.save(
+saved = save_table(
     apps.TABLE_ID,
     profile_name,
     apps.result_rows(run),
     run.protocol,
-    apps.attach_regime(run, apps.verdicts(run)),
-    results.provenance(profile_name, data.describe(), torch_device, time.perf_counter() - start, config.seeds),
+    apps.verdicts(run),
+    lambda verdict: apps.regime_checks_for(run, verdict),
+    data,
+    torch_device,
+    time.perf_counter() - start,
+    config.seeds,
     details={"config": asdict(config)},
 )
-saved = results.load(apps.TABLE_ID, profile_name)
-display(Markdown(page.protocol_line(saved)))
 
 # %% [markdown]
 # ## (a) Inpainting
 # Rows: the original, the masked input, the CVAE's fill, the CVAE-GAN's fill (first seed).
 
 # %%
-rows = [run.examples[k] for k in ("original", "masked", "CVAE", "CVAE-GAN")]
+shown = run.runs.shown  # first seed: each method's fills, and CVAE-GAN's morphs
+rows = [run.examples["original"], run.examples["masked"], shown["CVAE"]["fill"], shown["CVAE-GAN"]["fill"]]
 fig = plt.figure(figsize=(8, 4.5))
 plt.imshow(image_grid(torch.cat(rows), nrow=8), cmap="gray")
 plt.axis("off")
@@ -90,9 +93,7 @@ show_figure(
 # ## (b) Data augmentation, and the reported vs reproduced table
 
 # %%
-display(page.table(page.comparison_frame(saved)))
-display(Markdown(page.sources_markdown(saved["table_id"])))
-display(page.table(page.wide_frame(saved)))
+page.show_table(saved, ["accuracy"])
 
 # %% [markdown]
 # ## (c) Morphing
@@ -101,7 +102,11 @@ display(page.table(page.wide_frame(saved)))
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-for ax, images, title in ((axes[0], run.morph_z, "z interpolation"), (axes[1], run.morph_c, "class interpolation")):
+morphs = shown["CVAE-GAN"]
+for ax, images, title in (
+    (axes[0], morphs["morph z"], "z interpolation"),
+    (axes[1], morphs["morph c"], "class interpolation"),
+):
     ax.imshow(image_grid(images, nrow=images.shape[0] // 3), cmap="gray")
     ax.set_title(title)
     ax.axis("off")
@@ -125,27 +130,16 @@ show_figure(
 # constant fill gives 0), the rule alpha-GAN's reconstructions use.
 
 # %%
-
-from replication.claims import regime
-
-display(
-    page.table(
-        regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
-    )
-)
+page.show_regime(saved)
 
 # %% [markdown]
 # ## Verdicts
 
 # %%
-display(page.table(page.verdict_frame(saved)))
-for verdict in saved["verdicts"]:
-    display(Markdown(f"**Verdict: {regime.verdict_text(verdict)}** — {verdict['claim']}. Rule: {verdict['rule']}."))
+page.show_verdicts(saved)
 
 # %% [markdown]
 # ## Reproduce this page
 
 # %% tags=["remove-input"]
-from replication.book.reproduce import reproduce_markdown
-
-display(Markdown(reproduce_markdown("notebooks/cvae_gan/applications.py")))
+page.show_reproduce("notebooks/cvae_gan/applications.py")

@@ -65,7 +65,7 @@ from replication.configs.profiles import get_profile, resolve_profile_name
 from replication.core.device import pick_device
 from replication.data.images import load_dataset
 from replication.experiments import cvae_gan
-from replication.run import results
+from replication.run.experiment import save_table
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
@@ -91,13 +91,17 @@ table = cvae_gan.run_table(config, data, torch_device, progress=progress)
 sensitivity = cvae_gan.lambda_sensitivity(
     config, data, torch_device, progress=progress
 )  # seed 0: λ3 = λ4 scaled, sum/mean
-path = results.save(
+saved = save_table(
     cvae_gan.TABLE_ID,
     profile_name,
     cvae_gan.result_rows(table),
     table.protocol,
-    cvae_gan.attach_regime(table, cvae_gan.verdicts(table)),
-    results.provenance(profile_name, data.describe(), torch_device, table.wall_time_s, config.seeds),
+    cvae_gan.verdicts(table),
+    lambda verdict: cvae_gan.regime_checks_for(table, verdict),
+    data,
+    torch_device,
+    table.wall_time_s,
+    config.seeds,
     details={
         "per_class": cvae_gan.per_class_details(table),
         "config": asdict(config),
@@ -105,18 +109,17 @@ path = results.save(
         "lambda_sensitivity": sensitivity,
     },
 )
-saved = results.load(cvae_gan.TABLE_ID, profile_name)
-print(f"results written to <results>/{results.display_path(path)} ({table.wall_time_s:.0f} s)")
 
 # %% [markdown]
 # ## Samples (prior $z \sim N(0, I)$; one row per class; first seed)
 
 # %%
-per_class_shown = table.grids["CVAE"].shape[0] // data.num_classes
+grids = table.runs.shown  # method → the first seed's prior samples, class by class
+per_class_shown = grids["CVAE"].shape[0] // data.num_classes
 show_figure(
-    plot_class_grids(table.grids, per_class=per_class_shown),
+    plot_class_grids(grids, per_class=per_class_shown),
     f"Samples from the prior of every method (first seed): one row per class, {per_class_shown} per row.",
-    describe_grids(table.grids, per_class_shown),
+    describe_grids(grids, per_class_shown),
 )
 
 # %% [markdown]
@@ -124,7 +127,7 @@ show_figure(
 
 # %%
 fig = plot_loss_curves(
-    {k: v for k, v in table.histories.items() if "seed " + str(config.seeds[0]) in k}, ["L_D", "L_C", "L_KL"]
+    {k: v for k, v in table.runs.histories.items() if "seed " + str(config.seeds[0]) in k}, ["L_D", "L_C", "L_KL"]
 )
 show_figure(
     fig,
@@ -136,11 +139,7 @@ show_figure(
 # ## Table 1: reported vs reproduced
 
 # %%
-display(Markdown(page.protocol_line(saved)))
-display(page.table(page.comparison_frame(saved)))
-display(Markdown(page.sources_markdown(saved["table_id"])))
-display(Markdown("Compact view (top-1 in %, realism in the inception-score form; mean ± std over seeds):"))
-display(page.table(page.wide_frame(saved)))
+page.show_table(saved, list(cvae_gan.METRICS))
 display(
     HTML(
         page.details_block(
@@ -161,13 +160,7 @@ display(
 # shown beside the swap. A verdict whose check fails reads *not tested*.
 
 # %%
-from replication.claims import regime
-
-display(
-    page.table(
-        regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
-    )
-)
+page.show_regime(saved)
 
 # %% [markdown]
 # ## How much does the verdict hinge on λ3 and λ4?
@@ -200,15 +193,10 @@ display(
 # ## Verdicts
 
 # %%
-display(page.table(page.verdict_frame(saved)))
-display(Markdown("**Rule.** " + saved["verdicts"][0]["rule"] + "."))
-for verdict in saved["verdicts"]:
-    display(Markdown(f"**Verdict: {regime.verdict_text(verdict)}** — {verdict['claim']}."))
+page.show_verdicts(saved)
 
 # %% [markdown]
 # ## Reproduce this page
 
 # %% tags=["remove-input"]
-from replication.book.reproduce import reproduce_markdown
-
-display(Markdown(reproduce_markdown("notebooks/cvae_gan/table1_recognisability.py")))
+page.show_reproduce("notebooks/cvae_gan/table1_recognisability.py")

@@ -62,7 +62,7 @@ from replication.core import launch
 from replication.core.device import pick_device
 from replication.data.images import load_dataset
 from replication.experiments import msgan
-from replication.run import results
+from replication.run.experiment import save_table
 
 check_parameters(
     globals(),
@@ -96,32 +96,32 @@ if gpus_per_run > 1:
         msgan.TABLE_ID, profile_name, msgan.METHODS, config.seeds, gpus_per_run, dataset=dataset, steps=steps
     )
 table = msgan.run_table(config, data, torch_device, progress=progress)
-rows = msgan.result_rows(table)
-verdicts = msgan.verdicts(table)
-verdicts = msgan.attach_regime(table, verdicts)  # each verdict with its precondition (the regime check below)
-path = results.save(
+saved = save_table(
     msgan.TABLE_ID,
     profile_name,
-    rows,
+    msgan.result_rows(table),
     table.protocol,
-    verdicts,
-    results.provenance(profile_name, data.describe(), torch_device, table.wall_time_s, config.seeds),
+    msgan.verdicts(table),
+    msgan.regime_checks(table),  # each verdict with its precondition (the regime check below)
+    data,
+    torch_device,
+    table.runs.wall_time_s,
+    config.seeds,
     details={"per_class": msgan.per_class_details(table), "config": asdict(config)},
 )
-saved = results.load(msgan.TABLE_ID, profile_name)
-print(f"results written to <results>/{results.display_path(path)} ({table.wall_time_s:.0f} s)")
 
 # %% [markdown]
 # ## Samples
 # One row per class, the first seed of each method, the same latent codes for both.
 
 # %%
-per_class_shown = table.grids["DCGAN"].shape[0] // data.num_classes
-fig = plot_class_grids(table.grids, per_class=per_class_shown)
+grids = table.runs.shown
+per_class_shown = grids["DCGAN"].shape[0] // data.num_classes
+fig = plot_class_grids(grids, per_class=per_class_shown)
 show_figure(
     fig,
     f"Samples of DCGAN and MSGAN (first seed, the same latent codes): one row per class, {per_class_shown} per row.",
-    describe_grids(table.grids, per_class_shown),
+    describe_grids(grids, per_class_shown),
 )
 
 # %% [markdown]
@@ -130,7 +130,7 @@ show_figure(
 # maximises (it is logged for the baseline too, where it is not trained).
 
 # %%
-fig = plot_loss_curves(table.histories, ["d_loss", "g_gan", "ms_ratio"])
+fig = plot_loss_curves(table.runs.histories, ["d_loss", "g_gan", "ms_ratio"])
 show_figure(
     fig,
     "Training curves per run: D loss, G adversarial loss and the mode-seeking ratio (running mean over 25 steps).",
@@ -141,11 +141,7 @@ show_figure(
 # ## Table 1: reported vs reproduced
 
 # %%
-display(Markdown(page.protocol_line(saved)))
-display(page.table(page.comparison_frame(saved, ["FID", "NDB", "JSD"])))
-display(Markdown(page.sources_markdown(saved["table_id"])))
-display(Markdown("Compact view, all metrics (mean ± std over seeds):"))
-display(page.table(page.wide_frame(saved)))
+page.show_table(saved, ["FID", "NDB", "JSD"])
 per_class = page.per_class_frame(saved)
 display(HTML(page.details_block("Per class: mean over seeds", per_class)))
 
@@ -158,13 +154,7 @@ display(HTML(page.details_block("Per class: mean over seeds", per_class)))
 # wholly below 0. Where it does not, the verdict reads "not tested".
 
 # %%
-from replication.claims import regime
-
-display(
-    page.table(
-        regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
-    )
-)
+page.show_regime(saved)
 diversity = page.per_class_frame(saved).xs(msgan.DIVERSITY, axis=1, level=1)
 diversity.loc["mean over classes"] = diversity.mean().round(3)
 display(
@@ -177,14 +167,10 @@ display(page.table(diversity, f"{msgan.DIVERSITY} per class, mean over seeds"))
 # Computed from the per-seed numbers above, never typed.
 
 # %%
-display(page.table(page.verdict_frame(saved)))
-display(Markdown("**Rule.** " + saved["verdicts"][0]["rule"] + "."))
-display(Markdown(f"**Verdict: {regime.verdict_text(saved['verdicts'][0])}** — {saved['verdicts'][0]['claim']}."))
+page.show_verdicts(saved)
 
 # %% [markdown]
 # ## Reproduce this page
 
 # %% tags=["remove-input"]
-from replication.book.reproduce import reproduce_markdown
-
-display(Markdown(reproduce_markdown("notebooks/msgan/table1_labels.py")))
+page.show_reproduce("notebooks/msgan/table1_labels.py")

@@ -64,7 +64,7 @@ from replication.configs.profiles import get_profile, resolve_profile_name
 from replication.core.device import pick_device
 from replication.data.image_pairs import load_paired
 from replication.experiments import msgan_pix2pix as p2p
-from replication.run import results
+from replication.run.experiment import save_table
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
@@ -91,19 +91,19 @@ display(
 
 # %%
 table = p2p.run_table(config, data, torch_device, progress=progress)
-rows = p2p.result_rows(table)
-verdicts = p2p.attach_regime(table, p2p.verdicts(table))
-path = results.save(
+saved = save_table(
     p2p.TABLE_ID,
     profile_name,
-    rows,
+    p2p.result_rows(table),
     table.protocol,
-    verdicts,
-    results.provenance(profile_name, data.describe(), torch_device, table.wall_time_s, config.seeds),
+    p2p.verdicts(table),
+    p2p.regime_checks(table),
+    data,
+    torch_device,
+    table.runs.wall_time_s,
+    config.seeds,
     details={"config": asdict(config)},
 )
-saved = results.load(p2p.TABLE_ID, profile_name)
-print(f"results written to <results>/{results.display_path(path)} ({table.wall_time_s:.0f} s)")
 
 # %% [markdown]
 # ## Outputs for one input, from different noise
@@ -111,8 +111,8 @@ print(f"results written to <results>/{results.display_path(path)} ({table.wall_t
 # noise vectors for both methods). A generator that ignores its noise repeats one image along a row.
 
 # %%
-outputs = {m: table.examples[m] for m in p2p.METHODS}
-fig = plot_translation_rows(table.examples["input"], outputs)
+outputs = table.runs.shown
+fig = plot_translation_rows(table.inputs, outputs)
 show_figure(
     fig,
     "Held-out inputs (left) and the outputs of Pix2Pix and Pix2Pix + MS for each, one per noise vector (first seed).",
@@ -125,7 +125,7 @@ show_figure(
 # where it is not trained); `l1` the reconstruction term on the first output.
 
 # %%
-fig = plot_loss_curves(table.histories, ["d_loss", "g_gan", "l1", "ms_ratio"])
+fig = plot_loss_curves(table.runs.histories, ["d_loss", "g_gan", "l1", "ms_ratio"])
 show_figure(
     fig,
     "Training curves per run: D loss, G adversarial loss, L1 to the target and the mode-seeking ratio (running mean).",
@@ -136,11 +136,7 @@ show_figure(
 # ## Reported vs reproduced
 
 # %%
-display(Markdown(page.protocol_line(saved)))
-display(page.table(page.comparison_frame(saved, list(p2p.METRICS))))
-display(Markdown(page.sources_markdown(saved["table_id"])))
-display(Markdown("Compact view, all metrics (mean ± std over seeds):"))
-display(page.table(page.wide_frame(saved)))
+page.show_table(saved, list(p2p.METRICS))
 
 # %% [markdown]
 # ## Regime check
@@ -151,27 +147,17 @@ display(page.table(page.wide_frame(saved)))
 # wholly below 0; otherwise the verdict reads "not tested".
 
 # %%
-from replication.claims import regime
-
-display(
-    page.table(
-        regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
-    )
-)
+page.show_regime(saved)
 
 # %% [markdown]
 # ## Verdict
 # Computed from the per-seed numbers above, never typed.
 
 # %%
-display(page.table(page.verdict_frame(saved)))
-display(Markdown("**Rule.** " + saved["verdicts"][0]["rule"] + "."))
-display(Markdown(f"**Verdict: {regime.verdict_text(saved['verdicts'][0])}** — {saved['verdicts'][0]['claim']}."))
+page.show_verdicts(saved)
 
 # %% [markdown]
 # ## Reproduce this page
 
 # %% tags=["remove-input"]
-from replication.book.reproduce import reproduce_markdown
-
-display(Markdown(reproduce_markdown("notebooks/msgan/table2_pix2pix.py")))
+page.show_reproduce("notebooks/msgan/table2_pix2pix.py")

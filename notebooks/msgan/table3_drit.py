@@ -74,7 +74,7 @@ from replication.configs.profiles import get_profile, resolve_profile_name
 from replication.core.device import pick_device
 from replication.data.image_pairs import load_unpaired
 from replication.experiments import msgan_drit as drit
-from replication.run import results
+from replication.run.experiment import save_table
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
@@ -102,19 +102,19 @@ display(
 
 # %%
 table = drit.run_table(config, data, torch_device, progress=progress)
-rows = drit.result_rows(table)
-verdicts = drit.attach_regime(table, drit.verdicts(table))
-path = results.save(
+saved = save_table(
     drit.TABLE_ID,
     profile_name,
-    rows,
+    drit.result_rows(table),
     table.protocol,
-    verdicts,
-    results.provenance(profile_name, data.describe(), torch_device, table.wall_time_s, config.seeds),
+    drit.verdicts(table),
+    lambda verdict: drit.regime_checks(table, verdict["direction"]),
+    data,
+    torch_device,
+    table.wall_time_s,
+    config.seeds,
     details={"config": asdict(config)},
 )
-saved = results.load(drit.TABLE_ID, profile_name)
-print(f"results written to <results>/{results.display_path(path)} ({table.wall_time_s:.0f} s)")
 
 # %% [markdown]
 # ## Outputs for one input, from different attributes
@@ -124,10 +124,9 @@ print(f"results written to <results>/{results.display_path(path)} ({table.wall_t
 
 # %%
 for direction in drit.DIRECTIONS:
-    shown = table.examples[direction]
-    outputs = {m: shown[m] for m in drit.METHODS}
+    outputs = {m: table.runs.shown[m][direction] for m in drit.METHODS}
     translation = drit.direction_text(data.name, direction)
-    fig = plot_translation_rows(shown["input"], outputs)
+    fig = plot_translation_rows(table.inputs[direction], outputs)
     show_figure(
         fig,
         f"{translation}: held-out inputs (left) and the outputs of DRIT and DRIT + MS for each, one per random "
@@ -143,7 +142,7 @@ for direction in drit.DIRECTIONS:
 # cross-cycle reconstruction, `d_loss` the four domain discriminators' loss.
 
 # %%
-fig = plot_loss_curves(table.histories, ["d_loss", "g_gan", "cycle_l1", "ms_ratio_ab", "ms_ratio_ba"])
+fig = plot_loss_curves(table.runs.histories, ["d_loss", "g_gan", "cycle_l1", "ms_ratio_ab", "ms_ratio_ba"])
 show_figure(
     fig,
     "Training curves per run: domain discriminators' loss, the adversarial loss of the translations, "
@@ -159,11 +158,7 @@ show_figure(
 # Cat→Dog.
 
 # %%
-display(Markdown(page.protocol_line(saved)))
-display(page.table(page.comparison_frame(saved, list(drit.METRICS))))
-display(Markdown(page.sources_markdown(saved["table_id"])))
-display(Markdown("Compact view, all metrics (mean ± std over seeds):"))
-display(page.table(page.wide_frame(saved)))
+page.show_table(saved, list(drit.METRICS))
 
 # %% [markdown]
 # ## Regime check
@@ -180,28 +175,17 @@ display(page.table(page.wide_frame(saved)))
 # and cat ⇄ dog have no classes: there only the second check applies.)
 
 # %%
-from replication.claims import regime
-
-display(
-    page.table(
-        regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
-    )
-)
+page.show_regime(saved)
 
 # %% [markdown]
 # ## Verdict
 # One per direction, computed from the per-seed numbers above, never typed.
 
 # %%
-display(page.table(page.verdict_frame(saved)))
-display(Markdown("**Rule.** " + saved["verdicts"][0]["rule"] + "."))
-for verdict in saved["verdicts"]:
-    display(Markdown(f"**Verdict ({verdict['direction']}): {regime.verdict_text(verdict)}** — {verdict['claim']}."))
+page.show_verdicts(saved)
 
 # %% [markdown]
 # ## Reproduce this page
 
 # %% tags=["remove-input"]
-from replication.book.reproduce import reproduce_markdown
-
-display(Markdown(reproduce_markdown("notebooks/msgan/table3_drit.py")))
+page.show_reproduce("notebooks/msgan/table3_drit.py")

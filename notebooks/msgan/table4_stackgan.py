@@ -70,7 +70,7 @@ from replication.configs.profiles import get_profile, resolve_profile_name
 from replication.core.device import pick_device
 from replication.data.captions import load_text
 from replication.experiments import msgan_stackgan as sg
-from replication.run import results
+from replication.run.experiment import save_table
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
@@ -100,19 +100,19 @@ if data.train_captions:
 
 # %%
 table = sg.run_table(config, data, torch_device, progress=progress)
-rows = sg.result_rows(table)
-verdicts = sg.attach_regime(table, sg.verdicts(table), data.images.num_classes)
-path = results.save(
+saved = save_table(
     sg.TABLE_ID,
     profile_name,
-    rows,
+    sg.result_rows(table),
     table.protocol,
-    verdicts,
-    results.provenance(profile_name, data.describe(), torch_device, table.wall_time_s, config.seeds),
+    sg.verdicts(table),
+    sg.regime_checks(table, data.images.num_classes),
+    data,
+    torch_device,
+    table.runs.wall_time_s,
+    config.seeds,
     details={"config": asdict(config)},
 )
-saved = results.load(sg.TABLE_ID, profile_name)
-print(f"results written to <results>/{results.display_path(path)} ({table.wall_time_s:.0f} s)")
 
 # %% [markdown]
 # ## Images for one caption, from different noise
@@ -120,11 +120,11 @@ print(f"results written to <results>/{results.display_path(path)} ({table.wall_t
 # noise vectors for both methods). A generator that ignores its noise repeats one image along a row.
 
 # %%
-fig = plot_caption_rows(table.captions, table.examples)
+fig = plot_caption_rows(table.captions, table.runs.shown)
 show_figure(
     fig,
     "Held-out captions and the images StackGAN++ and StackGAN++ + MS draw for each, one per noise vector (first seed).",
-    f"One row per caption: {table.examples[sg.BASELINE].shape[0]} images of each method from different noise.",
+    f"One row per caption: {table.runs.shown[sg.BASELINE].shape[0]} images of each method from different noise.",
 )
 
 # %% [markdown]
@@ -133,7 +133,7 @@ show_figure(
 # baseline too, where it is not trained); `kl` the conditioning-augmentation penalty.
 
 # %%
-fig = plot_loss_curves(table.histories, ["d_loss", "g_gan", "kl", "ms_ratio"])
+fig = plot_loss_curves(table.runs.histories, ["d_loss", "g_gan", "kl", "ms_ratio"])
 show_figure(
     fig,
     "Training curves per run: D loss (all stages), G adversarial loss, KL term and the mode-seeking ratio.",
@@ -146,11 +146,7 @@ show_figure(
 # names that paper.
 
 # %%
-display(Markdown(page.protocol_line(saved)))
-display(page.table(page.comparison_frame(saved, list(sg.METRICS))))
-display(Markdown(page.sources_markdown(saved["table_id"])))
-display(Markdown("Compact view, all metrics (mean ± std over seeds):"))
-display(page.table(page.wide_frame(saved)))
+page.show_table(saved, list(sg.METRICS))
 
 # %% [markdown]
 # ## Regime checks
@@ -162,27 +158,17 @@ display(page.table(page.wide_frame(saved)))
 # interval. If either fails, the verdict reads "not tested".
 
 # %%
-from replication.claims import regime
-
-display(
-    page.table(
-        regime.checks_frame(saved["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
-    )
-)
+page.show_regime(saved)
 
 # %% [markdown]
 # ## Verdict
 # Computed from the per-seed numbers above, never typed.
 
 # %%
-display(page.table(page.verdict_frame(saved)))
-display(Markdown("**Rule.** " + saved["verdicts"][0]["rule"] + "."))
-display(Markdown(f"**Verdict: {regime.verdict_text(saved['verdicts'][0])}** — {saved['verdicts'][0]['claim']}."))
+page.show_verdicts(saved)
 
 # %% [markdown]
 # ## Reproduce this page
 
 # %% tags=["remove-input"]
-from replication.book.reproduce import reproduce_markdown
-
-display(Markdown(reproduce_markdown("notebooks/msgan/table4_stackgan.py")))
+page.show_reproduce("notebooks/msgan/table4_stackgan.py")

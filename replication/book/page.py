@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from replication.claims.regime import verdict_text
+from replication.claims.regime import checks_frame, verdict_text
 from replication.claims.stats import __doc__ as VERDICT_RULE_DOC
 from replication.reported import PAPER_CLAIMS, comparable, reported_value
 from replication.run import results as results_io
@@ -547,6 +547,26 @@ def show_verdicts(results: dict) -> None:
     display(Markdown("**Rule.** " + results["verdicts"][0]["rule"] + "."))
     for verdict in results["verdicts"]:
         display(Markdown(f"**Verdict: {verdict_text(verdict)}** — {verdict['claim']}."))
+
+
+def show_regime(results: dict) -> None:
+    """In a notebook: the regime checks stored on the verdicts, one row per precondition, met or not."""
+    from IPython.display import display
+
+    display(
+        table(
+            checks_frame(results["verdicts"]), "Regime checks: each precondition, its measurement and rule, met or not"
+        )
+    )
+
+
+def show_reproduce(notebook: str) -> None:
+    """In a notebook: the *Reproduce this page* box of `notebook` (its path from the repository root)."""
+    from IPython.display import Markdown, display
+
+    from replication.book.reproduce import reproduce_markdown
+
+    display(Markdown(reproduce_markdown(notebook)))
 
 
 def reference_note(profile: str, status_file: Path, root: Path | None = None) -> str:

@@ -3,7 +3,7 @@ update-ratio study (alpha-GAN with 1 vs `ge_steps_per_d` encoder/generator updat
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -49,15 +49,30 @@ class AlphaGANConfig:
 # (0.19), +0.26 (0.51), all converged, 18 s per critic on 2 threads (5.5 s at 150). lr 1e-3 also
 # converges at 600; at 1200 steps W is still creeping up (WGAN-GP's check fails again), since
 # the critic also learns its 500 training images: W is compared between models at one budget.
+_CPU = AlphaGANConfig(
+    dataset="mnist5k",
+    nz=32,
+    width=16,
+    batch_size=64,
+    steps=600,
+    lr=5e-4,
+    wgan_critic_steps=2,
+    seeds=(0, 1, 2, 3, 4),
+    samples=1000,
+    ms_ssim_pairs=300,
+    critic_steps=600,  # see above: 150 did not converge
+    recon_images=300,
+    classifier_steps=600,
+    checkpoint_every=200,
+)
 PROFILES = {
     "alpha_gan_table": {
-        "smoke": AlphaGANConfig(
-            dataset="mnist5k",
+        "smoke": replace(
+            _CPU,
             nz=16,
             width=8,
             batch_size=32,
             steps=20,
-            lr=5e-4,
             wgan_critic_steps=1,
             seeds=(0, 1),
             samples=200,
@@ -67,22 +82,7 @@ PROFILES = {
             classifier_steps=30,
             checkpoint_every=10,
         ),
-        "cpu": AlphaGANConfig(
-            dataset="mnist5k",
-            nz=32,
-            width=16,
-            batch_size=64,
-            steps=600,
-            lr=5e-4,
-            wgan_critic_steps=2,
-            seeds=(0, 1, 2, 3, 4),
-            samples=1000,
-            ms_ssim_pairs=300,
-            critic_steps=600,  # see above: 150 did not converge
-            recon_images=300,
-            classifier_steps=600,
-            checkpoint_every=200,
-        ),
+        "cpu": _CPU,
         "gpu": AlphaGANConfig(steps=20_000, seeds=(0, 1, 2), samples=5000, critic_steps=1000),
         "paper": AlphaGANConfig(),
     }

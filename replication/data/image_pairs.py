@@ -280,13 +280,19 @@ def _resized(x: torch.Tensor, image_size: int | None) -> torch.Tensor:
     return x if image_size is None else resize_images(x, image_size)
 
 
+def _all_resized(data, fields: tuple[str, ...], image_size: int | None):
+    """`data` with each image tensor in `fields` resized to image_size² (unchanged when None)."""
+    for field in fields:
+        setattr(data, field, _resized(getattr(data, field), image_size))
+    return data
+
+
 def load_paired(name: str, image_size: int | None = None, root: Path | None = None) -> PairedData:
     """A paired set by name (`PAIRED_NAMES`; see the module docstring), optionally resized to image_size²."""
     if name == "digits-lowres":
-        data = load_digits_lowres()
-        for field in ("train_input", "train_target", "test_input", "test_target"):
-            setattr(data, field, _resized(getattr(data, field), image_size))
-        return data
+        return _all_resized(
+            load_digits_lowres(), ("train_input", "train_target", "test_input", "test_target"), image_size
+        )
     if name not in PAIRED_NAMES:
         raise ValueError(f"Unknown paired data set {name!r}. Valid names: {', '.join(PAIRED_NAMES)}.")
     folder = _folder(name, ("train",), root)
@@ -308,10 +314,7 @@ def load_paired(name: str, image_size: int | None = None, root: Path | None = No
 def load_unpaired(name: str, image_size: int | None = None, root: Path | None = None) -> UnpairedData:
     """An unpaired set by name (`UNPAIRED_NAMES`; see the module docstring), optionally resized to image_size²."""
     if name == "colour-thin-thick":
-        data = load_colour_thin_thick()
-        for field in ("train_a", "train_b", "test_a", "test_b"):
-            setattr(data, field, _resized(getattr(data, field), image_size))
-        return data
+        return _all_resized(load_colour_thin_thick(), ("train_a", "train_b", "test_a", "test_b"), image_size)
     if name not in UNPAIRED_NAMES:
         raise ValueError(f"Unknown unpaired data set {name!r}. Valid names: {', '.join(UNPAIRED_NAMES)}.")
     folder = _folder(name, UNPAIRED_SPLITS, root)

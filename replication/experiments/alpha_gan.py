@@ -13,9 +13,8 @@ import torch
 from torchmetrics.functional.image import structural_similarity_index_measure
 
 from replication.claims import regime
-from replication.claims.stats import combine_verdicts, compare_methods
+from replication.claims.stats import compare_methods
 from replication.configs.alpha_gan import AlphaGANConfig
-from replication.core import parallel
 from replication.data.images import BatchSampler, ImageData
 from replication.losses import alpha_gan as A
 from replication.losses.cvae_gan import kl_divergence
@@ -35,6 +34,7 @@ from replication.nets.alpha_gan import (
     to_sphere,
 )
 from replication.nets.cvae_gan import reparameterise
+from replication.run.experiment import Runs, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
 from replication.run.train import TrainResult, seed_everything, train_method
 
@@ -231,17 +231,18 @@ def per_class_ms_ssim(images: torch.Tensor, predicted: torch.Tensor, pairs: int)
 @dataclass
 class TableRun:
     config: AlphaGANConfig
-    metrics: dict[str, dict[int, dict]]
-    real: dict
-    histories: dict[str, dict[str, list[float]]]
-    critic_curves: dict[str, list[float]]
-    grids: dict[str, torch.Tensor]
-    reconstructions: dict[str, torch.Tensor]
+    runs: Runs  # metrics and losses per (method, seed); shown: first seed's samples, critic curve, reconstructions
+    real: dict[str, float]  # the real data's classifier IS, MS-SSIM and per-class MS-SSIM
+    originals: torch.Tensor  # the eight held-out images whose reconstructions the page shows
     protocol: dict
     wall_time_s: float
     # regime: "method seed s" → the critic's held-out W at its monitored steps; method → seed → spread ratio
     critic_held_out: dict[str, dict[str, list]] = field(default_factory=dict)
     recon_spread: dict[str, dict[int, float]] = field(default_factory=dict)
+
+    @property
+    def metrics(self) -> dict[str, dict[int, dict]]:
+        return self.runs.metrics
 
 
 def run_table(config: AlphaGANConfig, data: ImageData, device: torch.device, progress: bool = True) -> TableRun:
@@ -256,43 +257,37 @@ def run_table(config: AlphaGANConfig, data: ImageData, device: torch.device, pro
         "MS-SSIM": mean_pairwise_ms_ssim(data.test_x.cpu(), config.ms_ssim_pairs),
         "MS-SSIM per class": per_class_ms_ssim(data.test_x.cpu(), real_labels, config.ms_ssim_pairs),
     }
-    metrics: dict[str, dict[int, dict]] = {m: {} for m in METHODS}
-    histories, curves, grids, recs = {}, {}, {}, {"original": held_out[:8].cpu()}
     critic_held_out: dict[str, dict[str, list]] = {}
     recon_spread: dict[str, dict[int, float]] = {m: {} for m in RECONSTRUCTS}
-    parallel.train_runs(train_run, [(config, m, s) for s in config.seeds for m in METHODS], data, device)
-    for seed in config.seeds:
-        for method in METHODS:
-            run = train_run(config, data, method, seed, device, progress)
-            histories[f"{method} seed {seed}"] = run.result.history
-            generated = samples(run.nets["G"], config.samples, 10_000 + seed, device)
-            critic = independent_critic_distance(
-                critic_train,
-                critic_eval,
-                lambda n, g=run.nets["G"]: g(torch.randn(n, config.nz, device=device)),
-                steps=config.critic_steps,
-                seed=seed,
-            )
-            critic_held_out[f"{method} seed {seed}"] = {"step": critic.held_out_steps, "W": critic.held_out_curve}
-            logits = evaluator.logits(generated)
-            scores = {
-                "independent critic W": critic.distance,
-                "classifier IS": inception_score(logits)["mean"],
-                "MS-SSIM": mean_pairwise_ms_ssim(generated.cpu(), config.ms_ssim_pairs, seed),
-                "MS-SSIM per class": per_class_ms_ssim(generated.cpu(), logits.argmax(1), config.ms_ssim_pairs),
-            }
-            if method in RECONSTRUCTS:
-                rebuilt = reconstruct(run.nets, held_out)
-                scores |= reconstruction_scores(held_out, rebuilt)
-                recon_spread[method][seed] = regime.spread_ratio(rebuilt.clamp(-1, 1), held_out)
-                if seed == config.seeds[0]:
-                    recs[method] = rebuilt[:8].cpu()
-            else:
-                scores |= nearest_sample_scores(held_out, generated)
-            metrics[method][seed] = scores
-            if seed == config.seeds[0]:
-                curves[method] = critic.curve
-                grids[method] = generated[:64].cpu()
+
+    def evaluate(run: TrainedRun, seed: int) -> tuple[dict, dict]:
+        generated = samples(run.nets["G"], config.samples, 10_000 + seed, device)
+        critic = independent_critic_distance(
+            critic_train,
+            critic_eval,
+            lambda n, g=run.nets["G"]: g(torch.randn(n, config.nz, device=device)),
+            steps=config.critic_steps,
+            seed=seed,
+        )
+        critic_held_out[f"{run.method} seed {seed}"] = {"step": critic.held_out_steps, "W": critic.held_out_curve}
+        logits = evaluator.logits(generated)
+        scores = {
+            "independent critic W": critic.distance,
+            "classifier IS": inception_score(logits)["mean"],
+            "MS-SSIM": mean_pairwise_ms_ssim(generated.cpu(), config.ms_ssim_pairs, seed),
+            "MS-SSIM per class": per_class_ms_ssim(generated.cpu(), logits.argmax(1), config.ms_ssim_pairs),
+        }
+        shown = {"samples": generated[:64].cpu(), "critic curve": critic.curve}
+        if run.method in RECONSTRUCTS:
+            rebuilt = reconstruct(run.nets, held_out)
+            scores |= reconstruction_scores(held_out, rebuilt)
+            recon_spread[run.method][seed] = regime.spread_ratio(rebuilt.clamp(-1, 1), held_out)
+            shown["reconstruction"] = rebuilt[:8].cpu()
+        else:
+            scores |= nearest_sample_scores(held_out, generated)
+        return scores, shown
+
+    runs = train_and_evaluate(train_run, evaluate, config, data, device, METHODS, progress)
     c = config
     protocol = {
         "IS": f"inception-score form over {evaluator.name} (trained on the training split), {c.samples} samples, 10 splits",
@@ -303,12 +298,9 @@ def run_table(config: AlphaGANConfig, data: ImageData, device: torch.device, pro
     }
     return TableRun(
         config,
-        metrics,
+        runs,
         real,
-        histories,
-        curves,
-        grids,
-        recs,
+        held_out[:8].cpu(),
         protocol,
         time.perf_counter() - start,
         critic_held_out=critic_held_out,
@@ -349,22 +341,16 @@ def verdicts(table: TableRun) -> list[dict]:
             compare_methods(m, seeds, "independent critic W", RATIO_1, "alpha-GAN", "lower"),
         ],
     }
-    return [
-        {
-            "claim": claim,
-            "rule": rule,
-            "verdict": combine_verdicts([p.verdict for p in parts]),
-            "parts": [p.as_dict() for p in parts],
-        }
-        for claim, parts in claims.items()
-    ]
+    return [claim_verdict(claim, rule, parts) for claim, parts in claims.items()]
 
 
 def critic_curve_frame(table: TableRun, smooth: int = 10) -> dict[str, list[float]]:
-    return {
-        k: [sum(v[max(0, i - smooth) : i + 1]) / len(v[max(0, i - smooth) : i + 1]) for i in range(len(v))]
-        for k, v in table.critic_curves.items()
-    }
+    """Each method's independent critic W on its training batches (first seed), running mean over `smooth` + 1."""
+
+    def running_mean(v: list[float]) -> list[float]:
+        return [sum(v[max(0, i - smooth) : i + 1]) / len(v[max(0, i - smooth) : i + 1]) for i in range(len(v))]
+
+    return {method: running_mean(shown["critic curve"]) for method, shown in table.runs.shown.items()}
 
 
 # Regime checks (replication/claims/regime.py): the verdicts that read "independent critic W" need a critic
@@ -472,11 +458,6 @@ def regime_checks_for(table: TableRun, verdict: dict) -> list[regime.RegimeCheck
         if methods:
             checks.append(make(table, methods))
     return checks
-
-
-def attach_regime(table: TableRun, verdicts: list[dict]) -> list[dict]:
-    """Each verdict with its regime checks attached (`regime.attach`)."""
-    return [regime.attach(v, regime_checks_for(table, v)) for v in verdicts]
 
 
 def regime_details(table: TableRun) -> dict:

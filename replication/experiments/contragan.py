@@ -1,11 +1,15 @@
 """ContraGAN's three notebooks: Table 1 (ACGAN vs projection vs 2C per backbone), Table 2 (vs
 SNResGAN, SAGAN, BigGAN, and ContraGAN + CR) and the discriminator-overfitting study.
 
-Every run follows the paper's loop: `d_steps_per_g` D updates (hinge loss + the head's term on the
+Every run follows the paper's loop (`make_step`): `d_steps_per_g` D updates (hinge loss + the head's term on the
 real batch, + CR if asked), then one G update (hinge + the head's term on the fakes), then the EMA
 of G (BigGAN backbone). Fakes use uniformly drawn labels. Runs are keyed by their training settings
 and (backbone, head, CR), not by notebook, so Table 2 reuses Table 1's BigGAN runs when the
 profiles agree.
+
+A notebook calls `setup` (its config, device and data) and `run_and_save`: `run_table` trains and
+evaluates every (method, seed) (`replication.run.experiment.train_and_evaluate`), the verdicts and their
+regime checks go to `save_table`.
 """
 
 from __future__ import annotations
@@ -17,12 +21,14 @@ import numpy as np
 import torch
 
 from replication.claims import regime
-from replication.claims.stats import combine_verdicts, compare_methods
+from replication.claims.stats import compare_methods
 from replication.configs.contragan import ContraGANConfig
 from replication.configs.parameters import resolve_extractor
-from replication.core import distributed, launch, parallel
+from replication.configs.profiles import get_profile, resolve_profile_name
+from replication.core import distributed, launch
+from replication.core.device import pick_device
 from replication.core.ema import ema_update_, make_ema
-from replication.data.images import BatchSampler, ImageData
+from replication.data.images import BatchSampler, ImageData, load_dataset
 from replication.experiments.sampling import generate_per_class
 from replication.losses.contragan import (
     acgan_loss,
@@ -40,6 +46,7 @@ from replication.metrics.prdc import PROTOCOL as PRDC_PROTOCOL
 from replication.metrics.prdc import prdc
 from replication.nets.contragan import Discriminator, Generator, get_backbone
 from replication.run import results
+from replication.run.experiment import Runs, claim_verdict, save_table, train_and_evaluate
 from replication.run.train import TrainResult, seed_everything, train_method
 
 RUNS_ID = "contragan"  # one runs/ folder for the three notebooks (shared runs)
@@ -265,47 +272,38 @@ class Evaluator:
 
 @dataclass
 class TableRun:
+    """Everything a notebook shows: the runs (metrics with the real-data row, loss histories, and as `shown`
+    each method's samples of the first seed, one row per class) and the protocol."""
+
     config: ContraGANConfig
-    metrics: dict[str, dict[int, dict]]  # method → seed → metrics
-    histories: dict[str, dict[str, list[float]]]  # "method seed k" → history
-    grids: dict[str, torch.Tensor]
+    runs: Runs
     protocol: dict
-    wall_time_s: float
     num_classes: int = 10  # for the label-accuracy chance level of the regime check
+
+    @property
+    def metrics(self) -> dict[str, dict[int, dict]]:  # method → seed → metrics
+        return self.runs.metrics
 
 
 def run_table(
     config: ContraGANConfig, data: ImageData, device: torch.device, progress: bool = True, grid_per_class: int = 8
 ) -> TableRun:
-    """Train every (method, seed) of `config.methods`, evaluate each, keep grids and histories."""
+    """Train every (method, seed) of `config.methods` and evaluate each on its samples (keeping the first
+    seed's grids), then score the held-out real images like a model."""
     start = time.perf_counter()
     evaluator = Evaluator(config, data, device)
-    metrics: dict[str, dict[int, dict]] = {m: {} for m in config.methods}
-    histories, grids = {}, {}
-    jobs = [(config, m, s) for s in config.seeds for m in config.methods]
-    parallel.train_runs(train_run, jobs, data, device)
-    for seed in config.seeds:
-        for method in config.methods:
-            run = train_run(config, data, method, seed, device, progress)
-            history = run.result.history
-            histories[f"{method} seed {seed}"] = history
-            images, labels = generate_per_class(run.generator, config.samples_per_class, 10_000 + seed, device)
-            metrics[method][seed] = {**evaluator.evaluate(images, labels), GAP_METRIC: late_gap(history)}
-            if seed == config.seeds[0]:
-                shape = images.shape[1:]
-                grids[method] = images.view(data.num_classes, -1, *shape)[:, :grid_per_class].reshape(-1, *shape)
+
+    def evaluate(run: TrainedRun, seed: int) -> tuple[dict, torch.Tensor]:
+        images, labels = generate_per_class(run.generator, config.samples_per_class, 10_000 + seed, device)
+        metrics = {**evaluator.evaluate(images, labels), GAP_METRIC: late_gap(run.result.history)}
+        shape = images.shape[1:]
+        return metrics, images.view(data.num_classes, -1, *shape)[:, :grid_per_class].reshape(-1, *shape)
+
+    runs = train_and_evaluate(train_run, evaluate, config, data, device, config.methods, progress)
     real = evaluator.evaluate(data.test_x.cpu(), data.test_y.cpu())
-    metrics[REAL] = {seed: real for seed in config.seeds}
-    generated = config.samples_per_class * data.num_classes
-    return TableRun(
-        config,
-        metrics,
-        histories,
-        grids,
-        evaluator.protocol(generated),
-        time.perf_counter() - start,
-        data.num_classes,
-    )
+    runs.metrics[REAL] = {seed: real for seed in config.seeds}
+    runs.wall_time_s = time.perf_counter() - start  # the whole table: the evaluator's references included
+    return TableRun(config, runs, evaluator.protocol(config.samples_per_class * data.num_classes), data.num_classes)
 
 
 def late_gap(history: dict[str, list[float]]) -> float:
@@ -335,12 +333,9 @@ def verdicts_table1(table: TableRun) -> list[dict]:
             for rival in ("ACGAN", "projection")
         ]
         out.append(
-            {
-                "claim": f"on {backbone}, 2C conditioning gives a lower FID than ACGAN and than projection",
-                "rule": _RULE,
-                "verdict": combine_verdicts([p.verdict for p in parts]),
-                "parts": [p.as_dict() for p in parts],
-            }
+            claim_verdict(
+                f"on {backbone}, 2C conditioning gives a lower FID than ACGAN and than projection", _RULE, parts
+            )
         )
     return out
 
@@ -353,33 +348,24 @@ def verdicts_table2(table: TableRun) -> list[dict]:
         ("ContraGAN has a lower FID than SNResGAN and SAGAN", ["SNResGAN", "SAGAN"], "ContraGAN"),
         ("consistency regularisation lowers ContraGAN's FID further", ["ContraGAN"], "ContraGAN + CR"),
     ]
-    out = []
-    for claim, rivals, method in claims:
-        parts = [compare_methods(m, seeds, "FID", rival, method, "lower") for rival in rivals]
-        out.append(
-            {
-                "claim": claim,
-                "rule": _RULE,
-                "verdict": combine_verdicts([p.verdict for p in parts]),
-                "parts": [p.as_dict() for p in parts],
-            }
-        )
-    return out
+    return [
+        claim_verdict(claim, _RULE, [compare_methods(m, seeds, "FID", rival, method, "lower") for rival in rivals])
+        for claim, rivals, method in claims
+    ]
 
 
 def verdicts_overfitting(table: TableRun) -> list[dict]:
     """2C's D separates training from held-out reals less than projection's D does."""
     part = compare_methods(table.metrics, table.config.seeds, GAP_METRIC, "projection", "2C", "lower")
-    return [
-        {
-            "claim": "the 2C loss reduces discriminator overfitting: a smaller gap between D's outputs on training "
-            "and on held-out real images than with projection",
-            "rule": _RULE + f"; the gap is mean D(train) − mean D(held-out) over the second half of training, "
-            f"{table.config.probe_images} images of each split probed every {table.config.probe_every} G steps",
-            "verdict": part.verdict,
-            "parts": [part.as_dict()],
-        }
-    ]
+    claim = (
+        "the 2C loss reduces discriminator overfitting: a smaller gap between D's outputs on training "
+        "and on held-out real images than with projection"
+    )
+    rule = _RULE + (
+        f"; the gap is mean D(train) − mean D(held-out) over the second half of training, "
+        f"{table.config.probe_images} images of each split probed every {table.config.probe_every} G steps"
+    )
+    return [claim_verdict(claim, rule, [part])]
 
 
 _RULE = (
@@ -413,34 +399,32 @@ def gap_growth(history: dict[str, list[float]], probe_every: int) -> tuple[float
 
 def overfitting_check(table: TableRun, baseline: str = "projection") -> regime.RegimeCheck:
     """The baseline's D overfits at this budget: its train/held-out gap grows, seed-paired."""
-    pairs = [gap_growth(table.histories[f"{baseline} seed {s}"], table.config.probe_every) for s in table.config.seeds]
+    pairs = [
+        gap_growth(table.runs.histories[f"{baseline} seed {s}"], table.config.probe_every) for s in table.config.seeds
+    ]
     return regime.grows_over_training(
         f"the baseline's ({baseline}'s) D train/held-out gap", [e for e, _ in pairs], [late for _, late in pairs]
     )
 
 
-def attach_regime(table_id: str, table: TableRun, verdicts: list[dict]) -> list[dict]:
-    """The table's verdicts as saved, each with its regime checks (`replication.claims.regime.attach`): Tables 1
-    and 2 need every method a claim compares to use its labels; the overfitting study needs the
-    baseline's (projection's) D gap to grow. A verdict comparing a method without runs is kept as it is."""
+def regime_checks(table_id: str, table: TableRun, verdict: dict) -> list[regime.RegimeCheck]:
+    """What `verdict` needs to be tested (`save_table` gates it by them): in Tables 1 and 2 every method the
+    claim compares uses its labels; in the overfitting study the baseline's (projection's) D gap grows.
+    None (an empty list) for a verdict comparing a method without runs."""
     ran = {m for m, by_seed in table.metrics.items() if by_seed}
-    out = []
-    for verdict in verdicts:
-        methods = regime.claim_methods(verdict)
-        if not methods or not set(methods) <= ran:
-            out.append(verdict)
-        elif table_id == OVERFITTING:
-            out.append(regime.attach(verdict, [overfitting_check(table)]))
-        else:
-            out.append(regime.attach(verdict, [labels_check(table, methods)]))
-    return out
+    methods = regime.claim_methods(verdict)
+    if not methods or not set(methods) <= ran:
+        return []
+    if table_id == OVERFITTING:
+        return [overfitting_check(table)]
+    return [labels_check(table, methods)]
 
 
 def probe_curves(table: TableRun) -> dict[str, dict[str, list[float]]]:
     """method → {"D(train)", "D(held-out)", "gap"} averaged over seeds, one value per G step."""
     out: dict[str, dict[str, list[float]]] = {}
     for method in table.config.methods:
-        runs = [table.histories[f"{method} seed {s}"] for s in table.config.seeds]
+        runs = [table.runs.histories[f"{method} seed {s}"] for s in table.config.seeds]
         train_values = np.mean([r["D(train)"] for r in runs], axis=0)
         held = np.mean([r["D(held-out)"] for r in runs], axis=0)
         out[method] = {
@@ -489,6 +473,18 @@ def reported_gain_frame(table_id: str = TABLE1):
     return pd.DataFrame(lines)
 
 
+def setup(
+    table_id: str, profile: str, device: str, **overrides
+) -> tuple[str, ContraGANConfig, torch.device, ImageData]:
+    """A notebook's setup from its parameters: the profile's name ("auto" resolved), the table's config at
+    that profile with the notebook's `overrides` (None: the profile's), the device, and the data set on it."""
+    profile_name = resolve_profile_name(profile)
+    config = get_profile(table_id, profile_name, **overrides)
+    torch_device = pick_device(device)
+    data = load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=table_id).to(torch_device)
+    return profile_name, config, torch_device, data
+
+
 def run_and_save(
     table_id: str,
     profile: str,
@@ -511,9 +507,17 @@ def run_and_save(
     if table_id == OVERFITTING:  # the D gap is its measure; its probe curves go with the results
         metrics = (GAP_METRIC, *METRICS)
         details["curves"] = probe_curves(table)
-    provenance = results.provenance(profile, data.describe(), device, table.wall_time_s, config.seeds)
-    rows = result_rows(table, metrics)
-    saved_verdicts = attach_regime(table_id, table, verdicts(table))
-    path = results.save(table_id, profile, rows, table.protocol, saved_verdicts, provenance, details=details)
-    print(f"results written to <results>/{results.display_path(path)} ({table.wall_time_s:.0f} s)")
-    return table, results.load(table_id, profile)
+    saved = save_table(
+        table_id,
+        profile,
+        result_rows(table, metrics),
+        table.protocol,
+        verdicts(table),
+        lambda verdict: regime_checks(table_id, table, verdict),
+        data,
+        device,
+        table.runs.wall_time_s,
+        config.seeds,
+        details,
+    )
+    return table, saved

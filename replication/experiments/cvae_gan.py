@@ -11,13 +11,13 @@ Methods (one ablation ladder, same nets and steps):
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import torch
 import torch.nn.functional as F
 
 from replication.claims import regime
-from replication.claims.stats import combine_verdicts, compare_methods, summarise
+from replication.claims.stats import compare_methods, summarise
 from replication.configs.cvae_gan import CVAEGANConfig
 from replication.core import parallel
 from replication.data.images import BatchSampler, ImageData
@@ -32,6 +32,7 @@ from replication.nets.cvae_gan import (
     FeatureDiscriminator32,
     reparameterise,
 )
+from replication.run.experiment import Runs, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
 from replication.run.train import TrainResult, seed_everything, train_method
 
@@ -39,6 +40,8 @@ TABLE_ID = "cvae_gan_table1"
 METHODS = ("CVAE", "CGAN", "FM-CGAN", "CVAE-GAN")
 REAL = "real data"
 METRICS = ("top-1", "realism")
+ENCODER_METHODS = ("CVAE", "CVAE-GAN")  # the methods whose decoder the label swap tests (regime check)
+SWAP_IMAGES = 1000  # held-out images encoded for the label-swap test
 
 
 @dataclass
@@ -212,14 +215,16 @@ def recognisability(extractor: ClassifierExtractor, images: torch.Tensor, labels
 @dataclass
 class TableRun:
     config: CVAEGANConfig
-    metrics: dict[str, dict[int, dict]]
-    real: dict
-    histories: dict[str, dict[str, list[float]]]
-    grids: dict[str, torch.Tensor]
+    # metrics: method → seed → recognisability(...), + "label swap" (label_swap(...)) for the encoder methods;
+    # shown: method → the first seed's prior samples, `grid_per_class` of each class
+    runs: Runs
+    real: dict  # the evaluator on the real held-out images
     protocol: dict
     wall_time_s: float
-    # regime: method → seed → label_swap(...) for the methods with an encoder
-    swap: dict[str, dict[int, dict]] = field(default_factory=dict)
+
+    @property
+    def metrics(self) -> dict[str, dict[int, dict]]:
+        return self.runs.metrics
 
 
 def run_table(
@@ -228,23 +233,20 @@ def run_table(
     start = time.perf_counter()
     extractor = evaluator(config, data, device)
     real = recognisability(extractor, data.test_x, data.test_y.cpu(), config.is_splits)
-    metrics: dict[str, dict[int, dict]] = {m: {} for m in METHODS}
-    histories, grids = {}, {}
-    swap: dict[str, dict[int, dict]] = {m: {} for m in ENCODER_METHODS}
     swap_x, swap_y = data.test_x[:SWAP_IMAGES], data.test_y[:SWAP_IMAGES]
-    parallel.train_runs(train_run, [(config, m, s) for s in config.seeds for m in METHODS], data, device)
-    for seed in config.seeds:
-        for method in METHODS:
-            run = train_run(config, data, method, seed, device, progress)
-            histories[f"{method} seed {seed}"] = run.result.history
-            images, labels = sample_per_class(run.models.generator, config.samples_per_class, 10_000 + seed, device)
-            metrics[method][seed] = recognisability(extractor, images, labels, config.is_splits)
-            if method in ENCODER_METHODS:
-                models = run.models
-                swap[method][seed] = label_swap(models.encoder, models.generator, extractor, swap_x, swap_y, seed)
-            if seed == config.seeds[0]:
-                shape = images.shape[1:]
-                grids[method] = images.view(data.num_classes, -1, *shape)[:, :grid_per_class].reshape(-1, *shape)
+
+    def evaluate(run: TrainedRun, seed: int) -> tuple[dict, torch.Tensor]:
+        """Score the run's prior samples of every class; decode swapped labels (encoder methods)."""
+        images, labels = sample_per_class(run.models.generator, config.samples_per_class, 10_000 + seed, device)
+        metrics = recognisability(extractor, images, labels, config.is_splits)
+        if run.method in ENCODER_METHODS:
+            models = run.models
+            metrics["label swap"] = label_swap(models.encoder, models.generator, extractor, swap_x, swap_y, seed)
+        shape = images.shape[1:]
+        grid = images.view(data.num_classes, -1, *shape)[:, :grid_per_class].reshape(-1, *shape)
+        return metrics, grid
+
+    runs = train_and_evaluate(train_run, evaluate, config, data, device, METHODS, progress)
     protocol = {
         "evaluator": f"{extractor.name}, trained on the real training split only (held-out top-1 {extractor.held_out_accuracy:.3f}); never the model's own C",
         "generated": f"{config.samples_per_class} prior samples (z ~ N(0, I)) per class, generator seed 10000+seed",
@@ -253,7 +255,7 @@ def run_table(
         "extractor": extractor.describe(),
         "comparable_to_paper": data.name not in ("mnist5k", "digits"),
     }
-    return TableRun(config, metrics, real, histories, grids, protocol, time.perf_counter() - start, swap=swap)
+    return TableRun(config, runs, real, protocol, time.perf_counter() - start)
 
 
 def lambda_sensitivity(
@@ -323,18 +325,8 @@ def verdicts(table: TableRun) -> list[dict]:
         "any link does not hold, else inconclusive"
     )
     return [
-        {
-            "claim": "top-1 recognisability: CVAE-GAN > FM-CGAN > CGAN > CVAE",
-            "rule": rule,
-            "verdict": combine_verdicts([p.verdict for p in top1]),
-            "parts": [p.as_dict() for p in top1],
-        },
-        {
-            "claim": "realism: FM-CGAN ≈ CVAE-GAN > CGAN > CVAE",
-            "rule": rule,
-            "verdict": combine_verdicts([p.verdict for p in realism]),
-            "parts": [p.as_dict() for p in realism],
-        },
+        claim_verdict("top-1 recognisability: CVAE-GAN > FM-CGAN > CGAN > CVAE", rule, top1),
+        claim_verdict("realism: FM-CGAN ≈ CVAE-GAN > CGAN > CVAE", rule, realism),
     ]
 
 
@@ -349,8 +341,6 @@ def per_class_details(table: TableRun) -> dict:
 
 # Regime checks (replication/claims/regime.py): Table 1 compares how well samples of a class look like that
 # class, which means something only if each generator draws the class it is given.
-ENCODER_METHODS = ("CVAE", "CVAE-GAN")
-SWAP_IMAGES = 1000  # held-out images encoded for the label-swap test
 
 
 @torch.no_grad()
@@ -415,11 +405,11 @@ def swap_follows_label_check(table: TableRun, methods: list[str]) -> regime.Regi
     threshold = regime.label_threshold(num_classes)
     summary = {
         m: {
-            key: _mean(v[key] for v in table.swap.get(m, {}).values())
+            key: _mean(v["label swap"][key] for v in table.metrics[m].values())
             for key in ("follows label", "keeps identity", "KL")
         }
         for m in methods
-        if table.swap.get(m)
+        if table.metrics.get(m)
     }
     return regime.RegimeCheck(
         name="decoding with another label follows that label (label swap)",
@@ -448,11 +438,7 @@ def regime_checks_for(table: TableRun, verdict: dict) -> list[regime.RegimeCheck
     return checks
 
 
-def attach_regime(table: TableRun, verdicts: list[dict]) -> list[dict]:
-    """Each verdict with its regime checks attached (`regime.attach`)."""
-    return [regime.attach(v, regime_checks_for(table, v)) for v in verdicts]
-
-
 def regime_details(table: TableRun) -> dict:
     """The label-swap measurements per method and seed, for the results file."""
-    return {"label_swap": {m: {str(s): v for s, v in seeds.items()} for m, seeds in table.swap.items()}}
+    swaps = {m: {str(s): v["label swap"] for s, v in table.metrics[m].items()} for m in ENCODER_METHODS}
+    return {"label_swap": swaps}

@@ -12,23 +12,27 @@ They reuse the Table 1 runs (same config → same run folders: finished runs loa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torchmetrics.functional.image import structural_similarity_index_measure
 
 from replication.claims import regime
-from replication.claims.stats import compare_paired, summarise
+from replication.claims.stats import compare_methods, compare_paired, summarise
 from replication.configs.cvae_gan import CVAEGANConfig
-from replication.core import parallel
 from replication.data.images import ImageData
-from replication.experiments.cvae_gan import evaluator, sample_per_class, train_run
-from replication.metrics.features import classifier_accuracy
+from replication.experiments.cvae_gan import TrainedRun, evaluator, sample_per_class, train_run
+from replication.metrics.features import ClassifierExtractor, classifier_accuracy
 from replication.nets.classifier import SmallClassifier
+from replication.run.experiment import Runs, claim_verdict, train_and_evaluate
+from replication.run.results import seed_rows
 
 TABLE_ID = "cvae_gan_applications"
 INPAINT_METHODS = ("CVAE", "CVAE-GAN")
+INPAINT_METRICS = ("inpainting PSNR", "inpainting SSIM")
+SETTINGS = ("real subset only", "real subset + CVAE-GAN samples")  # the augmentation study's training sets
+ADDED_TOP1 = "added samples top-1"  # regime: the evaluator's top-1 (fraction) on the CVAE-GAN samples added
 FILL_SPREAD_THRESHOLD = 0.5  # fills keep ≥ half the pairwise L1 spread of the true holes (as alpha-GAN's rule)
 
 
@@ -104,23 +108,31 @@ def real_subset(data: ImageData, per_class: int, seed: int) -> tuple[torch.Tenso
     return data.train_x.cpu()[index], y[index]
 
 
+def augmentation_study(
+    config: CVAEGANConfig, data: ImageData, generator, judge: ClassifierExtractor, seed: int, device: torch.device
+) -> dict[str, float]:
+    """A classifier trained on a small real subset, then on the subset plus CVAE-GAN prior samples (labelled
+    with the class they were drawn for): each setting's held-out accuracy (%), and `judge`'s top-1 on the
+    added samples (`ADDED_TOP1`)."""
+    subset_x, subset_y = real_subset(data, config.augment_real_per_class, seed)
+    fake_x, fake_y = sample_per_class(generator, config.augment_fake_per_class, 20_000 + seed, device)
+    out = {ADDED_TOP1: float((judge.logits(fake_x).argmax(1).cpu() == fake_y).float().mean())}
+    training_sets = [(subset_x, subset_y), (torch.cat([subset_x, fake_x]), torch.cat([subset_y, fake_y]))]
+    for setting, (x, y) in zip(SETTINGS, training_sets, strict=True):
+        model = train_subset_classifier(x, y, data.num_classes, config.augment_steps, seed, device)
+        out[setting] = 100 * classifier_accuracy(model, data.test_x, data.test_y)
+    return out
+
+
 @dataclass
 class ApplicationsRun:
     config: CVAEGANConfig
-    inpainting: dict[str, dict[int, dict]]  # method → seed → {PSNR, SSIM}
-    augmentation: dict[str, dict[int, float]]  # setting → seed → held-out accuracy (%)
-    examples: dict[str, torch.Tensor]  # original / masked / per-method fills (first seed)
-    morph_z: torch.Tensor
-    morph_c: torch.Tensor
+    # metrics: method → seed → inpainting PSNR, SSIM and "fill spread" (regime: the filled holes' spread ratio);
+    # CVAE-GAN also augmentation_study(...). shown: method → {"fill": first 8 fills}, CVAE-GAN + "morph z", "morph c"
+    runs: Runs
+    examples: dict[str, torch.Tensor]  # the first 8 held-out images: "original", "masked"
     protocol: dict
-    # regime: seed → the evaluator's top-1 (fraction) on the CVAE-GAN samples added to the training set
-    fake_top1: dict[int, float] = field(default_factory=dict)
-    num_classes: int = 0
-    # regime: method → seed → spread ratio of the filled holes (vs the true holes' spread)
-    fill_spread: dict[str, dict[int, float]] = field(default_factory=dict)
-
-
-SETTINGS = ("real subset only", "real subset + CVAE-GAN samples")
+    num_classes: int
 
 
 def run_applications(
@@ -128,54 +140,33 @@ def run_applications(
 ) -> ApplicationsRun:
     x_test, y_test = data.test_x[: config.inpaint_images], data.test_y[: config.inpaint_images]
     mask = centre_mask(data.image_shape).to(device)
-    inpainting: dict[str, dict[int, dict]] = {m: {} for m in INPAINT_METHODS}
-    augmentation: dict[str, dict[int, float]] = {s: {} for s in SETTINGS}
-    examples: dict[str, torch.Tensor] = {"original": x_test[:8].cpu(), "masked": (x_test[:8] * (1 - mask) - mask).cpu()}
-    morph_z = morph_c = torch.empty(0)
-    fake_top1: dict[int, float] = {}
-    fill_spread: dict[str, dict[int, float]] = {m: {} for m in INPAINT_METHODS}
+    examples = {"original": x_test[:8].cpu(), "masked": (x_test[:8] * (1 - mask) - mask).cpu()}
     judge = evaluator(config, data, device)
-    parallel.train_runs(train_run, [(config, m, s) for s in config.seeds for m in INPAINT_METHODS], data, device)
-    for seed in config.seeds:
-        for method in INPAINT_METHODS:
-            run = train_run(config, data, method, seed, device, progress)
-            g, e = run.models.generator.eval(), run.models.encoder.eval()
-            torch.manual_seed(seed)
-            filled = inpaint(g, e, x_test, y_test, mask, config.inpaint_steps)
-            inpainting[method][seed] = {"PSNR": hole_psnr(filled, x_test, mask), "SSIM": filled_ssim(filled, x_test)}
-            fill_spread[method][seed] = regime.spread_ratio(filled * mask, x_test * mask)  # the holes only
+
+    def evaluate(run: TrainedRun, seed: int) -> tuple[dict, dict]:
+        """Inpaint with the run's E and G; CVAE-GAN also augments a classifier's training set, and morphs."""
+        g, e = run.models.generator.eval(), run.models.encoder.eval()
+        torch.manual_seed(seed)
+        filled = inpaint(g, e, x_test, y_test, mask, config.inpaint_steps)
+        metrics = {
+            "inpainting PSNR": hole_psnr(filled, x_test, mask),
+            "inpainting SSIM": filled_ssim(filled, x_test),
+            "fill spread": regime.spread_ratio(filled * mask, x_test * mask),  # the holes only
+        }
+        shown = {"fill": filled[:8].cpu()}
+        if run.method == "CVAE-GAN":
+            metrics.update(augmentation_study(config, data, g, judge, seed, device))
             if seed == config.seeds[0]:
-                examples[method] = filled[:8].cpu()
-            if method == "CVAE-GAN":
-                subset_x, subset_y = real_subset(data, config.augment_real_per_class, seed)
-                fake_x, fake_y = sample_per_class(g, config.augment_fake_per_class, 20_000 + seed, device)
-                fake_top1[seed] = float((judge.logits(fake_x).argmax(1).cpu() == fake_y).float().mean())
-                for setting, (x, y) in zip(
-                    SETTINGS,
-                    [(subset_x, subset_y), (torch.cat([subset_x, fake_x]), torch.cat([subset_y, fake_y]))],
-                    strict=True,
-                ):
-                    model = train_subset_classifier(x, y, data.num_classes, config.augment_steps, seed, device)
-                    augmentation[setting][seed] = 100 * classifier_accuracy(model, data.test_x, data.test_y)
-                if seed == config.seeds[0]:
-                    morph_z, morph_c = morphs(g, data.num_classes, device)
+                shown["morph z"], shown["morph c"] = morphs(g, data.num_classes, device)
+        return metrics, shown
+
+    runs = train_and_evaluate(train_run, evaluate, config, data, device, INPAINT_METHODS, progress)
     protocol = {
         "inpainting": f"centred {int(round(data.image_shape[-1] * 0.375))}² hole on {len(x_test)} held-out images; z from E, then {config.inpaint_steps} Adam steps (lr 0.05) on the known pixels; PSNR on the hole, SSIM (7×7 Gaussian) on the filled image",
         "augmentation": f"{config.augment_real_per_class} real training images per class, + {config.augment_fake_per_class} CVAE-GAN prior samples per class; classifier (SmallClassifier, width 16) trained {config.augment_steps} steps; accuracy on all {len(data.test_x)} held-out images. The CVAE-GAN saw the full training split, so the gain also carries what it learned from data the subset lacks",
         "comparable_to_paper": data.name not in ("mnist5k", "digits"),
     }
-    return ApplicationsRun(
-        config,
-        inpainting,
-        augmentation,
-        examples,
-        morph_z,
-        morph_c,
-        protocol,
-        fake_top1=fake_top1,
-        num_classes=data.num_classes,
-        fill_spread=fill_spread,
-    )
+    return ApplicationsRun(config, runs, examples, protocol, data.num_classes)
 
 
 @torch.no_grad()
@@ -197,56 +188,41 @@ def morphs(generator, num_classes: int, device: torch.device, steps: int = 8) ->
 
 def result_rows(run: ApplicationsRun) -> list[dict]:
     seeds = list(run.config.seeds)
-    rows = []
-    for method in INPAINT_METHODS:
-        for metric in ("PSNR", "SSIM"):
-            values = [run.inpainting[method][s][metric] for s in seeds]
-            rows.append({"method": method, "metric": f"inpainting {metric}", **summarise(values), "seeds": seeds})
+    rows = seed_rows(run.runs.metrics, INPAINT_METHODS, INPAINT_METRICS, seeds)
     for setting in SETTINGS:
-        values = [run.augmentation[setting][s] for s in seeds]
+        values = [run.runs.metrics["CVAE-GAN"][s][setting] for s in seeds]
         rows.append({"method": setting, "metric": "accuracy", **summarise(values), "seeds": seeds})
     return rows
 
 
 def verdicts(run: ApplicationsRun) -> list[dict]:
-    seeds = list(run.config.seeds)
+    seeds, metrics = list(run.config.seeds), run.runs.metrics
+    augmented = [metrics["CVAE-GAN"][s] for s in seeds]
     aug = compare_paired(
         "accuracy",
         SETTINGS[0],
-        [run.augmentation[SETTINGS[0]][s] for s in seeds],
+        [v[SETTINGS[0]] for v in augmented],
         SETTINGS[1],
-        [run.augmentation[SETTINGS[1]][s] for s in seeds],
+        [v[SETTINGS[1]] for v in augmented],
         "higher",
     )
-    psnr = compare_paired(
-        "inpainting PSNR",
-        "CVAE",
-        [run.inpainting["CVAE"][s]["PSNR"] for s in seeds],
-        "CVAE-GAN",
-        [run.inpainting["CVAE-GAN"][s]["PSNR"] for s in seeds],
-        "higher",
-    )
+    psnr = compare_methods(metrics, seeds, "inpainting PSNR", "CVAE", "CVAE-GAN", "higher")
     rule = "seed-paired 95% t interval of the difference; holds if it lies above 0, does not hold if below, else inconclusive"
     return [
-        {
-            "claim": "adding CVAE-GAN samples to a small real training set raises held-out accuracy",
-            "rule": rule,
-            "verdict": aug.verdict,
-            "parts": [aug.as_dict()],
-        },
-        {
-            "claim": "CVAE-GAN fills masked regions closer to the truth than the CVAE (the paper shows this qualitatively)",
-            "rule": rule,
-            "verdict": psnr.verdict,
-            "parts": [psnr.as_dict()],
-        },
+        claim_verdict("adding CVAE-GAN samples to a small real training set raises held-out accuracy", rule, [aug]),
+        claim_verdict(
+            "CVAE-GAN fills masked regions closer to the truth than the CVAE (the paper shows this qualitatively)",
+            rule,
+            [psnr],
+        ),
     ]
 
 
 def added_samples_follow_label_check(run: ApplicationsRun) -> regime.RegimeCheck:
     """The augmentation adds CVAE-GAN samples *with the label they were drawn for*: if G ignores its
     label they are mislabelled images, and the study measures label noise, not the paper's claim."""
-    values = list(run.fake_top1.values())
+    top1 = {s: v[ADDED_TOP1] for s, v in run.runs.metrics.get("CVAE-GAN", {}).items()}
+    values = list(top1.values())
     threshold = regime.label_threshold(run.num_classes)
     mean = sum(values) / len(values) if values else 0.0
     return regime.RegimeCheck(
@@ -256,7 +232,7 @@ def added_samples_follow_label_check(run: ApplicationsRun) -> regime.RegimeCheck
         if values
         else "not measured",
         rule=f"mean over seeds of the evaluator's top-1 on the added samples ≥ {threshold:.2f} (halfway from chance to 1)",
-        values={"top1": {str(s): v for s, v in run.fake_top1.items()}, "threshold": threshold},
+        values={"top1": {str(s): v for s, v in top1.items()}, "threshold": threshold},
     )
 
 
@@ -265,8 +241,8 @@ def fills_vary_check(run: ApplicationsRun) -> regime.RegimeCheck:
     model only if the fill depends on the image around the hole. A decoder that paints one glyph (or
     one per class) into every hole would be scored on how close that constant is to the average hole.
     Same rule as alpha-GAN's reconstructions (`regime.not_constant`), on the hole's pixels."""
-    ratios = {m: list(run.fill_spread.get(m, {}).values()) for m in INPAINT_METHODS}
-    means = {m: sum(v) / len(v) for m, v in ratios.items() if v}
+    spread = {m: {s: v["fill spread"] for s, v in run.runs.metrics.get(m, {}).items()} for m in INPAINT_METHODS}
+    means = {m: sum(v.values()) / len(v) for m, v in spread.items() if v}
     return regime.RegimeCheck(
         name="the fills are not one constant output",
         met=len(means) == len(INPAINT_METHODS)
@@ -279,22 +255,16 @@ def fills_vary_check(run: ApplicationsRun) -> regime.RegimeCheck:
             f"{FILL_SPREAD_THRESHOLD} for CVAE and CVAE-GAN (mean over seeds; a constant fill gives 0)"
         ),
         values={
-            "spread_ratio": {m: {str(s): r for s, r in v.items()} for m, v in run.fill_spread.items()},
+            "spread_ratio": {m: {str(s): r for s, r in v.items()} for m, v in spread.items()},
             "threshold": FILL_SPREAD_THRESHOLD,
         },
     )
 
 
-def attach_regime(run: ApplicationsRun, verdicts: list[dict]) -> list[dict]:
+def regime_checks_for(run: ApplicationsRun, verdict: dict) -> list[regime.RegimeCheck]:
     """The augmentation verdict needs labelled samples that carry their label; the inpainting verdict
     needs fills that depend on the image (it decodes with the image's true class, so it does not need
     G to follow its label)."""
-    return [
-        regime.attach(
-            v,
-            [added_samples_follow_label_check(run)]
-            if v["parts"][0]["metric"] == "accuracy"
-            else [fills_vary_check(run)],
-        )
-        for v in verdicts
-    ]
+    if verdict["parts"][0]["metric"] == "accuracy":
+        return [added_samples_follow_label_check(run)]
+    return [fills_vary_check(run)]

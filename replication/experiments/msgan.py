@@ -8,16 +8,16 @@ batches, then G on both fakes, plus λ_ms · L_ms. The baseline is the identical
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from replication.claims import regime
-from replication.claims.stats import combine_verdicts, compare_methods
+from replication.claims.stats import compare_methods
 from replication.configs.msgan import MSGANTable1Config
 from replication.configs.parameters import resolve_extractor
-from replication.core import distributed, parallel
+from replication.core import distributed
 from replication.core.speed import BASELINE, Speed, adam, autocast, fast_settings, prepare
 from replication.data.images import BatchSampler, ImageData
 from replication.experiments.sampling import generate_per_class
@@ -28,6 +28,7 @@ from replication.metrics.features import ClassifierConfig, FeatureExtractor, cac
 from replication.metrics.fid import frechet_distance, per_class_frechet_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.dcgan import CondDiscriminator32, CondGenerator32
+from replication.run.experiment import Runs, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
 from replication.run.train import TrainResult, seed_everything, train_method
 
@@ -203,40 +204,36 @@ class Evaluator:
 
 @dataclass
 class TableRun:
-    """Everything the notebook shows: per-run metrics, histories, sample grids, rows, verdicts."""
+    """Everything the notebook shows: the runs (metrics, loss histories, and as `shown` each method's
+    samples of the first seed, class-major), the protocol, and the real data's diversity."""
 
     config: MSGANTable1Config
-    metrics: dict[str, dict[int, dict]]  # method → seed → metrics
-    histories: dict[str, dict[str, list[float]]]  # "method seed k" → loss history
-    grids: dict[str, torch.Tensor]  # method → samples of the first seed, class-major
+    runs: Runs
     protocol: dict
-    wall_time_s: float
     # the real training split's same-class diversity: (mean over classes, {class: value})
-    real_diversity: tuple[float, dict[int, float]] = field(default_factory=lambda: (float("nan"), {}))
+    real_diversity: tuple[float, dict[int, float]]
+
+    @property
+    def metrics(self) -> dict[str, dict[int, dict]]:  # method → seed → metrics
+        return self.runs.metrics
 
 
 def run_table(
     config: MSGANTable1Config, data: ImageData, device: torch.device, progress: bool = True, grid_per_class: int = 8
 ) -> TableRun:
-    """Train every (method, seed), evaluate each, and keep grids and loss histories."""
+    """Train every (method, seed), evaluate each on samples drawn per class, keep the first seed's grids."""
     start = time.perf_counter()
     evaluator = Evaluator(config, data, device)
-    metrics: dict[str, dict[int, dict]] = {m: {} for m in METHODS}
-    histories, grids = {}, {}
-    parallel.train_runs(train_run, [(config, m, s) for s in config.seeds for m in METHODS], data, device)
-    for seed in config.seeds:
-        for method in METHODS:
-            run = train_run(config, data, method, seed, device, progress)
-            histories[f"{method} seed {seed}"] = run.result.history
-            images, labels = generate_per_class(run.generator, config.samples_per_class, 10_000 + seed, device)
-            metrics[method][seed] = evaluator.evaluate(images, labels)
-            if seed == config.seeds[0]:
-                grids[method] = images.view(data.num_classes, config.samples_per_class, *images.shape[1:])[
-                    :, :grid_per_class
-                ].reshape(-1, *images.shape[1:])
-    return TableRun(
-        config, metrics, histories, grids, evaluator.protocol(), time.perf_counter() - start, evaluator.real_diversity
-    )
+
+    def evaluate(run: TrainedRun, seed: int) -> tuple[dict, torch.Tensor]:
+        images, labels = generate_per_class(run.generator, config.samples_per_class, 10_000 + seed, device)
+        metrics = evaluator.evaluate(images, labels)
+        grid = images.view(data.num_classes, config.samples_per_class, *images.shape[1:])[:, :grid_per_class]
+        return metrics, grid.reshape(-1, *images.shape[1:])
+
+    runs = train_and_evaluate(train_run, evaluate, config, data, device, METHODS, progress)
+    runs.wall_time_s = time.perf_counter() - start  # with the evaluator's reference features
+    return TableRun(config, runs, evaluator.protocol(), evaluator.real_diversity)
 
 
 def result_rows(table: TableRun) -> list[dict]:
@@ -254,20 +251,12 @@ def verdicts(table: TableRun) -> list[dict]:
         compare_methods(m, seeds, "JSD", "DCGAN", "MSGAN", "lower"),
         compare_methods(m, seeds, "FID", "DCGAN", "MSGAN", "not worse", table.config.fid_non_inferiority),
     ]
-    claim = "mode seeking lowers NDB and JSD without hurting FID"
     rule = (
         "seed-paired 95% t intervals of MSGAN − DCGAN: NDB and JSD hold if the interval is below 0; FID holds if "
         f"its upper end is below {table.config.fid_non_inferiority:.0%} of DCGAN's mean FID; all parts hold → holds, "
         "any part does not hold → does not hold, else inconclusive"
     )
-    return [
-        {
-            "claim": claim,
-            "rule": rule,
-            "verdict": combine_verdicts([p.verdict for p in parts]),
-            "parts": [p.as_dict() for p in parts],
-        }
-    ]
+    return [claim_verdict("mode seeking lowers NDB and JSD without hurting FID", rule, parts)]
 
 
 def per_class_details(table: TableRun) -> dict:
@@ -288,9 +277,3 @@ def regime_checks(table: TableRun) -> list[regime.RegimeCheck]:
     diverse than the real data by same-class pixel L1 diversity, seed-paired against the real value."""
     dcgan = [table.metrics["DCGAN"][s][DIVERSITY] for s in table.config.seeds]
     return [regime.less_diverse_than_data("DCGAN", dcgan, table.real_diversity[0], DIVERSITY)]
-
-
-def attach_regime(table: TableRun, verdicts: list[dict]) -> list[dict]:
-    """The verdicts as saved: each with the table's regime checks (`replication.claims.regime.attach`)."""
-    checks = regime_checks(table)
-    return [regime.attach(v, checks) for v in verdicts]

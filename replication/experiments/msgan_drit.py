@@ -51,9 +51,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from replication.claims import regime
-from replication.claims.stats import combine_verdicts, compare_methods
+from replication.claims.stats import compare_methods
 from replication.configs.msgan import MSGANDRITConfig
-from replication.core import parallel
 from replication.data.image_pairs import DOMAINS, UnpairedData
 from replication.data.images import load_dataset
 from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio
@@ -73,6 +72,7 @@ from replication.nets.drit import (
     check_size,
     discriminator_layers,
 )
+from replication.run.experiment import Runs, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
 from replication.run.train import TrainResult, seed_everything, train_method
 
@@ -577,12 +577,11 @@ class Evaluator:
 @dataclass
 class TableRun:
     config: MSGANDRITConfig
-    metrics: dict[str, dict[int, dict]]  # method → seed → metric → value
-    histories: dict[str, dict[str, list[float]]]
-    examples: dict[str, dict[str, torch.Tensor]]  # direction → "input" [n, C, H, W] and method → [M, n, C, H, W]
+    runs: Runs  # metrics, histories, and shown: method → direction → first seed's outputs [M, n, C, H, W]
+    inputs: dict[str, torch.Tensor]  # direction → the n held-out inputs shown
     real_diversity: dict[str, float]  # direction → the target domain's diversity
     protocol: dict
-    wall_time_s: float
+    wall_time_s: float  # the whole table, the evaluator's references included
 
 
 def run_table(
@@ -591,26 +590,15 @@ def run_table(
     """Train every (method, seed), evaluate each in both directions, keep histories and example rows."""
     start = time.perf_counter()
     evaluator = Evaluator(config, data, device)
-    metrics: dict[str, dict[int, dict]] = {m: {} for m in METHODS}
-    histories = {}
-    examples = {d: {"input": evaluator.inputs[d][:shown].cpu()} for d in DIRECTIONS}
-    parallel.train_runs(train_run, [(config, m, s) for s in config.seeds for m in METHODS], data, device)
-    for seed in config.seeds:
-        for method in METHODS:
-            run = train_run(config, data, method, seed, device, progress)
-            histories[f"{method} seed {seed}"] = run.result.history
-            metrics[method][seed], outputs = evaluator.evaluate(run.nets, seed)
-            if seed == config.seeds[0]:
-                for direction in DIRECTIONS:
-                    examples[direction][method] = outputs[direction][:, :shown]
+
+    def evaluate(run: TrainedRun, seed: int) -> tuple[dict, dict[str, torch.Tensor]]:
+        scores, outputs = evaluator.evaluate(run.nets, seed)
+        return scores, {d: outputs[d][:, :shown] for d in DIRECTIONS}
+
+    runs = train_and_evaluate(train_run, evaluate, config, data, device, METHODS, progress)
+    inputs = {d: evaluator.inputs[d][:shown].cpu() for d in DIRECTIONS}
     return TableRun(
-        config,
-        metrics,
-        histories,
-        examples,
-        dict(evaluator.real_diversity),
-        evaluator.protocol(),
-        time.perf_counter() - start,
+        config, runs, inputs, dict(evaluator.real_diversity), evaluator.protocol(), time.perf_counter() - start
     )
 
 
@@ -618,16 +606,16 @@ def result_rows(table: TableRun) -> list[dict]:
     seeds = table.config.seeds
     names = [metric_name(DIVERSITY, d) for d in DIRECTIONS]
     real = {REAL: {s: {metric_name(DIVERSITY, d): table.real_diversity[d] for d in DIRECTIONS} for s in seeds}}
-    first = table.metrics[BASELINE][seeds[0]]
+    first = table.runs.metrics[BASELINE][seeds[0]]
     kept = [metric_name(CONTENT, d) for d in DIRECTIONS if metric_name(CONTENT, d) in first]
-    rows = seed_rows(table.metrics, METHODS, METRICS + tuple(kept), seeds)
+    rows = seed_rows(table.runs.metrics, METHODS, METRICS + tuple(kept), seeds)
     return rows + seed_rows(real, [REAL], names, seeds)
 
 
 def verdicts(table: TableRun) -> list[dict]:
     """MSGAN's claim, one verdict per direction, seed-paired: LPIPS diversity higher, NDB and JSD lower,
     FID not worse."""
-    m, seeds, margin = table.metrics, table.config.seeds, table.config.fid_non_inferiority
+    m, seeds, margin = table.runs.metrics, table.config.seeds, table.config.fid_non_inferiority
     out = []
     for direction in DIRECTIONS:
         name = lambda metric, d=direction: metric_name(metric, d)  # noqa: E731
@@ -643,16 +631,11 @@ def verdicts(table: TableRun) -> list[dict]:
             "of DRIT's mean FID; all parts hold → holds, any part does not hold → does not hold, else inconclusive"
         )
         translation = direction_text(table.config.dataset, direction)
-        out.append(
-            {
-                "claim": f"mode seeking makes DRIT's {translation} translations more diverse (LPIPS up, NDB and JSD "
-                "down) without hurting FID",
-                "rule": rule,
-                "verdict": combine_verdicts([p.verdict for p in parts]),
-                "parts": [p.as_dict() for p in parts],
-                "direction": direction,
-            }
+        claim = (
+            f"mode seeking makes DRIT's {translation} translations more diverse (LPIPS up, NDB and JSD down) "
+            "without hurting FID"
         )
+        out.append({**claim_verdict(claim, rule, parts), "direction": direction})
     return out
 
 
@@ -662,16 +645,12 @@ def regime_checks(table: TableRun, direction: str) -> list[regime.RegimeCheck]:
     domain. (2) Mode seeking cures collapse: DRIT's outputs for one input are less diverse than the
     target domain itself (seed-paired against the domain's value). The domain's spread is an upper
     reference (different inputs, different contents), so (2) is necessary for collapse, not a proof."""
-    seeds = table.config.seeds
+    metrics, seeds = table.runs.metrics, table.config.seeds
     checks = []
     content = metric_name(CONTENT, direction)
-    if all(content in table.metrics[m][s] for m in METHODS for s in seeds):
-        kept = {m: [table.metrics[m][s][content] for s in seeds] for m in METHODS}
+    if all(content in metrics[m][s] for m in METHODS for s in seeds):
+        kept = {m: [metrics[m][s][content] for s in seeds] for m in METHODS}
         checks.append(regime.keeps_content(kept, CONTENT_CLASSES, direction))
     metric = metric_name(DIVERSITY, direction)
-    baseline = [table.metrics[BASELINE][s][metric] for s in seeds]
+    baseline = [metrics[BASELINE][s][metric] for s in seeds]
     return checks + [regime.less_diverse_than_data(BASELINE, baseline, table.real_diversity[direction], metric)]
-
-
-def attach_regime(table: TableRun, verdicts: list[dict]) -> list[dict]:
-    return [regime.attach(v, regime_checks(table, v["direction"])) for v in verdicts]

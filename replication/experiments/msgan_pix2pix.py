@@ -28,9 +28,8 @@ import torch
 import torch.nn as nn
 
 from replication.claims import regime
-from replication.claims.stats import combine_verdicts, compare_methods
+from replication.claims.stats import compare_methods
 from replication.configs.msgan import MSGANPix2PixConfig
-from replication.core import parallel
 from replication.data.image_pairs import PairedData, plausible_targets
 from replication.data.images import BatchSampler, load_dataset
 from replication.experiments.sampling import evenly_spaced
@@ -40,6 +39,7 @@ from replication.metrics.fid import frechet_distance
 from replication.metrics.lpips import PerceptualDistance, perceptual_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.pix2pix import MultiScaleDiscriminator, UNetGenerator
+from replication.run.experiment import Runs, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
 from replication.run.train import TrainResult, seed_everything, train_method
 
@@ -225,12 +225,14 @@ class Evaluator:
 @dataclass
 class TableRun:
     config: MSGANPix2PixConfig
-    metrics: dict[str, dict[int, dict]]  # method → seed → metric → value
-    histories: dict[str, dict[str, list[float]]]
-    examples: dict[str, torch.Tensor]  # "input" [n, C, H, W]; method → outputs [M, n, C, H, W] (first seed)
+    runs: Runs  # `shown`: method → outputs [M, n, C, H, W] for the shown inputs (first seed)
+    inputs: torch.Tensor  # the shown inputs [n, C, H, W]
     real_diversity: float
     protocol: dict
-    wall_time_s: float
+
+    @property
+    def metrics(self) -> dict[str, dict[int, dict]]:  # method → seed → metric → value
+        return self.runs.metrics
 
 
 def run_table(
@@ -239,21 +241,16 @@ def run_table(
     """Train every (method, seed), evaluate each, keep histories and example rows."""
     start = time.perf_counter()
     evaluator = Evaluator(config, data, device)
-    metrics: dict[str, dict[int, dict]] = {m: {} for m in METHODS}
     shown_index = evenly_spaced(len(evaluator.inputs), shown)  # inputs of different classes
-    histories, examples = {}, {"input": evaluator.inputs[shown_index.to(evaluator.inputs.device)].cpu()}
-    parallel.train_runs(train_run, [(config, m, s) for s in config.seeds for m in METHODS], data, device)
-    for seed in config.seeds:
-        for method in METHODS:
-            run = train_run(config, data, method, seed, device, progress)
-            histories[f"{method} seed {seed}"] = run.result.history
-            metrics[method][seed], outputs = evaluator.evaluate(run.generator, seed)
-            if seed == config.seeds[0]:
-                examples[method] = outputs[:, shown_index]
-    protocol = evaluator.protocol()
-    return TableRun(
-        config, metrics, histories, examples, evaluator.real_diversity, protocol, time.perf_counter() - start
-    )
+    inputs = evaluator.inputs[shown_index.to(evaluator.inputs.device)].cpu()
+
+    def evaluate(run: TrainedRun, seed: int) -> tuple[dict, torch.Tensor]:
+        scores, outputs = evaluator.evaluate(run.generator, seed)
+        return scores, outputs[:, shown_index]
+
+    runs = train_and_evaluate(train_run, evaluate, config, data, device, METHODS, progress)
+    runs.wall_time_s = time.perf_counter() - start  # with the evaluator's reference features
+    return TableRun(config, runs, inputs, evaluator.real_diversity, evaluator.protocol())
 
 
 def result_rows(table: TableRun) -> list[dict]:
@@ -276,14 +273,8 @@ def verdicts(table: TableRun) -> list[dict]:
         f"NDB and JSD if it is below 0; FID holds if its upper end is below {margin:.0%} of Pix2Pix's mean FID; all "
         "parts hold → holds, any part does not hold → does not hold, else inconclusive"
     )
-    return [
-        {
-            "claim": "mode seeking makes Pix2Pix's outputs more diverse (LPIPS up, NDB and JSD down) without hurting FID",
-            "rule": rule,
-            "verdict": combine_verdicts([p.verdict for p in parts]),
-            "parts": [p.as_dict() for p in parts],
-        }
-    ]
+    claim = "mode seeking makes Pix2Pix's outputs more diverse (LPIPS up, NDB and JSD down) without hurting FID"
+    return [claim_verdict(claim, rule, parts)]
 
 
 def regime_checks(table: TableRun) -> list[regime.RegimeCheck]:
@@ -291,8 +282,3 @@ def regime_checks(table: TableRun) -> list[regime.RegimeCheck]:
     diverse than the real targets that fit such an input (seed-paired against the data's value)."""
     baseline = [table.metrics[BASELINE][s][DIVERSITY] for s in table.config.seeds]
     return [regime.less_diverse_than_data(BASELINE, baseline, table.real_diversity, DIVERSITY)]
-
-
-def attach_regime(table: TableRun, verdicts: list[dict]) -> list[dict]:
-    checks = regime_checks(table)
-    return [regime.attach(v, checks) for v in verdicts]

@@ -35,9 +35,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from replication.claims import regime
-from replication.claims.stats import combine_verdicts, compare_methods
+from replication.claims.stats import compare_methods
 from replication.configs.msgan import MSGANStackGANConfig
-from replication.core import parallel
 from replication.data.images import load_dataset
 from replication.data.text import TextData
 from replication.experiments.msgan_pix2pix import consecutive_distance
@@ -49,6 +48,7 @@ from replication.metrics.label_accuracy import label_accuracy
 from replication.metrics.lpips import perceptual_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.stackgan import StackGenerator, StageDiscriminator, colour_consistency, kl_divergence
+from replication.run.experiment import Runs, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
 from replication.run.train import TrainResult, seed_everything, train_method
 
@@ -286,13 +286,14 @@ class Evaluator:
 @dataclass
 class TableRun:
     config: MSGANStackGANConfig
-    metrics: dict[str, dict[int, dict]]  # method → seed → metric → value
-    histories: dict[str, dict[str, list[float]]]
-    examples: dict[str, torch.Tensor]  # method → outputs [M, n, C, H, W] (first seed)
+    runs: Runs  # `shown`: method → outputs [M, n, C, H, W] for the shown captions (first seed)
     captions: list[str] | None  # the shown captions
     real_diversity: float
     protocol: dict
-    wall_time_s: float
+
+    @property
+    def metrics(self) -> dict[str, dict[int, dict]]:  # method → seed → metric → value
+        return self.runs.metrics
 
 
 def run_table(
@@ -301,28 +302,16 @@ def run_table(
     """Train every (method, seed), evaluate each, keep histories and example rows."""
     start = time.perf_counter()
     evaluator = Evaluator(config, data, device)
-    metrics: dict[str, dict[int, dict]] = {m: {} for m in METHODS}
-    histories, examples = {}, {}
     shown_index = evenly_spaced(len(evaluator.texts), shown)  # captions of different classes
-    parallel.train_runs(train_run, [(config, m, s) for s in config.seeds for m in METHODS], data, device)
-    for seed in config.seeds:
-        for method in METHODS:
-            run = train_run(config, data, method, seed, device, progress)
-            histories[f"{method} seed {seed}"] = run.result.history
-            metrics[method][seed], outputs = evaluator.evaluate(run.generator, seed)
-            if seed == config.seeds[0]:
-                examples[method] = outputs[:, shown_index]
+
+    def evaluate(run: TrainedRun, seed: int) -> tuple[dict, torch.Tensor]:
+        scores, outputs = evaluator.evaluate(run.generator, seed)
+        return scores, outputs[:, shown_index]
+
+    runs = train_and_evaluate(train_run, evaluate, config, data, device, METHODS, progress)
+    runs.wall_time_s = time.perf_counter() - start  # with the evaluator's reference features
     captions = [evaluator.captions[i] for i in shown_index.tolist()] if evaluator.captions else None
-    return TableRun(
-        config,
-        metrics,
-        histories,
-        examples,
-        captions,
-        evaluator.real_diversity,
-        evaluator.protocol(),
-        time.perf_counter() - start,
-    )
+    return TableRun(config, runs, captions, evaluator.real_diversity, evaluator.protocol())
 
 
 def result_rows(table: TableRun) -> list[dict]:
@@ -345,15 +334,11 @@ def verdicts(table: TableRun) -> list[dict]:
         f"above 0, NDB and JSD if it is below 0; FID holds if its upper end is below {margin:.0%} of StackGAN++'s "
         "mean FID; all parts hold → holds, any part does not hold → does not hold, else inconclusive"
     )
-    return [
-        {
-            "claim": "mode seeking makes StackGAN++'s images for one caption more diverse (LPIPS up, NDB and JSD "
-            "down) without hurting FID",
-            "rule": rule,
-            "verdict": combine_verdicts([p.verdict for p in parts]),
-            "parts": [p.as_dict() for p in parts],
-        }
-    ]
+    claim = (
+        "mode seeking makes StackGAN++'s images for one caption more diverse (LPIPS up, NDB and JSD down) without "
+        "hurting FID"
+    )
+    return [claim_verdict(claim, rule, parts)]
 
 
 def regime_checks(table: TableRun, num_classes: int = 10) -> list[regime.RegimeCheck]:
@@ -365,8 +350,3 @@ def regime_checks(table: TableRun, num_classes: int = 10) -> list[regime.RegimeC
     follows.name = "the generators follow the caption's class"
     baseline = [table.metrics[BASELINE][s][DIVERSITY] for s in seeds]
     return [follows, regime.less_diverse_than_data(BASELINE, baseline, table.real_diversity, DIVERSITY)]
-
-
-def attach_regime(table: TableRun, verdicts: list[dict], num_classes: int = 10) -> list[dict]:
-    checks = regime_checks(table, num_classes)
-    return [regime.attach(v, checks) for v in verdicts]

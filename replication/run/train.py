@@ -236,19 +236,109 @@ def train(
     run_dir.mkdir(parents=True, exist_ok=True)
     lock = run_lock(run_dir, lock_timeout) if distributed.is_main() else nullcontext()
     with lock:
-        return _train_locked(
-            run_dir,
-            modules,
-            optimizers,
-            step_fn,
-            steps,
-            seed,
-            checkpoint_every,
-            progress,
-            stop_after_steps,
-            description,
-            sync_every,
+        tqdm = _progress_bar()
+
+        checkpoint_path = run_dir / CHECKPOINT_NAME
+        rng_path = run_dir / f"rng-rank{distributed.rank()}.pt"
+        history: dict[str, list[float]] = {}
+        start_step = 0
+        device = next(iter(modules.values())).parameters().__next__().device
+        if distributed.is_main():
+            remove_stale_temps(checkpoint_path)  # left by a save that was killed; nobody else writes here
+        distributed.barrier()  # nobody reads a checkpoint that rank 0 is still writing
+
+        last_saved: int | None = None
+        if checkpoint_path.exists() or previous_path(checkpoint_path).exists():
+            state = _load_checkpoint(checkpoint_path, device)
+            for name, module in modules.items():
+                distributed.unwrap(module).load_state_dict(state["modules"][name])
+            for name, optimizer in optimizers.items():
+                optimizer.load_state_dict(state["optimizers"][name])
+            rng = state["rng"]
+            if distributed.is_distributed():
+                for candidate in (rng_path, previous_path(rng_path)):  # this rank's state at the checkpoint's step
+                    try:
+                        rng_state = load_torch_checked(candidate)
+                    except (FileNotFoundError, CorruptFileError):
+                        continue  # then the checkpoint's (rank 0's) RNG state, as before per-rank files existed
+                    if int(rng_state["step"]) == int(state["step"]):
+                        rng = rng_state["rng"]
+                        break
+            _set_rng_state(rng)
+            history = {k: list(v) for k, v in state["history"].items()}
+            start_step = last_saved = int(state["step"])
+        else:
+            seed_everything(distributed.rank_seed(seed))  # ranks draw different data and noise
+
+        def save(step_done: int) -> None:
+            nonlocal last_saved
+            if distributed.is_distributed():
+                save_torch_checked(rng_path, {"step": step_done, "rng": _rng_state()}, keep_previous=True)
+            if distributed.is_main():
+                save_torch_checked(
+                    checkpoint_path,
+                    {
+                        "step": step_done,
+                        "modules": {n: distributed.unwrap(m).state_dict() for n, m in modules.items()},
+                        "optimizers": {n: o.state_dict() for n, o in optimizers.items()},
+                        "rng": _rng_state(),
+                        "history": history,
+                    },
+                    keep_previous=True,
+                )
+                write_json_atomic(run_dir / "history.json", {"step": step_done, "history": history})
+            distributed.barrier()
+            last_saved = step_done
+
+        def record(pending: list) -> None:
+            for step_index, losses in _flush(pending):
+                bad = {name: v for name, v in losses.items() if not math.isfinite(v)}
+                if bad:
+                    where = (
+                        f"the last good checkpoint (step {last_saved}) is kept at {checkpoint_path}"
+                        if last_saved is not None
+                        else "no checkpoint had been written yet"
+                    )
+                    raise NonFiniteLossError(f"non-finite loss at step {step_index}: {bad}; {where}.")
+                for name, value in losses.items():
+                    history.setdefault(name, []).append(value)
+            pending.clear()
+
+        for module in modules.values():
+            module.train()
+        t0 = time.perf_counter()
+        step = start_step
+        ran = 0
+        pending: list = []
+        bar = tqdm(
+            total=steps,
+            initial=start_step,
+            desc=description or run_dir.name,
+            disable=not progress or not distributed.is_main(),
+            mininterval=2.0,
         )
+        try:
+            with _deferred_interrupt() as interrupt:
+                while step < steps:
+                    pending.append((step, step_fn(step)))
+                    step += 1
+                    ran += 1
+                    bar.update(1)
+                    stopping = interrupt["interrupted"] or (stop_after_steps is not None and ran >= stop_after_steps)
+                    checkpointing = step % checkpoint_every == 0 or step == steps or stopping
+                    if checkpointing or len(pending) >= sync_every:
+                        record(pending)
+                    if checkpointing:
+                        save(step)
+                    if interrupt["interrupted"]:
+                        raise KeyboardInterrupt(f"interrupted after step {step}; checkpoint saved, rerun to resume")
+                    if stopping and step < steps:
+                        break
+        finally:
+            bar.close()
+        for module in modules.values():
+            module.eval()
+        return TrainResult(history, step, start_step, time.perf_counter() - t0, step >= steps, run_dir)
 
 
 def _load_checkpoint(checkpoint_path: Path, device: torch.device) -> dict:
@@ -264,124 +354,6 @@ def _load_checkpoint(checkpoint_path: Path, device: torch.device) -> dict:
     if used != checkpoint_path and distributed.is_main() and checkpoint_path.exists():
         checkpoint_path.replace(checkpoint_path.with_name(checkpoint_path.name + ".corrupt"))
     return state
-
-
-def _train_locked(
-    run_dir: Path,
-    modules: Mapping[str, nn.Module],
-    optimizers: Mapping[str, torch.optim.Optimizer],
-    step_fn: StepFn,
-    steps: int,
-    seed: int,
-    checkpoint_every: int,
-    progress: bool,
-    stop_after_steps: int | None,
-    description: str,
-    sync_every: int,
-) -> TrainResult:
-    tqdm = _progress_bar()
-
-    checkpoint_path = run_dir / CHECKPOINT_NAME
-    rng_path = run_dir / f"rng-rank{distributed.rank()}.pt"
-    history: dict[str, list[float]] = {}
-    start_step = 0
-    device = next(iter(modules.values())).parameters().__next__().device
-    if distributed.is_main():
-        remove_stale_temps(checkpoint_path)  # left by a save that was killed; nobody else writes here
-    distributed.barrier()  # nobody reads a checkpoint that rank 0 is still writing
-
-    last_saved: int | None = None
-    if checkpoint_path.exists() or previous_path(checkpoint_path).exists():
-        state = _load_checkpoint(checkpoint_path, device)
-        for name, module in modules.items():
-            distributed.unwrap(module).load_state_dict(state["modules"][name])
-        for name, optimizer in optimizers.items():
-            optimizer.load_state_dict(state["optimizers"][name])
-        rng = state["rng"]
-        if distributed.is_distributed():
-            for candidate in (rng_path, previous_path(rng_path)):  # this rank's state at the checkpoint's step
-                try:
-                    rng_state = load_torch_checked(candidate)
-                except (FileNotFoundError, CorruptFileError):
-                    continue  # then the checkpoint's (rank 0's) RNG state, as before per-rank files existed
-                if int(rng_state["step"]) == int(state["step"]):
-                    rng = rng_state["rng"]
-                    break
-        _set_rng_state(rng)
-        history = {k: list(v) for k, v in state["history"].items()}
-        start_step = last_saved = int(state["step"])
-    else:
-        seed_everything(distributed.rank_seed(seed))  # ranks draw different data and noise
-
-    def save(step_done: int) -> None:
-        nonlocal last_saved
-        if distributed.is_distributed():
-            save_torch_checked(rng_path, {"step": step_done, "rng": _rng_state()}, keep_previous=True)
-        if distributed.is_main():
-            save_torch_checked(
-                checkpoint_path,
-                {
-                    "step": step_done,
-                    "modules": {n: distributed.unwrap(m).state_dict() for n, m in modules.items()},
-                    "optimizers": {n: o.state_dict() for n, o in optimizers.items()},
-                    "rng": _rng_state(),
-                    "history": history,
-                },
-                keep_previous=True,
-            )
-            write_json_atomic(run_dir / "history.json", {"step": step_done, "history": history})
-        distributed.barrier()
-        last_saved = step_done
-
-    def record(pending: list) -> None:
-        for step_index, losses in _flush(pending):
-            bad = {name: v for name, v in losses.items() if not math.isfinite(v)}
-            if bad:
-                where = (
-                    f"the last good checkpoint (step {last_saved}) is kept at {checkpoint_path}"
-                    if last_saved is not None
-                    else "no checkpoint had been written yet"
-                )
-                raise NonFiniteLossError(f"non-finite loss at step {step_index}: {bad}; {where}.")
-            for name, value in losses.items():
-                history.setdefault(name, []).append(value)
-        pending.clear()
-
-    for module in modules.values():
-        module.train()
-    t0 = time.perf_counter()
-    step = start_step
-    ran = 0
-    pending: list = []
-    bar = tqdm(
-        total=steps,
-        initial=start_step,
-        desc=description or run_dir.name,
-        disable=not progress or not distributed.is_main(),
-        mininterval=2.0,
-    )
-    try:
-        with _deferred_interrupt() as interrupt:
-            while step < steps:
-                pending.append((step, step_fn(step)))
-                step += 1
-                ran += 1
-                bar.update(1)
-                stopping = interrupt["interrupted"] or (stop_after_steps is not None and ran >= stop_after_steps)
-                checkpointing = step % checkpoint_every == 0 or step == steps or stopping
-                if checkpointing or len(pending) >= sync_every:
-                    record(pending)
-                if checkpointing:
-                    save(step)
-                if interrupt["interrupted"]:
-                    raise KeyboardInterrupt(f"interrupted after step {step}; checkpoint saved, rerun to resume")
-                if stopping and step < steps:
-                    break
-    finally:
-        bar.close()
-    for module in modules.values():
-        module.eval()
-    return TrainResult(history, step, start_step, time.perf_counter() - t0, step >= steps, run_dir)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -1,0 +1,100 @@
+"""One protocol for every table: what a table supplies, and the driver that does the rest.
+
+A table (one module of `replication.experiments`) supplies what is its paper's own:
+- `train_run(config, data, method, seed, device, progress) -> run`: build its nets, wire its losses into
+  one training step and train that (method, seed) with `replication.run.train.train_method` (resume, or
+  load the finished run); `run.result.history` holds the loss curves;
+- an evaluation of one trained run, `evaluate(run, seed) -> (metrics, shown)`: its own metrics as
+  {metric: value} and what the page's figures show of it (kept for the first seed only);
+- its claims, each `claim_verdict(claim, rule, parts)` over seed-paired comparisons
+  (`replication.claims.stats.compare_methods`), and its regime checks (`replication.claims.regime`).
+
+The driver does the same for all of them:
+1. `train_and_evaluate`: every (method, seed) trained in the worker processes (`core.parallel`),
+   then each loaded here and evaluated, seed by seed in the order of `config.seeds`;
+2. `save_table`: every verdict gated by its regime checks (`regime.attach`: "not tested" when a
+   precondition fails), written with its rows, protocol and provenance to
+   `results/<profile>/<table_id>.json`, and read back for the page.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from replication.claims import regime
+from replication.claims.stats import PairedComparison, combine_verdicts
+from replication.core import parallel
+from replication.run import results
+
+
+@dataclass
+class Runs:
+    """What training and evaluating every (method, seed) of a table produced."""
+
+    metrics: dict[str, dict[int, dict]]  # method → seed → metric → value
+    histories: dict[str, dict[str, list[float]]]  # "method seed k" → loss name → values per step
+    shown: dict[str, Any] = field(default_factory=dict)  # method → what the figures show (first seed)
+    wall_time_s: float = 0.0
+
+
+def train_and_evaluate(
+    train_run: Callable,
+    evaluate: Callable[[Any, int], tuple[dict, Any]],
+    config,
+    data,
+    device: torch.device,
+    methods: Sequence[str],
+    progress: bool = True,
+) -> Runs:
+    """Train every (method, seed) of `methods` × `config.seeds` in the workers, then load each run here and
+    `evaluate(run, seed)` it → (metrics, shown), seed-major (all methods of a seed, then the next seed)."""
+    start = time.perf_counter()
+    parallel.train_runs(train_run, [(config, m, s) for s in config.seeds for m in methods], data, device)
+    out = Runs({m: {} for m in methods}, {})
+    for seed in config.seeds:
+        for method in methods:
+            run = train_run(config, data, method, seed, device, progress)
+            out.histories[f"{method} seed {seed}"] = run.result.history
+            out.metrics[method][seed], shown = evaluate(run, seed)
+            if seed == config.seeds[0]:
+                out.shown[method] = shown
+    out.wall_time_s = time.perf_counter() - start
+    return out
+
+
+def claim_verdict(claim: str, rule: str, parts: Sequence[PairedComparison]) -> dict:
+    """A claim's verdict from its seed-paired parts: all parts hold → holds, any does not hold → does not
+    hold, else inconclusive (`combine_verdicts`), with the parts' intervals kept for the page."""
+    return {
+        "claim": claim,
+        "rule": rule,
+        "verdict": combine_verdicts([p.verdict for p in parts]),
+        "parts": [p.as_dict() for p in parts],
+    }
+
+
+def save_table(
+    table_id: str,
+    profile: str,
+    rows: list[dict],
+    protocol: dict,
+    verdicts: list[dict],
+    checks: Sequence[regime.RegimeCheck] | Callable[[dict], Sequence[regime.RegimeCheck]],
+    data,
+    device: torch.device | str,
+    wall_time_s: float,
+    seeds: Sequence[int],
+    details: dict | None = None,
+) -> dict:
+    """Gate every verdict by its regime checks (`checks`: the same for all, or a function of the verdict),
+    write the table's results with provenance, say where, and return them as saved."""
+    gated = [regime.attach(v, checks(v) if callable(checks) else checks) for v in verdicts]
+    provenance = results.provenance(profile, data.describe(), device, wall_time_s, seeds)
+    path = results.save(table_id, profile, rows, protocol, gated, provenance, details=details)
+    print(f"results written to <results>/{results.display_path(path)} ({wall_time_s:.0f} s)")
+    return results.load(table_id, profile)
