@@ -51,24 +51,20 @@ from IPython.display import Markdown, display
 from replication.book import page
 from replication.book.plots import image_grid, plot_class_grids, plot_loss_curves, show_figure
 from replication.configs.parameters import check_parameters
-from replication.configs.profiles import get_profile, resolve_profile_name
-from replication.core.device import pick_device
-from replication.data.images import load_dataset
 from replication.experiments import alpha_gan
-from replication.run.experiment import save_table
+from replication.run.experiment import save_table, setup
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
-profile_name = resolve_profile_name(profile)
-config = get_profile(alpha_gan.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)
-torch_device = pick_device(device)
-data = load_dataset(config.dataset, image_size=config.image_size).to(torch_device)
-display(Markdown(page.run_banner(profile_name, data.name)))
-display(
-    Markdown(
-        f"Profile **{profile_name}** on `{torch_device}`; data `{data.name}`; {config.steps} steps; "
-        f"{config.ge_steps_per_d} E/G updates per D update; seeds {list(config.seeds)}."
-    )
+profile_name, config, torch_device, data = setup(
+    alpha_gan.TABLE_ID, profile, device, alpha_gan.load_data, seeds=seeds, dataset=dataset, steps=steps
+)
+page.show_setup(
+    profile_name,
+    torch_device,
+    data.name,
+    f"data `{data.name}`; {config.steps} steps; "
+    f"{config.ge_steps_per_d} E/G updates per D update; seeds {list(config.seeds)}.",
 )
 
 # %%

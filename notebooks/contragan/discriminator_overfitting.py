@@ -46,7 +46,7 @@ progress: bool = True  # tqdm bars (the batch runner turns them off)
 # %%
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import Markdown, display
+from IPython.display import display
 
 from replication.book import page
 from replication.book.plots import show_figure
@@ -67,14 +67,14 @@ profile_name, config, torch_device, data = contragan.setup(
     overfitting_backbone=backbone,
     extractor=extractor,
 )
-display(Markdown(page.run_banner(profile_name, data.name)))
-display(
-    Markdown(
-        f"Profile **{profile_name}** on `{torch_device}`; data `{data.name}`; backbone **{config.overfitting_backbone}**; "
-        f"{config.steps} G steps × batch {config.batch_size}, {config.d_steps_per_g} D steps per G step; "
-        f"{config.probe_images} training and {config.probe_images} held-out images probed every "
-        f"{config.probe_every} G steps; seeds {list(config.seeds)}."
-    )
+page.show_setup(
+    profile_name,
+    torch_device,
+    data.name,
+    f"data `{data.name}`; backbone **{config.overfitting_backbone}**; "
+    f"{config.steps} G steps × batch {config.batch_size}, {config.d_steps_per_g} D steps per G step; "
+    f"{config.probe_images} training and {config.probe_images} held-out images probed every "
+    f"{config.probe_every} G steps; seeds {list(config.seeds)}.",
 )
 
 # %%

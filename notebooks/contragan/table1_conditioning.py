@@ -55,7 +55,7 @@ progress: bool = True  # tqdm bars (the batch runner turns them off)
 gpus_per_run: int = 1  # ≥ 1; > 1: train each (method, seed) with torchrun DDP on this many GPUs, then evaluate here
 
 # %%
-from IPython.display import Markdown, display
+from IPython.display import display
 
 from replication.book import page
 from replication.book.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
@@ -70,14 +70,14 @@ check_parameters(
 profile_name, config, torch_device, data = contragan.setup(
     contragan.TABLE1, profile, device, seeds=seeds, methods=methods, dataset=dataset, steps=steps, extractor=extractor
 )
-display(Markdown(page.run_banner(profile_name, data.name)))
-display(
-    Markdown(
-        f"Profile **{profile_name}** on `{torch_device}`; data: `{data.name}` "
-        f"({len(data.train_x)} train / {len(data.test_x)} held-out, {data.image_shape}); "
-        f"{config.steps} G steps × batch {config.batch_size}, {config.d_steps_per_g} D step(s) per G step; "
-        f"seeds {list(config.seeds)}; methods {list(config.methods)}."
-    )
+page.show_setup(
+    profile_name,
+    torch_device,
+    data.name,
+    f"data: `{data.name}` "
+    f"({len(data.train_x)} train / {len(data.test_x)} held-out, {data.image_shape}); "
+    f"{config.steps} G steps × batch {config.batch_size}, {config.d_steps_per_g} D step(s) per G step; "
+    f"seeds {list(config.seeds)}; methods {list(config.methods)}.",
 )
 
 # %% [markdown]

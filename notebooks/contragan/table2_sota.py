@@ -47,7 +47,7 @@ progress: bool = True  # tqdm bars (the batch runner turns them off)
 gpus_per_run: int = 1  # ≥ 1; > 1: train each (method, seed) with torchrun DDP on this many GPUs, then evaluate here
 
 # %%
-from IPython.display import Markdown, display
+from IPython.display import display
 
 from replication.book import page
 from replication.book.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
@@ -61,12 +61,12 @@ check_parameters(
 profile_name, config, torch_device, data = contragan.setup(
     contragan.TABLE2, profile, device, seeds=seeds, dataset=dataset, steps=steps, extractor=extractor
 )
-display(Markdown(page.run_banner(profile_name, data.name)))
-display(
-    Markdown(
-        f"Profile **{profile_name}** on `{torch_device}`; data: `{data.name}`; {config.steps} G steps × batch "
-        f"{config.batch_size}, {config.d_steps_per_g} D step(s) per G step; seeds {list(config.seeds)}."
-    )
+page.show_setup(
+    profile_name,
+    torch_device,
+    data.name,
+    f"data: `{data.name}`; {config.steps} G steps × batch "
+    f"{config.batch_size}, {config.d_steps_per_g} D step(s) per G step; seeds {list(config.seeds)}.",
 )
 
 # %% [markdown]

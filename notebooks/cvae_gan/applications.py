@@ -37,24 +37,24 @@ from dataclasses import asdict
 
 import matplotlib.pyplot as plt
 import torch
-from IPython.display import Markdown, display
 
 from replication.book import page
 from replication.book.plots import image_grid, show_figure
 from replication.configs.parameters import check_parameters
-from replication.configs.profiles import get_profile, resolve_profile_name
-from replication.core.device import pick_device
-from replication.data.images import load_dataset
 from replication.experiments import cvae_gan_applications as apps
-from replication.run.experiment import save_table
+from replication.run.experiment import save_table, setup
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
-profile_name = resolve_profile_name(profile)
-config = get_profile(apps.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)
-torch_device = pick_device(device)
-data = load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=apps.TABLE_ID).to(torch_device)
-display(Markdown(page.run_banner(profile_name, data.name)))
+profile_name, config, torch_device, data = setup(
+    apps.TABLE_ID, profile, device, apps.load_data, seeds=seeds, dataset=dataset, steps=steps
+)
+page.show_setup(
+    profile_name,
+    torch_device,
+    data.name,
+    f"data `{data.name}` {data.image_shape}; {config.steps} steps × batch {config.batch_size}; seeds {list(config.seeds)}.",
+)
 
 # %%
 start = time.perf_counter()

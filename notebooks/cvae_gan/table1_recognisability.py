@@ -56,31 +56,25 @@ progress: bool = True  # tqdm bars (the batch runner turns them off)
 from dataclasses import asdict
 
 import pandas as pd
-from IPython.display import HTML, Markdown, display
+from IPython.display import HTML, display
 
 from replication.book import page
 from replication.book.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
 from replication.configs.parameters import check_parameters
-from replication.configs.profiles import get_profile, resolve_profile_name
-from replication.core.device import pick_device
-from replication.data.images import load_dataset
 from replication.experiments import cvae_gan
-from replication.run.experiment import save_table
+from replication.run.experiment import save_table, setup
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
-profile_name = resolve_profile_name(profile)
-config = get_profile(cvae_gan.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)
-torch_device = pick_device(device)
-data = load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=cvae_gan.TABLE_ID).to(
-    torch_device
+profile_name, config, torch_device, data = setup(
+    cvae_gan.TABLE_ID, profile, device, cvae_gan.load_data, seeds=seeds, dataset=dataset, steps=steps
 )
-display(Markdown(page.run_banner(profile_name, data.name)))
-display(
-    Markdown(
-        f"Profile **{profile_name}** on `{torch_device}`; data `{data.name}` {data.image_shape}; "
-        f"{config.steps} steps × batch {config.batch_size}; seeds {list(config.seeds)}."
-    )
+page.show_setup(
+    profile_name,
+    torch_device,
+    data.name,
+    f"data `{data.name}` {data.image_shape}; "
+    f"{config.steps} steps × batch {config.batch_size}; seeds {list(config.seeds)}.",
 )
 
 # %% [markdown]

@@ -57,31 +57,33 @@ from IPython.display import HTML, Markdown, display
 from replication.book import page
 from replication.book.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
 from replication.configs.parameters import check_parameters
-from replication.configs.profiles import get_profile, resolve_profile_name
 from replication.core import launch
-from replication.core.device import pick_device
-from replication.data.images import load_dataset
 from replication.experiments import msgan
-from replication.run.experiment import save_table
+from replication.run.experiment import save_table, setup
 
 check_parameters(
     globals(),
     declared=("profile", "seeds", "dataset", "steps", "extractor", "device", "fast", "progress", "gpus_per_run"),
 )
 
-profile_name = resolve_profile_name(profile)
-config = get_profile(
-    msgan.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps, extractor=extractor, fast=fast
+profile_name, config, torch_device, data = setup(
+    msgan.TABLE_ID,
+    profile,
+    device,
+    msgan.load_data,
+    seeds=seeds,
+    dataset=dataset,
+    steps=steps,
+    extractor=extractor,
+    fast=fast,
 )
-torch_device = pick_device(device)
-data = load_dataset(config.dataset, image_size=msgan.IMAGE_SIZE, min_classes=2, table=msgan.TABLE_ID).to(torch_device)
-display(Markdown(page.run_banner(profile_name, data.name)))
-display(
-    Markdown(
-        f"Profile **{profile_name}** on `{torch_device}`; data: `{data.name}` "
-        f"({len(data.train_x)} train / {len(data.test_x)} held-out, {data.image_shape}); "
-        f"{config.steps} steps × batch {config.batch_size}; seeds {list(config.seeds)}."
-    )
+page.show_setup(
+    profile_name,
+    torch_device,
+    data.name,
+    f"data: `{data.name}` "
+    f"({len(data.train_x)} train / {len(data.test_x)} held-out, {data.image_shape}); "
+    f"{config.steps} steps × batch {config.batch_size}; seeds {list(config.seeds)}.",
 )
 
 # %% [markdown]

@@ -55,31 +55,25 @@ progress: bool = True  # tqdm bars (the batch runner turns them off)
 # %%
 from dataclasses import asdict
 
-from IPython.display import Markdown, display
-
 from replication.book import page
 from replication.book.plots import plot_loss_curves, plot_translation_rows, show_figure
 from replication.configs.parameters import check_parameters
-from replication.configs.profiles import get_profile, resolve_profile_name
-from replication.core.device import pick_device
-from replication.data.image_pairs import load_paired
 from replication.experiments import msgan_pix2pix as p2p
-from replication.run.experiment import save_table
+from replication.run.experiment import save_table, setup
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
-profile_name = resolve_profile_name(profile)
-config = get_profile(p2p.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)
-torch_device = pick_device(device)
-data = load_paired(config.dataset, image_size=config.image_size).to(torch_device)
-display(Markdown(page.run_banner(profile_name, data.name)))
-display(
-    Markdown(
-        f"Profile **{profile_name}** on `{torch_device}`; task: `{data.name}` "
-        f"({len(data.train_input)} training pairs / {len(data.test_input)} held-out, "
-        f"{tuple(data.train_input.shape[1:])} → {tuple(data.train_target.shape[1:])}); "
-        f"{config.steps} steps × batch {config.batch_size}; seeds {list(config.seeds)}."
-    )
+profile_name, config, torch_device, data = setup(
+    p2p.TABLE_ID, profile, device, p2p.load_data, seeds=seeds, dataset=dataset, steps=steps
+)
+page.show_setup(
+    profile_name,
+    torch_device,
+    data.name,
+    f"task: `{data.name}` "
+    f"({len(data.train_input)} training pairs / {len(data.test_input)} held-out, "
+    f"{tuple(data.train_input.shape[1:])} → {tuple(data.train_target.shape[1:])}); "
+    f"{config.steps} steps × batch {config.batch_size}; seeds {list(config.seeds)}.",
 )
 
 # %% [markdown]

@@ -65,32 +65,26 @@ progress: bool = True  # tqdm bars (the batch runner turns them off)
 # %%
 from dataclasses import asdict
 
-from IPython.display import Markdown, display
-
 from replication.book import page
 from replication.book.plots import plot_loss_curves, plot_translation_rows, show_figure
 from replication.configs.parameters import check_parameters
-from replication.configs.profiles import get_profile, resolve_profile_name
-from replication.core.device import pick_device
-from replication.data.image_pairs import load_unpaired
 from replication.experiments import msgan_drit as drit
-from replication.run.experiment import save_table
+from replication.run.experiment import save_table, setup
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
-profile_name = resolve_profile_name(profile)
-config = get_profile(drit.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)
-torch_device = pick_device(device)
-data = load_unpaired(config.dataset, image_size=config.image_size).to(torch_device)
-display(Markdown(page.run_banner(profile_name, data.name)))
-display(
-    Markdown(
-        f"Profile **{profile_name}** on `{torch_device}`; task: `{data.name}`, A = {data.domain_a}, "
-        f"B = {data.domain_b} ({len(data.train_a)} + {len(data.train_b)} training images / "
-        f"{len(data.test_a)} + {len(data.test_b)} held out, {tuple(data.train_a.shape[1:])}, trained on "
-        f"{config.crop_size}×{config.crop_size} crops); {config.steps} steps × batch {config.batch_size} "
-        f"({config.d_iter} batches a step); seeds {list(config.seeds)}."
-    )
+profile_name, config, torch_device, data = setup(
+    drit.TABLE_ID, profile, device, drit.load_data, seeds=seeds, dataset=dataset, steps=steps
+)
+page.show_setup(
+    profile_name,
+    torch_device,
+    data.name,
+    f"task: `{data.name}`, A = {data.domain_a}, "
+    f"B = {data.domain_b} ({len(data.train_a)} + {len(data.train_b)} training images / "
+    f"{len(data.test_a)} + {len(data.test_b)} held out, {tuple(data.train_a.shape[1:])}, trained on "
+    f"{config.crop_size}×{config.crop_size} crops); {config.steps} steps × batch {config.batch_size} "
+    f"({config.d_iter} batches a step); seeds {list(config.seeds)}.",
 )
 
 # %% [markdown]

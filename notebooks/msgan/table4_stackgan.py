@@ -66,27 +66,23 @@ from IPython.display import Markdown, display
 from replication.book import page
 from replication.book.plots import plot_caption_rows, plot_loss_curves, show_figure
 from replication.configs.parameters import check_parameters
-from replication.configs.profiles import get_profile, resolve_profile_name
-from replication.core.device import pick_device
-from replication.data.captions import load_text
 from replication.experiments import msgan_stackgan as sg
-from replication.run.experiment import save_table
+from replication.run.experiment import save_table, setup
 
 check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
 
-profile_name = resolve_profile_name(profile)
-config = get_profile(sg.TABLE_ID, profile_name, seeds=seeds, dataset=dataset, steps=steps)
-torch_device = pick_device(device)
-data = load_text(config.dataset, image_size=config.image_size).to(torch_device)
-display(Markdown(page.run_banner(profile_name, data.name)))
-display(
-    Markdown(
-        f"Profile **{profile_name}** on `{torch_device}`; data: `{data.name}` "
-        f"({len(data.images.train_x)} training images / {len(data.images.test_x)} held-out, "
-        f"{data.train_embeddings.shape[1]} captions each, {data.train_embeddings.shape[2]}-d embeddings from "
-        f"{data.encoder}); {config.stages} stages up to {config.image_size} px; "
-        f"{config.steps} steps × batch {config.batch_size}; seeds {list(config.seeds)}."
-    )
+profile_name, config, torch_device, data = setup(
+    sg.TABLE_ID, profile, device, sg.load_data, seeds=seeds, dataset=dataset, steps=steps
+)
+page.show_setup(
+    profile_name,
+    torch_device,
+    data.name,
+    f"data: `{data.name}` "
+    f"({len(data.images.train_x)} training images / {len(data.images.test_x)} held-out, "
+    f"{data.train_embeddings.shape[1]} captions each, {data.train_embeddings.shape[2]}-d embeddings from "
+    f"{data.encoder}); {config.stages} stages up to {config.image_size} px; "
+    f"{config.steps} steps × batch {config.batch_size}; seeds {list(config.seeds)}.",
 )
 if data.train_captions:
     display(Markdown("Example captions: " + "; ".join(f"*{c}*" for c in data.train_captions[0][:3]) + "."))

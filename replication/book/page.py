@@ -549,6 +549,15 @@ def show_verdicts(results: dict) -> None:
         display(Markdown(f"**Verdict: {verdict_text(verdict)}** — {verdict['claim']}."))
 
 
+def show_setup(profile: str, device, dataset: str, details: str) -> None:
+    """In a notebook: the run banner, then one line with the profile, the device and `details` (the data and
+    the budget, as the table states them)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(run_banner(profile, dataset)))
+    display(Markdown(f"Profile **{profile}** on `{device}`; {details}"))
+
+
 def show_regime(results: dict) -> None:
     """In a notebook: the regime checks stored on the verdicts, one row per precondition, met or not."""
     from IPython.display import display

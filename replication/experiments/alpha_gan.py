@@ -15,7 +15,7 @@ from torchmetrics.functional.image import structural_similarity_index_measure
 from replication.claims import regime
 from replication.claims.stats import compare_methods
 from replication.configs.alpha_gan import AlphaGANConfig
-from replication.data.images import BatchSampler, ImageData
+from replication.data.images import BatchSampler, ImageData, load_dataset
 from replication.losses import alpha_gan as A
 from replication.losses.cvae_gan import kl_divergence
 from replication.losses.gan import bce_discriminator_loss, bce_generator_loss
@@ -34,9 +34,9 @@ from replication.nets.alpha_gan import (
     to_sphere,
 )
 from replication.nets.cvae_gan import reparameterise
-from replication.run.experiment import Runs, claim_verdict, train_and_evaluate
+from replication.run.experiment import Runs, TrainedRun, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
-from replication.run.train import TrainResult, seed_everything, train_method
+from replication.run.train import seed_everything, train_method
 
 TABLE_ID = "alpha_gan_table"
 RATIO_1 = "alpha-GAN (1:1)"
@@ -51,6 +51,11 @@ METRICS = (
     "recon PSNR",
     "recon SSIM",
 )
+
+
+def load_data(config: AlphaGANConfig) -> ImageData:
+    """The battery's images at the config's size."""
+    return load_dataset(config.dataset, image_size=config.image_size)
 
 
 def build(
@@ -157,14 +162,6 @@ def make_step(nets: dict, optimizers: dict, sampler: BatchSampler, config: Alpha
 
     steps = {"alpha-GAN": alpha_gan, RATIO_1: alpha_gan, "DCGAN": dcgan, "WGAN-GP": wgan_gp, "AGE": age, "VAE": vae}
     return steps[method]
-
-
-@dataclass
-class TrainedRun:
-    method: str
-    seed: int
-    nets: dict[str, torch.nn.Module]
-    result: TrainResult
 
 
 def train_run(

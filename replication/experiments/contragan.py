@@ -24,9 +24,7 @@ from replication.claims import regime
 from replication.claims.stats import compare_methods
 from replication.configs.contragan import ContraGANConfig
 from replication.configs.parameters import resolve_extractor
-from replication.configs.profiles import get_profile, resolve_profile_name
 from replication.core import distributed, launch
-from replication.core.device import pick_device
 from replication.core.ema import ema_update_, make_ema
 from replication.data.images import BatchSampler, ImageData, load_dataset
 from replication.experiments.sampling import generate_per_class
@@ -45,9 +43,9 @@ from replication.metrics.inception_score import inception_score
 from replication.metrics.prdc import PROTOCOL as PRDC_PROTOCOL
 from replication.metrics.prdc import prdc
 from replication.nets.contragan import Discriminator, Generator, get_backbone
-from replication.run import results
-from replication.run.experiment import Runs, claim_verdict, save_table, train_and_evaluate
-from replication.run.train import TrainResult, seed_everything, train_method
+from replication.run import experiment, results
+from replication.run.experiment import Runs, TrainedRun, claim_verdict, save_table, train_and_evaluate
+from replication.run.train import seed_everything, train_method
 
 RUNS_ID = "contragan"  # one runs/ folder for the three notebooks (shared runs)
 TABLE1, TABLE2, OVERFITTING = "contragan_table1", "contragan_table2", "contragan_overfitting"
@@ -178,14 +176,6 @@ def make_step(nets: dict, optimizers: dict, sampler: BatchSampler, spec: MethodS
     return step
 
 
-@dataclass
-class TrainedRun:
-    method: str
-    seed: int
-    generator: Generator  # the EMA generator for BigGAN, else G
-    result: TrainResult
-
-
 def run_config(config: ContraGANConfig, spec: MethodSpec) -> dict:
     """What a run folder is keyed by (`train.run_dir_for`): the training settings and the method."""
     keys = {
@@ -219,7 +209,7 @@ def train_run(
         RUNS_ID, settings, method, seed, train_nets, optimizers, step, config, device, progress, run_name=spec.run_name
     )
     generator = nets.get("G_ema", nets["G"])
-    return TrainedRun(method, seed, generator.eval(), result)
+    return TrainedRun(method, seed, {"G": generator.eval()}, result)
 
 
 def comparable_to_paper(config: ContraGANConfig, dataset: str) -> bool:
@@ -476,13 +466,13 @@ def reported_gain_frame(table_id: str = TABLE1):
 def setup(
     table_id: str, profile: str, device: str, **overrides
 ) -> tuple[str, ContraGANConfig, torch.device, ImageData]:
-    """A notebook's setup from its parameters: the profile's name ("auto" resolved), the table's config at
-    that profile with the notebook's `overrides` (None: the profile's), the device, and the data set on it."""
-    profile_name = resolve_profile_name(profile)
-    config = get_profile(table_id, profile_name, **overrides)
-    torch_device = pick_device(device)
-    data = load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=table_id).to(torch_device)
-    return profile_name, config, torch_device, data
+    """A ContraGAN notebook's first cell (`replication.run.experiment.setup`): its labelled images (at least
+    two classes) at the config's resolution."""
+
+    def load_data(config: ContraGANConfig) -> ImageData:
+        return load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=table_id)
+
+    return experiment.setup(table_id, profile, device, load_data, **overrides)
 
 
 def run_and_save(

@@ -20,7 +20,7 @@ from replication.claims import regime
 from replication.claims.stats import compare_methods, summarise
 from replication.configs.cvae_gan import CVAEGANConfig
 from replication.core import parallel
-from replication.data.images import BatchSampler, ImageData
+from replication.data.images import BatchSampler, ImageData, load_dataset
 from replication.losses import cvae_gan as L
 from replication.losses.gan import bce_generator_loss
 from replication.metrics.features import ClassifierConfig, ClassifierExtractor, get_extractor
@@ -42,6 +42,11 @@ REAL = "real data"
 METRICS = ("top-1", "realism")
 ENCODER_METHODS = ("CVAE", "CVAE-GAN")  # the methods whose decoder the label swap tests (regime check)
 SWAP_IMAGES = 1000  # held-out images encoded for the label-swap test
+
+
+def load_data(config: CVAEGANConfig) -> ImageData:
+    """The table's labelled images (at least two classes) at the config's size."""
+    return load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=TABLE_ID)
 
 
 @dataclass

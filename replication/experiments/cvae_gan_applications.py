@@ -21,7 +21,7 @@ from torchmetrics.functional.image import structural_similarity_index_measure
 from replication.claims import regime
 from replication.claims.stats import compare_methods, compare_paired, summarise
 from replication.configs.cvae_gan import CVAEGANConfig
-from replication.data.images import ImageData
+from replication.data.images import ImageData, load_dataset
 from replication.experiments.cvae_gan import TrainedRun, evaluator, sample_per_class, train_run
 from replication.metrics.features import ClassifierExtractor, classifier_accuracy
 from replication.nets.classifier import SmallClassifier
@@ -34,6 +34,11 @@ INPAINT_METRICS = ("inpainting PSNR", "inpainting SSIM")
 SETTINGS = ("real subset only", "real subset + CVAE-GAN samples")  # the augmentation study's training sets
 ADDED_TOP1 = "added samples top-1"  # regime: the evaluator's top-1 (fraction) on the CVAE-GAN samples added
 FILL_SPREAD_THRESHOLD = 0.5  # fills keep ≥ half the pairwise L1 spread of the true holes (as alpha-GAN's rule)
+
+
+def load_data(config: CVAEGANConfig) -> ImageData:
+    """The applications' labelled images (at least two classes) at the config's size."""
+    return load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=TABLE_ID)
 
 
 def centre_mask(shape: tuple[int, ...], fraction: float = 0.375) -> torch.Tensor:

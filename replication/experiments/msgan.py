@@ -19,18 +19,18 @@ from replication.configs.msgan import MSGANTable1Config
 from replication.configs.parameters import resolve_extractor
 from replication.core import distributed
 from replication.core.speed import BASELINE, Speed, adam, autocast, fast_settings, prepare
-from replication.data.images import BatchSampler, ImageData
+from replication.data.images import BatchSampler, ImageData, load_dataset
 from replication.experiments.sampling import generate_per_class
 from replication.losses.gan import bce_discriminator_loss, bce_generator_loss
-from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio
+from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio, mode_seeking_weight
 from replication.metrics.diversity import L1_PROTOCOL, same_class_l1_diversity
 from replication.metrics.features import ClassifierConfig, FeatureExtractor, cached_features, get_extractor
 from replication.metrics.fid import frechet_distance, per_class_frechet_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.dcgan import CondDiscriminator32, CondGenerator32
-from replication.run.experiment import Runs, claim_verdict, train_and_evaluate
+from replication.run.experiment import Runs, TrainedRun, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
-from replication.run.train import TrainResult, seed_everything, train_method
+from replication.run.train import seed_everything, train_method
 
 IMAGE_SIZE = 32  # the nets' resolution: other data sets (digits' 8×8, an image folder) are resized to it
 TABLE_ID = "msgan_table1"
@@ -41,10 +41,13 @@ REAL = "real data (training split)"
 DIVERSITY_PAIRS, DIVERSITY_SEED = 1000, 0  # random same-class pairs per class, and their seed
 
 
+def load_data(config: MSGANTable1Config) -> ImageData:
+    """The table's labelled images (at least two classes), resized to the nets' `IMAGE_SIZE`."""
+    return load_dataset(config.dataset, image_size=IMAGE_SIZE, min_classes=2, table=TABLE_ID)
+
+
 def lambda_ms_for(method: str, config: MSGANTable1Config) -> float:
-    if method not in METHODS:
-        raise ValueError(f"Unknown method {method!r}. Valid methods: {', '.join(METHODS)}.")
-    return config.lambda_ms if method == "MSGAN" else 0.0
+    return mode_seeking_weight(method, METHODS, config.lambda_ms)
 
 
 def build_models(config: MSGANTable1Config, data: ImageData, device: torch.device, seed: int, speed: Speed = BASELINE):
@@ -97,14 +100,6 @@ def make_step(generator, discriminator, opt_g, opt_d, sampler, nz: int, lambda_m
     return step
 
 
-@dataclass
-class TrainedRun:
-    method: str
-    seed: int
-    generator: CondGenerator32
-    result: TrainResult
-
-
 def train_run(
     config: MSGANTable1Config, data: ImageData, method: str, seed: int, device: torch.device, progress: bool = True
 ) -> TrainedRun:
@@ -132,7 +127,7 @@ def train_run(
         device,
         progress,
     )
-    return TrainedRun(method, seed, generator.eval(), result)
+    return TrainedRun(method, seed, {"G": generator.eval()}, result)
 
 
 class Evaluator:

@@ -53,9 +53,9 @@ import torch.nn.functional as F
 from replication.claims import regime
 from replication.claims.stats import compare_methods
 from replication.configs.msgan import MSGANDRITConfig
-from replication.data.image_pairs import DOMAINS, UnpairedData
+from replication.data.image_pairs import DOMAINS, UnpairedData, load_unpaired
 from replication.data.images import load_dataset
-from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio
+from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio, mode_seeking_weight
 from replication.metrics.features import ClassifierConfig, FeatureExtractor, get_extractor
 from replication.metrics.fid import frechet_distance
 from replication.metrics.label_accuracy import label_accuracy
@@ -72,9 +72,9 @@ from replication.nets.drit import (
     check_size,
     discriminator_layers,
 )
-from replication.run.experiment import Runs, claim_verdict, train_and_evaluate
+from replication.run.experiment import Runs, TrainedRun, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
-from replication.run.train import TrainResult, seed_everything, train_method
+from replication.run.train import seed_everything, train_method
 
 TABLE_ID = "msgan_drit"
 BASELINE, MODE_SEEKING = "DRIT", "DRIT + MS"
@@ -92,6 +92,11 @@ INPUTS_SEED = 0  # which held-out source images are translated (a fixed permutat
 NETS = ("Ec", "Ea", "G", "DA", "DB", "DA2", "DB2", "Dc")
 
 
+def load_data(config: MSGANDRITConfig) -> UnpairedData:
+    """The table's two unpaired domains at the config's size."""
+    return load_unpaired(config.dataset, image_size=config.image_size)
+
+
 def metric_name(metric: str, direction: str) -> str:
     """'FID (A→B)': a metric of one direction (A and B as in `image_pairs.DOMAINS[dataset]`)."""
     return f"{metric} ({direction})"
@@ -101,9 +106,7 @@ METRICS = tuple(metric_name(m, d) for d in DIRECTIONS for m in BASE_METRICS)
 
 
 def lambda_ms_for(method: str, config: MSGANDRITConfig) -> float:
-    if method not in METHODS:
-        raise ValueError(f"Unknown method {method!r}. Valid methods: {', '.join(METHODS)}.")
-    return config.lambda_ms if method == MODE_SEEKING else 0.0
+    return mode_seeking_weight(method, METHODS, config.lambda_ms)
 
 
 def direction_text(dataset: str, direction: str) -> str:
@@ -424,14 +427,6 @@ def make_step(config: MSGANDRITConfig, nets: dict, optimizers: dict, sample_a, s
         return out | {"ms_ratio_ab": ratio_ab, "ms_ratio_ba": ratio_ba}
 
     return step
-
-
-@dataclass
-class TrainedRun:
-    method: str
-    seed: int
-    nets: dict[str, nn.Module]  # the encoders and generators, in eval mode
-    result: TrainResult
 
 
 def train_run(

@@ -30,18 +30,18 @@ import torch.nn as nn
 from replication.claims import regime
 from replication.claims.stats import compare_methods
 from replication.configs.msgan import MSGANPix2PixConfig
-from replication.data.image_pairs import PairedData, plausible_targets
+from replication.data.image_pairs import PairedData, load_paired, plausible_targets
 from replication.data.images import BatchSampler, load_dataset
 from replication.experiments.sampling import evenly_spaced
-from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio
+from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio, mode_seeking_weight
 from replication.metrics.features import ClassifierConfig, FeatureExtractor, get_extractor
 from replication.metrics.fid import frechet_distance
 from replication.metrics.lpips import PerceptualDistance, perceptual_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.pix2pix import MultiScaleDiscriminator, UNetGenerator
-from replication.run.experiment import Runs, claim_verdict, train_and_evaluate
+from replication.run.experiment import Runs, TrainedRun, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
-from replication.run.train import TrainResult, seed_everything, train_method
+from replication.run.train import seed_everything, train_method
 
 TABLE_ID = "msgan_pix2pix"
 BASELINE, MODE_SEEKING = "Pix2Pix", "Pix2Pix + MS"
@@ -52,10 +52,13 @@ REAL = "real data (plausible targets)"
 NOISE_SEED = 10_000  # + seed: the noise of the evaluated outputs
 
 
+def load_data(config: MSGANPix2PixConfig) -> PairedData:
+    """The table's paired images (input → target) at the config's size."""
+    return load_paired(config.dataset, image_size=config.image_size)
+
+
 def lambda_ms_for(method: str, config: MSGANPix2PixConfig) -> float:
-    if method not in METHODS:
-        raise ValueError(f"Unknown method {method!r}. Valid methods: {', '.join(METHODS)}.")
-    return config.lambda_ms if method == MODE_SEEKING else 0.0
+    return mode_seeking_weight(method, METHODS, config.lambda_ms)
 
 
 def least_squares(predictions: list[torch.Tensor], real: bool) -> torch.Tensor:
@@ -127,14 +130,6 @@ def make_step(config: MSGANPix2PixConfig, generator, discriminator, opt_g, opt_d
     return step
 
 
-@dataclass
-class TrainedRun:
-    method: str
-    seed: int
-    generator: nn.Module
-    result: TrainResult
-
-
 def train_run(
     config: MSGANPix2PixConfig, data: PairedData, method: str, seed: int, device: torch.device, progress: bool = True
 ) -> TrainedRun:
@@ -146,7 +141,7 @@ def train_run(
     step = make_step(config, generator, discriminator, opt_g, opt_d, sampler, lambda_ms)
     nets, optimizers = {"G": generator, "D": discriminator}, {"G": opt_g, "D": opt_d}
     result = train_method(TABLE_ID, run_config, method, seed, nets, optimizers, step, config, device, progress)
-    return TrainedRun(method, seed, generator.eval(), result)
+    return TrainedRun(method, seed, {"G": generator.eval()}, result)
 
 
 @torch.no_grad()

@@ -37,20 +37,21 @@ import torch.nn.functional as F
 from replication.claims import regime
 from replication.claims.stats import compare_methods
 from replication.configs.msgan import MSGANStackGANConfig
+from replication.data.captions import load_text
 from replication.data.images import load_dataset
 from replication.data.text import TextData
 from replication.experiments.msgan_pix2pix import consecutive_distance
 from replication.experiments.sampling import evenly_spaced
-from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio
+from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio, mode_seeking_weight
 from replication.metrics.features import ClassifierConfig, ClassifierExtractor, classifier_extractor, get_extractor
 from replication.metrics.fid import frechet_distance
 from replication.metrics.label_accuracy import label_accuracy
 from replication.metrics.lpips import perceptual_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.stackgan import StackGenerator, StageDiscriminator, colour_consistency, kl_divergence
-from replication.run.experiment import Runs, claim_verdict, train_and_evaluate
+from replication.run.experiment import Runs, TrainedRun, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
-from replication.run.train import TrainResult, seed_everything, train_method
+from replication.run.train import seed_everything, train_method
 
 TABLE_ID = "msgan_stackgan"
 BASELINE, MODE_SEEKING = "StackGAN++", "StackGAN++ + MS"
@@ -62,10 +63,13 @@ REAL = "real data (nearest captions)"
 NOISE_SEED = 10_000  # + seed: the noise of the evaluated outputs
 
 
+def load_data(config: MSGANStackGANConfig) -> TextData:
+    """The table's captioned images (with their sentence embeddings) at the config's size."""
+    return load_text(config.dataset, image_size=config.image_size)
+
+
 def lambda_ms_for(method: str, config: MSGANStackGANConfig) -> float:
-    if method not in METHODS:
-        raise ValueError(f"Unknown method {method!r}. Valid methods: {', '.join(METHODS)}.")
-    return config.lambda_ms if method == MODE_SEEKING else 0.0
+    return mode_seeking_weight(method, METHODS, config.lambda_ms)
 
 
 def bce(logits: torch.Tensor, target: float) -> torch.Tensor:
@@ -178,14 +182,6 @@ def make_step(config: MSGANStackGANConfig, generator, discriminators, opt_g, opt
     return step
 
 
-@dataclass
-class TrainedRun:
-    method: str
-    seed: int
-    generator: nn.Module
-    result: TrainResult
-
-
 def train_run(
     config: MSGANStackGANConfig, data: TextData, method: str, seed: int, device: torch.device, progress: bool = True
 ) -> TrainedRun:
@@ -196,7 +192,7 @@ def train_run(
     step = make_step(config, generator, discriminators, opt_g, opt_d, TextSampler(data, config.batch_size), lambda_ms)
     nets, optimizers = {"G": generator, "D": discriminators}, {"G": opt_g, "D": opt_d}
     result = train_method(TABLE_ID, run_config, method, seed, nets, optimizers, step, config, device, progress)
-    return TrainedRun(method, seed, generator.eval(), result)
+    return TrainedRun(method, seed, {"G": generator.eval()}, result)
 
 
 @torch.no_grad()

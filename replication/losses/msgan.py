@@ -30,3 +30,10 @@ def mode_seeking_loss(
 ) -> torch.Tensor:
     """L_ms = 1 / (d_I(G(c,z1), G(c,z2)) / d_z(z1, z2) + eps), the official reciprocal form."""
     return 1.0 / (mode_seeking_ratio(fake1, fake2, z1, z2) + eps)
+
+
+def mode_seeking_weight(method: str, methods: tuple[str, str], lambda_ms: float) -> float:
+    """λ_ms of `method` in a table's (baseline, baseline + MS) pair: 0 for the baseline, `lambda_ms` with mode seeking."""
+    if method not in methods:
+        raise ValueError(f"Unknown method {method!r}. Valid methods: {', '.join(methods)}.")
+    return lambda_ms if method == methods[1] else 0.0

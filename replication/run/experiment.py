@@ -1,7 +1,7 @@
 """One protocol for every table: what a table supplies, and the driver that does the rest.
 
 A table (one module of `replication.experiments`) supplies what is its paper's own:
-- `train_run(config, data, method, seed, device, progress) -> run`: build its nets, wire its losses into
+- `train_run(config, data, method, seed, device, progress) -> TrainedRun`: build its nets, wire its losses into
   one training step and train that (method, seed) with `replication.run.train.train_method` (resume, or
   load the finished run); `run.result.history` holds the loss curves;
 - an evaluation of one trained run, `evaluate(run, seed) -> (metrics, shown)`: its own metrics as
@@ -10,6 +10,8 @@ A table (one module of `replication.experiments`) supplies what is its paper's o
   (`replication.claims.stats.compare_methods`), and its regime checks (`replication.claims.regime`).
 
 The driver does the same for all of them:
+0. `setup`: a notebook's parameters → the profile's name, the table's config, the device, and the data
+   that the table's own `load_data(config)` returns, on that device;
 1. `train_and_evaluate`: every (method, seed) trained in the worker processes (`core.parallel`),
    then each loaded here and evaluated, seed by seed in the order of `config.seeds`;
 2. `save_table`: every verdict gated by its regime checks (`regime.attach`: "not tested" when a
@@ -25,11 +27,40 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import torch
+import torch.nn as nn
 
 from replication.claims import regime
 from replication.claims.stats import PairedComparison, combine_verdicts
+from replication.configs.profiles import get_profile, resolve_profile_name
 from replication.core import parallel
+from replication.core.device import pick_device
 from replication.run import results
+from replication.run.train import TrainResult
+
+
+def setup(
+    table_id: str, profile: str, device: str, load_data: Callable, **overrides
+) -> tuple[str, Any, torch.device, Any]:
+    """A notebook's first cell: the profile's name ("auto" resolved), the table's config at that profile with
+    the notebook's `overrides` (None: the profile's), the device, and `load_data(config)` moved to it."""
+    profile_name = resolve_profile_name(profile)
+    config = get_profile(table_id, profile_name, **overrides)
+    torch_device = pick_device(device)
+    return profile_name, config, torch_device, load_data(config).to(torch_device)
+
+
+@dataclass
+class TrainedRun:
+    """A trained (method, seed) run: the nets its evaluation needs, in eval mode, and its training result."""
+
+    method: str
+    seed: int
+    nets: dict[str, nn.Module]  # "G": the net that samples (for BigGAN its EMA), and any others evaluation uses
+    result: TrainResult
+
+    @property
+    def generator(self) -> nn.Module:
+        return self.nets["G"]
 
 
 @dataclass
