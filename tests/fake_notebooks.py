@@ -6,7 +6,7 @@ from pathlib import Path
 
 HEADER = '# %% tags=["parameters"]\nprofile = "auto"\nprogress = True\n\n# %%\n'
 WRITES_RESULTS = HEADER + (
-    "from replication import results\n"
+    "from replication.run import results\n"
     'rows = [{"method": "A", "metric": "FID", "mean": 1.0, "std": 0.0, "n": 1, "values": [1.0], "seeds": [0]}]\n'
     'prov = {k: "x" for k in results.PROVENANCE_KEYS}\n'
     'results.save("fake_table", profile, rows, {"reference": "none"}, [], prov)\n'
