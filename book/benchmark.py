@@ -56,7 +56,7 @@ for path in files:
     )
     if payload.get("note"):
         display(Markdown(f"*{payload['note']}*"))
-    if "rows" in payload:  # results/bench/cpu-page.json: the cpu profile's own nets, per method
+    if "rows" in payload:  # results/bench/cpu-book.json: the cpu profile's own nets, per method
         frame = pd.DataFrame(payload["rows"]).drop(columns=["timed_at_commit"], errors="ignore")
         caption = (
             "The cpu book's training per method at the cpu profile's sizes: ms per step alone (all threads) and "
