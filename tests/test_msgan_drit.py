@@ -197,7 +197,7 @@ def _table(baseline: dict[str, list[float]], ms: dict[str, list[float]], real: d
 
 def _gated(table: drit.TableRun) -> list[dict]:
     """The verdicts as the notebook saves them: each gated by its direction's regime checks (`save_table`)."""
-    return [regime.attach(v, drit.regime_checks(table, v["direction"])) for v in drit.verdicts(table)]
+    return [regime.attach(v, drit.regime_checks(table, v)) for v in drit.verdicts(table)]
 
 
 def test_each_direction_has_its_verdict_and_is_tested_only_when_drit_is_less_diverse_than_its_target_domain():

@@ -152,12 +152,12 @@ def _table(baseline_lpips, ms_lpips, real, accuracy=0.9):
             for s, v in enumerate(ms_lpips)
         },
     }
-    return sg.TableRun(config, Runs(metrics, {}), None, real, {})
+    return sg.TableRun(config, Runs(metrics, {}), None, real, {}, num_classes=10)
 
 
 def _saved(table: sg.TableRun) -> list[dict]:
     """The verdicts as the notebook saves them: each with the table's regime checks (ten classes)."""
-    return [regime.attach(v, sg.regime_checks(table, 10)) for v in sg.verdicts(table)]
+    return [regime.attach(v, sg.regime_checks(table)) for v in sg.verdicts(table)]
 
 
 def test_the_verdict_needs_both_a_text_following_and_a_collapsing_baseline():

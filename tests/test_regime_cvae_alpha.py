@@ -106,7 +106,7 @@ def _cvae_table(top1: dict[str, float], follows: float, keeps: float):
 
 def _cvae_gated(table) -> list[dict]:
     """The verdicts as the notebook saves them: each gated by its regime checks (`save_table`)."""
-    return [regime.attach(v, cvae_gan.regime_checks_for(table, v)) for v in cvae_gan.verdicts(table)]
+    return [regime.attach(v, cvae_gan.regime_checks(table, v)) for v in cvae_gan.verdicts(table)]
 
 
 def test_cvae_gan_verdicts_are_not_tested_when_the_swap_keeps_identity():
@@ -151,12 +151,12 @@ def _applications_run(fill_spread: dict[str, dict[int, float]]):
     for s in metrics.get("CVAE-GAN", {}):
         metrics["CVAE-GAN"][s][apps.ADDED_TOP1] = added_top1[s]
         metrics["CVAE-GAN"][s].update({st: 50.0 + s + 5 * i for i, st in enumerate(apps.SETTINGS)})
-    return apps.ApplicationsRun(config, Runs(metrics, {}), {}, {}, num_classes=K)
+    return apps.ApplicationsRun(config, Runs(metrics, {}), {}, {}, num_classes=K, wall_time_s=0.0)
 
 
 def _apps_gated(run, checked=None) -> list[dict]:
     """`run`'s verdicts gated by the regime checks of `checked` (default `run`), as `save_table` does."""
-    return [regime.attach(v, apps.regime_checks_for(checked or run, v)) for v in apps.verdicts(run)]
+    return [regime.attach(v, apps.regime_checks(checked or run, v)) for v in apps.verdicts(run)]
 
 
 def test_cvae_gan_applications_guard_augmentation_by_labels_and_inpainting_by_varying_fills():
@@ -209,8 +209,8 @@ def _alpha_table(falling: str | None, spread: float, sample_is: dict[str, float]
 
 
 def _alpha_gated(table) -> list[dict]:
-    """The verdicts as `save_table` stores them: each with the regime checks `regime_checks_for` gives it."""
-    return [regime.attach(v, alpha_gan.regime_checks_for(table, v)) for v in alpha_gan.verdicts(table)]
+    """The verdicts as `save_table` stores them: each with the regime checks `regime_checks` gives it."""
+    return [regime.attach(v, alpha_gan.regime_checks(table, v)) for v in alpha_gan.verdicts(table)]
 
 
 def test_alpha_gan_checks_attach_to_the_verdicts_that_read_critic_w_and_recon_l1():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
@@ -15,13 +16,22 @@ PAGES = sorted(p.relative_to(REPO).as_posix() for p in REPO.glob("book/**/*.py")
 
 
 def _declared(source: str) -> list[str]:
-    """The names passed as `declared=` to check_parameters in a notebook's source."""
-    for node in ast.walk(ast.parse(source)):
+    """The names a notebook checks its parameters against: `check_parameters(..., declared=...)` in a book page,
+    the `TableNotebook.parameters` passed to `start(...)` in a table notebook."""
+    tree = ast.parse(source)
+    imports = {}  # the notebook's `from replication.experiments import x [as y]`
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "replication.experiments":
+            for alias in node.names:
+                imports[alias.asname or alias.name] = importlib.import_module(f"replication.experiments.{alias.name}")
+    for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check_parameters":
             for keyword in node.keywords:
                 if keyword.arg == "declared":
                     return [element.value for element in keyword.value.elts]
-    raise AssertionError("no check_parameters(..., declared=...) call")
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "start":
+            return list(eval(ast.unparse(node.args[0]), {}, imports).parameters)
+    raise AssertionError("no check_parameters(..., declared=...) or start(...) call")
 
 
 @pytest.mark.parametrize("notebook", TABLE_NOTEBOOKS + PAGES)

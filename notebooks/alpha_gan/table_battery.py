@@ -42,46 +42,22 @@ device: str = "auto"  # auto | cpu | cuda | cuda:<index>
 progress: bool = True  # tqdm bars (the batch runner turns them off)
 
 # %%
-from dataclasses import asdict
 
 import matplotlib.pyplot as plt
 import torch
 from IPython.display import Markdown, display
 
 from replication.book import page
+from replication.book.cells import start
 from replication.book.plots import image_grid, plot_class_grids, plot_loss_curves, show_figure
-from replication.configs.parameters import check_parameters
 from replication.experiments import alpha_gan
-from replication.run.experiment import save_table, setup
+from replication.run.experiment import save_results
 
-check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
-
-profile_name, config, torch_device, data = setup(
-    alpha_gan.TABLE_ID, profile, device, alpha_gan.load_data, seeds=seeds, dataset=dataset, steps=steps
-)
-page.show_setup(
-    profile_name,
-    torch_device,
-    data.name,
-    f"data `{data.name}`; {config.steps} steps; "
-    f"{config.ge_steps_per_d} E/G updates per D update; seeds {list(config.seeds)}.",
-)
+profile_name, config, torch_device, data = start(alpha_gan.NOTEBOOK, globals())
 
 # %%
 table = alpha_gan.run_table(config, data, torch_device, progress=progress)
-saved = save_table(
-    alpha_gan.TABLE_ID,
-    profile_name,
-    alpha_gan.result_rows(table),
-    table.protocol,
-    alpha_gan.verdicts(table),
-    lambda verdict: alpha_gan.regime_checks_for(table, verdict),
-    data,
-    torch_device,
-    table.wall_time_s,
-    config.seeds,
-    details={"config": asdict(config), "regime": alpha_gan.regime_details(table)},
-)
+saved = save_results(alpha_gan, table, profile_name, data, torch_device)
 
 # %% [markdown]
 # ## Samples (first seed)

@@ -49,33 +49,11 @@ import numpy as np
 from IPython.display import display
 
 from replication.book import page
+from replication.book.cells import start
 from replication.book.plots import show_figure
-from replication.configs.parameters import check_parameters
 from replication.experiments import contragan
 
-check_parameters(
-    globals(), declared=("profile", "seeds", "dataset", "steps", "extractor", "backbone", "device", "progress")
-)
-
-profile_name, config, torch_device, data = contragan.setup(
-    contragan.OVERFITTING,
-    profile,
-    device,
-    seeds=seeds,
-    dataset=dataset,
-    steps=steps,
-    overfitting_backbone=backbone,
-    extractor=extractor,
-)
-page.show_setup(
-    profile_name,
-    torch_device,
-    data.name,
-    f"data `{data.name}`; backbone **{config.overfitting_backbone}**; "
-    f"{config.steps} G steps × batch {config.batch_size}, {config.d_steps_per_g} D steps per G step; "
-    f"{config.probe_images} training and {config.probe_images} held-out images probed every "
-    f"{config.probe_every} G steps; seeds {list(config.seeds)}.",
-)
+profile_name, config, torch_device, data = start(contragan.NOTEBOOKS[contragan.OVERFITTING], globals())
 
 # %%
 table, saved = contragan.run_and_save(contragan.OVERFITTING, profile_name, config, data, torch_device, progress)

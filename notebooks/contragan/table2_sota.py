@@ -50,24 +50,11 @@ gpus_per_run: int = 1  # ≥ 1; > 1: train each (method, seed) with torchrun DDP
 from IPython.display import display
 
 from replication.book import page
+from replication.book.cells import start
 from replication.book.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
-from replication.configs.parameters import check_parameters
 from replication.experiments import contragan
 
-check_parameters(
-    globals(), declared=("profile", "seeds", "dataset", "steps", "extractor", "device", "progress", "gpus_per_run")
-)
-
-profile_name, config, torch_device, data = contragan.setup(
-    contragan.TABLE2, profile, device, seeds=seeds, dataset=dataset, steps=steps, extractor=extractor
-)
-page.show_setup(
-    profile_name,
-    torch_device,
-    data.name,
-    f"data: `{data.name}`; {config.steps} G steps × batch "
-    f"{config.batch_size}, {config.d_steps_per_g} D step(s) per G step; seeds {list(config.seeds)}.",
-)
+profile_name, config, torch_device, data = start(contragan.NOTEBOOKS[contragan.TABLE2], globals())
 
 # %% [markdown]
 # ## Train and evaluate

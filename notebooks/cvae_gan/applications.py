@@ -33,45 +33,22 @@ progress: bool = True  # tqdm bars (the batch runner turns them off)
 
 # %%
 import time
-from dataclasses import asdict
 
 import matplotlib.pyplot as plt
 import torch
 
 from replication.book import page
+from replication.book.cells import start
 from replication.book.plots import image_grid, show_figure
-from replication.configs.parameters import check_parameters
 from replication.experiments import cvae_gan_applications as apps
-from replication.run.experiment import save_table, setup
+from replication.run.experiment import save_results
 
-check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
-
-profile_name, config, torch_device, data = setup(
-    apps.TABLE_ID, profile, device, apps.load_data, seeds=seeds, dataset=dataset, steps=steps
-)
-page.show_setup(
-    profile_name,
-    torch_device,
-    data.name,
-    f"data `{data.name}` {data.image_shape}; {config.steps} steps × batch {config.batch_size}; seeds {list(config.seeds)}.",
-)
+profile_name, config, torch_device, data = start(apps.NOTEBOOK, globals())
 
 # %%
 start = time.perf_counter()
 run = apps.run_applications(config, data, torch_device, progress=progress)
-saved = save_table(
-    apps.TABLE_ID,
-    profile_name,
-    apps.result_rows(run),
-    run.protocol,
-    apps.verdicts(run),
-    lambda verdict: apps.regime_checks_for(run, verdict),
-    data,
-    torch_device,
-    time.perf_counter() - start,
-    config.seeds,
-    details={"config": asdict(config)},
-)
+saved = save_results(apps, run, profile_name, data, torch_device)
 
 # %% [markdown]
 # ## (a) Inpainting

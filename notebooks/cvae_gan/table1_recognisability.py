@@ -53,29 +53,17 @@ device: str = "auto"  # auto | cpu | cuda | cuda:<index>
 progress: bool = True  # tqdm bars (the batch runner turns them off)
 
 # %%
-from dataclasses import asdict
 
 import pandas as pd
 from IPython.display import HTML, display
 
 from replication.book import page
+from replication.book.cells import start
 from replication.book.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
-from replication.configs.parameters import check_parameters
 from replication.experiments import cvae_gan
-from replication.run.experiment import save_table, setup
+from replication.run.experiment import save_results
 
-check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
-
-profile_name, config, torch_device, data = setup(
-    cvae_gan.TABLE_ID, profile, device, cvae_gan.load_data, seeds=seeds, dataset=dataset, steps=steps
-)
-page.show_setup(
-    profile_name,
-    torch_device,
-    data.name,
-    f"data `{data.name}` {data.image_shape}; "
-    f"{config.steps} steps × batch {config.batch_size}; seeds {list(config.seeds)}.",
-)
+profile_name, config, torch_device, data = start(cvae_gan.NOTEBOOK, globals())
 
 # %% [markdown]
 # ## Train the four methods and score their samples
@@ -85,24 +73,7 @@ table = cvae_gan.run_table(config, data, torch_device, progress=progress)
 sensitivity = cvae_gan.lambda_sensitivity(
     config, data, torch_device, progress=progress
 )  # seed 0: λ3 = λ4 scaled, sum/mean
-saved = save_table(
-    cvae_gan.TABLE_ID,
-    profile_name,
-    cvae_gan.result_rows(table),
-    table.protocol,
-    cvae_gan.verdicts(table),
-    lambda verdict: cvae_gan.regime_checks_for(table, verdict),
-    data,
-    torch_device,
-    table.wall_time_s,
-    config.seeds,
-    details={
-        "per_class": cvae_gan.per_class_details(table),
-        "config": asdict(config),
-        "regime": cvae_gan.regime_details(table),
-        "lambda_sensitivity": sensitivity,
-    },
-)
+saved = save_results(cvae_gan, table, profile_name, data, torch_device, details={"lambda_sensitivity": sensitivity})
 
 # %% [markdown]
 # ## Samples (prior $z \sim N(0, I)$; one row per class; first seed)

@@ -50,41 +50,17 @@ progress: bool = True  # tqdm bars (the batch runner turns them off)
 gpus_per_run: int = 1  # ≥ 1; > 1: train each (method, seed) with torchrun DDP on this many GPUs, then evaluate here
 
 # %%
-from dataclasses import asdict
 
 from IPython.display import HTML, Markdown, display
 
 from replication.book import page
+from replication.book.cells import start
 from replication.book.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
-from replication.configs.parameters import check_parameters
 from replication.core import launch
 from replication.experiments import msgan
-from replication.run.experiment import save_table, setup
+from replication.run.experiment import save_results
 
-check_parameters(
-    globals(),
-    declared=("profile", "seeds", "dataset", "steps", "extractor", "device", "fast", "progress", "gpus_per_run"),
-)
-
-profile_name, config, torch_device, data = setup(
-    msgan.TABLE_ID,
-    profile,
-    device,
-    msgan.load_data,
-    seeds=seeds,
-    dataset=dataset,
-    steps=steps,
-    extractor=extractor,
-    fast=fast,
-)
-page.show_setup(
-    profile_name,
-    torch_device,
-    data.name,
-    f"data: `{data.name}` "
-    f"({len(data.train_x)} train / {len(data.test_x)} held-out, {data.image_shape}); "
-    f"{config.steps} steps × batch {config.batch_size}; seeds {list(config.seeds)}.",
-)
+profile_name, config, torch_device, data = start(msgan.NOTEBOOK, globals())
 
 # %% [markdown]
 # ## Train both methods and evaluate them
@@ -98,19 +74,7 @@ if gpus_per_run > 1:
         msgan.TABLE_ID, profile_name, msgan.METHODS, config.seeds, gpus_per_run, dataset=dataset, steps=steps
     )
 table = msgan.run_table(config, data, torch_device, progress=progress)
-saved = save_table(
-    msgan.TABLE_ID,
-    profile_name,
-    msgan.result_rows(table),
-    table.protocol,
-    msgan.verdicts(table),
-    msgan.regime_checks(table),  # each verdict with its precondition (the regime check below)
-    data,
-    torch_device,
-    table.runs.wall_time_s,
-    config.seeds,
-    details={"per_class": msgan.per_class_details(table), "config": asdict(config)},
-)
+saved = save_results(msgan, table, profile_name, data, torch_device)
 
 # %% [markdown]
 # ## Samples

@@ -53,28 +53,14 @@ device: str = "auto"  # auto | cpu | cuda | cuda:<index>
 progress: bool = True  # tqdm bars (the batch runner turns them off)
 
 # %%
-from dataclasses import asdict
 
 from replication.book import page
+from replication.book.cells import start
 from replication.book.plots import plot_loss_curves, plot_translation_rows, show_figure
-from replication.configs.parameters import check_parameters
 from replication.experiments import msgan_pix2pix as p2p
-from replication.run.experiment import save_table, setup
+from replication.run.experiment import save_results
 
-check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
-
-profile_name, config, torch_device, data = setup(
-    p2p.TABLE_ID, profile, device, p2p.load_data, seeds=seeds, dataset=dataset, steps=steps
-)
-page.show_setup(
-    profile_name,
-    torch_device,
-    data.name,
-    f"task: `{data.name}` "
-    f"({len(data.train_input)} training pairs / {len(data.test_input)} held-out, "
-    f"{tuple(data.train_input.shape[1:])} → {tuple(data.train_target.shape[1:])}); "
-    f"{config.steps} steps × batch {config.batch_size}; seeds {list(config.seeds)}.",
-)
+profile_name, config, torch_device, data = start(p2p.NOTEBOOK, globals())
 
 # %% [markdown]
 # ## Train both methods and evaluate them
@@ -85,19 +71,7 @@ page.show_setup(
 
 # %%
 table = p2p.run_table(config, data, torch_device, progress=progress)
-saved = save_table(
-    p2p.TABLE_ID,
-    profile_name,
-    p2p.result_rows(table),
-    table.protocol,
-    p2p.verdicts(table),
-    p2p.regime_checks(table),
-    data,
-    torch_device,
-    table.runs.wall_time_s,
-    config.seeds,
-    details={"config": asdict(config)},
-)
+saved = save_results(p2p, table, profile_name, data, torch_device)
 
 # %% [markdown]
 # ## Outputs for one input, from different noise

@@ -63,29 +63,14 @@ device: str = "auto"  # auto | cpu | cuda | cuda:<index>
 progress: bool = True  # tqdm bars (the batch runner turns them off)
 
 # %%
-from dataclasses import asdict
 
 from replication.book import page
+from replication.book.cells import start
 from replication.book.plots import plot_loss_curves, plot_translation_rows, show_figure
-from replication.configs.parameters import check_parameters
 from replication.experiments import msgan_drit as drit
-from replication.run.experiment import save_table, setup
+from replication.run.experiment import save_results
 
-check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
-
-profile_name, config, torch_device, data = setup(
-    drit.TABLE_ID, profile, device, drit.load_data, seeds=seeds, dataset=dataset, steps=steps
-)
-page.show_setup(
-    profile_name,
-    torch_device,
-    data.name,
-    f"task: `{data.name}`, A = {data.domain_a}, "
-    f"B = {data.domain_b} ({len(data.train_a)} + {len(data.train_b)} training images / "
-    f"{len(data.test_a)} + {len(data.test_b)} held out, {tuple(data.train_a.shape[1:])}, trained on "
-    f"{config.crop_size}×{config.crop_size} crops); {config.steps} steps × batch {config.batch_size} "
-    f"({config.d_iter} batches a step); seeds {list(config.seeds)}.",
-)
+profile_name, config, torch_device, data = start(drit.NOTEBOOK, globals())
 
 # %% [markdown]
 # ## Train both methods and evaluate them in both directions
@@ -96,19 +81,7 @@ page.show_setup(
 
 # %%
 table = drit.run_table(config, data, torch_device, progress=progress)
-saved = save_table(
-    drit.TABLE_ID,
-    profile_name,
-    drit.result_rows(table),
-    table.protocol,
-    drit.verdicts(table),
-    lambda verdict: drit.regime_checks(table, verdict["direction"]),
-    data,
-    torch_device,
-    table.wall_time_s,
-    config.seeds,
-    details={"config": asdict(config)},
-)
+saved = save_results(drit, table, profile_name, data, torch_device)
 
 # %% [markdown]
 # ## Outputs for one input, from different attributes

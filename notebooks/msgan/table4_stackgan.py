@@ -59,31 +59,16 @@ device: str = "auto"  # auto | cpu | cuda | cuda:<index>
 progress: bool = True  # tqdm bars (the batch runner turns them off)
 
 # %%
-from dataclasses import asdict
 
 from IPython.display import Markdown, display
 
 from replication.book import page
+from replication.book.cells import start
 from replication.book.plots import plot_caption_rows, plot_loss_curves, show_figure
-from replication.configs.parameters import check_parameters
 from replication.experiments import msgan_stackgan as sg
-from replication.run.experiment import save_table, setup
+from replication.run.experiment import save_results
 
-check_parameters(globals(), declared=("profile", "seeds", "dataset", "steps", "device", "progress"))
-
-profile_name, config, torch_device, data = setup(
-    sg.TABLE_ID, profile, device, sg.load_data, seeds=seeds, dataset=dataset, steps=steps
-)
-page.show_setup(
-    profile_name,
-    torch_device,
-    data.name,
-    f"data: `{data.name}` "
-    f"({len(data.images.train_x)} training images / {len(data.images.test_x)} held-out, "
-    f"{data.train_embeddings.shape[1]} captions each, {data.train_embeddings.shape[2]}-d embeddings from "
-    f"{data.encoder}); {config.stages} stages up to {config.image_size} px; "
-    f"{config.steps} steps × batch {config.batch_size}; seeds {list(config.seeds)}.",
-)
+profile_name, config, torch_device, data = start(sg.NOTEBOOK, globals())
 if data.train_captions:
     display(Markdown("Example captions: " + "; ".join(f"*{c}*" for c in data.train_captions[0][:3]) + "."))
 
@@ -96,19 +81,7 @@ if data.train_captions:
 
 # %%
 table = sg.run_table(config, data, torch_device, progress=progress)
-saved = save_table(
-    sg.TABLE_ID,
-    profile_name,
-    sg.result_rows(table),
-    table.protocol,
-    sg.verdicts(table),
-    sg.regime_checks(table, data.images.num_classes),
-    data,
-    torch_device,
-    table.runs.wall_time_s,
-    config.seeds,
-    details={"config": asdict(config)},
-)
+saved = save_results(sg, table, profile_name, data, torch_device)
 
 # %% [markdown]
 # ## Images for one caption, from different noise

@@ -3,7 +3,8 @@
 Generated from the notebook's own `parameters` cell (read the way `papermill --help-notebook`
 reads it: name, annotated type, default, trailing comment), so the commands and the parameter list
 cannot drift from the notebook. tests/test_reproduce.py checks that each notebook's parameters cell
-and its `check_parameters(..., declared=...)` list name the same parameters.
+and the names it checks (`check_parameters(..., declared=...)` in a book page, its table's
+`TableNotebook.parameters` in a table notebook) are the same.
 """
 
 from __future__ import annotations

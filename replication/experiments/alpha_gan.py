@@ -7,7 +7,7 @@ study trains alpha-GAN a second time with one E/G update per D update.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import torch
 from torchmetrics.functional.image import structural_similarity_index_measure
@@ -34,11 +34,12 @@ from replication.nets.alpha_gan import (
     to_sphere,
 )
 from replication.nets.cvae_gan import reparameterise
-from replication.run.experiment import Runs, TrainedRun, claim_verdict, train_and_evaluate
+from replication.run.experiment import Runs, TableNotebook, TrainedRun, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
 from replication.run.train import seed_everything, train_method
 
 TABLE_ID = "alpha_gan_table"
+PARAMETERS = ("profile", "seeds", "dataset", "steps", "device", "progress")  # its notebook's parameters cell
 RATIO_1 = "alpha-GAN (1:1)"
 METHODS = ("alpha-GAN", "DCGAN", "WGAN-GP", "AGE", "VAE", RATIO_1)
 RECONSTRUCTS = ("alpha-GAN", "AGE", "VAE", RATIO_1)
@@ -242,6 +243,13 @@ class TableRun:
         return self.runs.metrics
 
 
+def setup_line(config: AlphaGANConfig, data: ImageData) -> str:
+    return f"data `{data.name}`; {config.steps} steps; {config.ge_steps_per_d} E/G updates per D update"
+
+
+NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)
+
+
 def run_table(config: AlphaGANConfig, data: ImageData, device: torch.device, progress: bool = True) -> TableRun:
     start = time.perf_counter()
     evaluator = get_extractor(f"classifier:{data.name}", data, device, ClassifierConfig(steps=config.classifier_steps))
@@ -441,7 +449,7 @@ def samples_fall_into_classes_check(table: TableRun, methods: list[str]) -> regi
     )
 
 
-def regime_checks_for(table: TableRun, verdict: dict) -> list[regime.RegimeCheck]:
+def regime_checks(table: TableRun, verdict: dict) -> list[regime.RegimeCheck]:
     """The checks a verdict needs, from the metrics and methods of its parts."""
     checks = []
     for metric, make, eligible in (
@@ -455,6 +463,10 @@ def regime_checks_for(table: TableRun, verdict: dict) -> list[regime.RegimeCheck
         if methods:
             checks.append(make(table, methods))
     return checks
+
+
+def details(table: TableRun) -> dict:
+    return {"config": asdict(table.config), "regime": regime_details(table)}
 
 
 def regime_details(table: TableRun) -> dict:

@@ -43,8 +43,17 @@ from replication.metrics.inception_score import inception_score
 from replication.metrics.prdc import PROTOCOL as PRDC_PROTOCOL
 from replication.metrics.prdc import prdc
 from replication.nets.contragan import Discriminator, Generator, get_backbone
-from replication.run import experiment, results
-from replication.run.experiment import Runs, TrainedRun, claim_verdict, save_table, train_and_evaluate
+from replication.run import results
+from replication.run.experiment import (
+    Runs,
+    TableNotebook,
+    TrainedRun,
+    budget_line,
+    claim_verdict,
+    images_line,
+    save_table,
+    train_and_evaluate,
+)
 from replication.run.train import seed_everything, train_method
 
 RUNS_ID = "contragan"  # one runs/ folder for the three notebooks (shared runs)
@@ -463,16 +472,37 @@ def reported_gain_frame(table_id: str = TABLE1):
     return pd.DataFrame(lines)
 
 
-def setup(
-    table_id: str, profile: str, device: str, **overrides
-) -> tuple[str, ContraGANConfig, torch.device, ImageData]:
-    """A ContraGAN notebook's first cell (`replication.run.experiment.setup`): its labelled images (at least
-    two classes) at the config's resolution."""
+def load_data(config: ContraGANConfig) -> ImageData:
+    """The tables' labelled images (at least two classes) at the config's resolution."""
+    return load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table="ContraGAN")
 
-    def load_data(config: ContraGANConfig) -> ImageData:
-        return load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=table_id)
 
-    return experiment.setup(table_id, profile, device, load_data, **overrides)
+def _budget(config: ContraGANConfig) -> str:
+    return f"{budget_line(config, 'G steps')}, {config.d_steps_per_g} D step(s) per G step"
+
+
+def _overfitting_setup(config: ContraGANConfig, data: ImageData) -> str:
+    probes = (
+        f"{config.probe_images} training and {config.probe_images} held-out images probed every {config.probe_every}"
+    )
+    return f"data `{data.name}`; backbone **{config.overfitting_backbone}**; {_budget(config)}; {probes} G steps"
+
+
+_RUN = ("profile", "seeds", "dataset", "steps", "extractor", "device", "progress")
+NOTEBOOKS = {
+    TABLE1: TableNotebook(
+        TABLE1,
+        (*_RUN, "methods", "gpus_per_run"),
+        load_data,
+        lambda config, data: f"{images_line(data)}; {_budget(config)}; methods {list(config.methods)}",
+    ),
+    TABLE2: TableNotebook(
+        TABLE2, (*_RUN, "gpus_per_run"), load_data, lambda config, data: f"data: `{data.name}`; {_budget(config)}"
+    ),
+    OVERFITTING: TableNotebook(
+        OVERFITTING, (*_RUN, "backbone"), load_data, _overfitting_setup, {"backbone": "overfitting_backbone"}
+    ),
+}
 
 
 def run_and_save(

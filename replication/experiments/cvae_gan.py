@@ -11,7 +11,7 @@ Methods (one ablation ladder, same nets and steps):
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 import torch
 import torch.nn.functional as F
@@ -32,13 +32,14 @@ from replication.nets.cvae_gan import (
     FeatureDiscriminator32,
     reparameterise,
 )
-from replication.run.experiment import Runs, claim_verdict, train_and_evaluate
+from replication.run.experiment import Runs, TableNotebook, budget_line, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
 from replication.run.train import TrainResult, seed_everything, train_method
 
 TABLE_ID = "cvae_gan_table1"
 METHODS = ("CVAE", "CGAN", "FM-CGAN", "CVAE-GAN")
 REAL = "real data"
+PARAMETERS = ("profile", "seeds", "dataset", "steps", "device", "progress")  # its notebook's parameters cell
 METRICS = ("top-1", "realism")
 ENCODER_METHODS = ("CVAE", "CVAE-GAN")  # the methods whose decoder the label swap tests (regime check)
 SWAP_IMAGES = 1000  # held-out images encoded for the label-swap test
@@ -230,6 +231,13 @@ class TableRun:
     @property
     def metrics(self) -> dict[str, dict[int, dict]]:
         return self.runs.metrics
+
+
+def setup_line(config: CVAEGANConfig, data: ImageData) -> str:
+    return f"data `{data.name}` {data.image_shape}; {budget_line(config)}"
+
+
+NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)
 
 
 def run_table(
@@ -432,7 +440,7 @@ def swap_follows_label_check(table: TableRun, methods: list[str]) -> regime.Regi
     )
 
 
-def regime_checks_for(table: TableRun, verdict: dict) -> list[regime.RegimeCheck]:
+def regime_checks(table: TableRun, verdict: dict) -> list[regime.RegimeCheck]:
     """Both Table 1 claims rank every method's generator: all must follow their label."""
     named = set(regime.claim_methods(verdict))
     methods = [m for m in METHODS if m in named]
@@ -441,6 +449,10 @@ def regime_checks_for(table: TableRun, verdict: dict) -> list[regime.RegimeCheck
     if encoders:
         checks.append(swap_follows_label_check(table, encoders))
     return checks
+
+
+def details(table: TableRun) -> dict:
+    return {"per_class": per_class_details(table), "config": asdict(table.config), "regime": regime_details(table)}
 
 
 def regime_details(table: TableRun) -> dict:

@@ -12,7 +12,8 @@ They reuse the Table 1 runs (same config → same run folders: finished runs loa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import asdict, dataclass
 
 import torch
 import torch.nn.functional as F
@@ -22,13 +23,14 @@ from replication.claims import regime
 from replication.claims.stats import compare_methods, compare_paired, summarise
 from replication.configs.cvae_gan import CVAEGANConfig
 from replication.data.images import ImageData, load_dataset
-from replication.experiments.cvae_gan import TrainedRun, evaluator, sample_per_class, train_run
+from replication.experiments.cvae_gan import TrainedRun, evaluator, sample_per_class, setup_line, train_run
 from replication.metrics.features import ClassifierExtractor, classifier_accuracy
 from replication.nets.classifier import SmallClassifier
-from replication.run.experiment import Runs, claim_verdict, train_and_evaluate
+from replication.run.experiment import Runs, TableNotebook, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
 
 TABLE_ID = "cvae_gan_applications"
+PARAMETERS = ("profile", "seeds", "dataset", "steps", "device", "progress")  # its notebook's parameters cell
 INPAINT_METHODS = ("CVAE", "CVAE-GAN")
 INPAINT_METRICS = ("inpainting PSNR", "inpainting SSIM")
 SETTINGS = ("real subset only", "real subset + CVAE-GAN samples")  # the augmentation study's training sets
@@ -39,6 +41,9 @@ FILL_SPREAD_THRESHOLD = 0.5  # fills keep ≥ half the pairwise L1 spread of the
 def load_data(config: CVAEGANConfig) -> ImageData:
     """The applications' labelled images (at least two classes) at the config's size."""
     return load_dataset(config.dataset, image_size=config.image_size, min_classes=2, table=TABLE_ID)
+
+
+NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)  # cvae_gan's setup line: same data, budget
 
 
 def centre_mask(shape: tuple[int, ...], fraction: float = 0.375) -> torch.Tensor:
@@ -138,11 +143,13 @@ class ApplicationsRun:
     examples: dict[str, torch.Tensor]  # the first 8 held-out images: "original", "masked"
     protocol: dict
     num_classes: int
+    wall_time_s: float  # the whole table, the evaluator included
 
 
 def run_applications(
     config: CVAEGANConfig, data: ImageData, device: torch.device, progress: bool = True
 ) -> ApplicationsRun:
+    start = time.perf_counter()
     x_test, y_test = data.test_x[: config.inpaint_images], data.test_y[: config.inpaint_images]
     mask = centre_mask(data.image_shape).to(device)
     examples = {"original": x_test[:8].cpu(), "masked": (x_test[:8] * (1 - mask) - mask).cpu()}
@@ -171,7 +178,8 @@ def run_applications(
         "augmentation": f"{config.augment_real_per_class} real training images per class, + {config.augment_fake_per_class} CVAE-GAN prior samples per class; classifier (SmallClassifier, width 16) trained {config.augment_steps} steps; accuracy on all {len(data.test_x)} held-out images. The CVAE-GAN saw the full training split, so the gain also carries what it learned from data the subset lacks",
         "comparable_to_paper": data.name not in ("mnist5k", "digits"),
     }
-    return ApplicationsRun(config, runs, examples, protocol, data.num_classes)
+    wall_time_s = time.perf_counter() - start
+    return ApplicationsRun(config, runs, examples, protocol, data.num_classes, wall_time_s)
 
 
 @torch.no_grad()
@@ -198,6 +206,10 @@ def result_rows(run: ApplicationsRun) -> list[dict]:
         values = [run.runs.metrics["CVAE-GAN"][s][setting] for s in seeds]
         rows.append({"method": setting, "metric": "accuracy", **summarise(values), "seeds": seeds})
     return rows
+
+
+def details(run: ApplicationsRun) -> dict:
+    return {"config": asdict(run.config)}
 
 
 def verdicts(run: ApplicationsRun) -> list[dict]:
@@ -266,7 +278,7 @@ def fills_vary_check(run: ApplicationsRun) -> regime.RegimeCheck:
     )
 
 
-def regime_checks_for(run: ApplicationsRun, verdict: dict) -> list[regime.RegimeCheck]:
+def regime_checks(run: ApplicationsRun, verdict: dict) -> list[regime.RegimeCheck]:
     """The augmentation verdict needs labelled samples that carry their label; the inpainting verdict
     needs fills that depend on the image (it decodes with the image's true class, so it does not need
     G to follow its label)."""

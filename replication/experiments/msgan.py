@@ -8,7 +8,7 @@ batches, then G on both fakes, plus λ_ms · L_ms. The baseline is the identical
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
@@ -28,7 +28,15 @@ from replication.metrics.features import ClassifierConfig, FeatureExtractor, cac
 from replication.metrics.fid import frechet_distance, per_class_frechet_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.dcgan import CondDiscriminator32, CondGenerator32
-from replication.run.experiment import Runs, TrainedRun, claim_verdict, train_and_evaluate
+from replication.run.experiment import (
+    Runs,
+    TableNotebook,
+    TrainedRun,
+    budget_line,
+    claim_verdict,
+    images_line,
+    train_and_evaluate,
+)
 from replication.run.results import seed_rows
 from replication.run.train import seed_everything, train_method
 
@@ -38,6 +46,7 @@ METHODS = ("DCGAN", "MSGAN")
 DIVERSITY = "same-class L1 diversity"  # the regime check's measure (replication.metrics.diversity)
 METRICS = ("FID", "NDB", "JSD", "FID (pooled)", "NDB (pooled)", "JSD (pooled)", DIVERSITY)
 REAL = "real data (training split)"
+PARAMETERS = ("profile", "seeds", "dataset", "steps", "extractor", "device", "fast", "progress", "gpus_per_run")
 DIVERSITY_PAIRS, DIVERSITY_SEED = 1000, 0  # random same-class pairs per class, and their seed
 
 
@@ -212,6 +221,17 @@ class TableRun:
     def metrics(self) -> dict[str, dict[int, dict]]:  # method → seed → metrics
         return self.runs.metrics
 
+    @property
+    def wall_time_s(self) -> float:
+        return self.runs.wall_time_s
+
+
+def setup_line(config: MSGANTable1Config, data: ImageData) -> str:
+    return f"{images_line(data)}; {budget_line(config)}"
+
+
+NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)
+
 
 def run_table(
     config: MSGANTable1Config, data: ImageData, device: torch.device, progress: bool = True, grid_per_class: int = 8
@@ -254,6 +274,10 @@ def verdicts(table: TableRun) -> list[dict]:
     return [claim_verdict("mode seeking lowers NDB and JSD without hurting FID", rule, parts)]
 
 
+def details(table: TableRun) -> dict:
+    return {"per_class": per_class_details(table), "config": asdict(table.config)}
+
+
 def per_class_details(table: TableRun) -> dict:
     """method → class → metric → per-seed values (for the expandable per-class table)."""
     out: dict = {}
@@ -267,7 +291,7 @@ def per_class_details(table: TableRun) -> dict:
     return out
 
 
-def regime_checks(table: TableRun) -> list[regime.RegimeCheck]:
+def regime_checks(table: TableRun, verdict: dict | None = None) -> list[regime.RegimeCheck]:
     """Mode seeking is a cure for collapse: the claim is tested only where the baseline (DCGAN) is less
     diverse than the real data by same-class pixel L1 diversity, seed-paired against the real value."""
     dcgan = [table.metrics["DCGAN"][s][DIVERSITY] for s in table.config.seeds]

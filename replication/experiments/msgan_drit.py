@@ -44,7 +44,7 @@ regime check compares the baseline's same-input diversity with the target domain
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import torch
 import torch.nn as nn
@@ -72,7 +72,7 @@ from replication.nets.drit import (
     check_size,
     discriminator_layers,
 )
-from replication.run.experiment import Runs, TrainedRun, claim_verdict, train_and_evaluate
+from replication.run.experiment import Runs, TableNotebook, TrainedRun, budget_line, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
 from replication.run.train import seed_everything, train_method
 
@@ -87,6 +87,7 @@ CONTENT_CLASSES = 10  # the offline set's classes (digits)
 BASE_METRICS = ("FID", DIVERSITY, "NDB", "JSD")
 REAL = "real data (target domain)"
 NOISE_SEED = 10_000  # + seed: the random attributes of the evaluated outputs
+PARAMETERS = ("profile", "seeds", "dataset", "steps", "device", "progress")  # its notebook's parameters cell
 REAL_PAIRS_SEED = 0  # which held-out target images are paired for the data's own diversity
 INPUTS_SEED = 0  # which held-out source images are translated (a fixed permutation: the digits are class-sorted)
 NETS = ("Ec", "Ea", "G", "DA", "DB", "DA2", "DB2", "Dc")
@@ -579,6 +580,18 @@ class TableRun:
     wall_time_s: float  # the whole table, the evaluator's references included
 
 
+def setup_line(config: MSGANDRITConfig, data) -> str:
+    images = (
+        f"{len(data.train_a)} + {len(data.train_b)} training images / {len(data.test_a)} + {len(data.test_b)} held out"
+    )
+    crops = f"{tuple(data.train_a.shape[1:])}, trained on {config.crop_size}×{config.crop_size} crops"
+    domains = f"A = {data.domain_a}, B = {data.domain_b}"
+    return f"task: `{data.name}`, {domains} ({images}, {crops}); {budget_line(config)} ({config.d_iter} batches a step)"
+
+
+NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)
+
+
 def run_table(
     config: MSGANDRITConfig, data: UnpairedData, device: torch.device, progress: bool = True, shown: int = 5
 ) -> TableRun:
@@ -605,6 +618,10 @@ def result_rows(table: TableRun) -> list[dict]:
     kept = [metric_name(CONTENT, d) for d in DIRECTIONS if metric_name(CONTENT, d) in first]
     rows = seed_rows(table.runs.metrics, METHODS, METRICS + tuple(kept), seeds)
     return rows + seed_rows(real, [REAL], names, seeds)
+
+
+def details(table: TableRun) -> dict:
+    return {"config": asdict(table.config)}
 
 
 def verdicts(table: TableRun) -> list[dict]:
@@ -634,13 +651,13 @@ def verdicts(table: TableRun) -> list[dict]:
     return out
 
 
-def regime_checks(table: TableRun, direction: str) -> list[regime.RegimeCheck]:
+def regime_checks(table: TableRun, verdict: dict) -> list[regime.RegimeCheck]:
     """Two preconditions per direction. (1) Where the domains have classes (the offline digits), the
     translations keep the input's class: DRIT is translating, not drawing any image of the target
     domain. (2) Mode seeking cures collapse: DRIT's outputs for one input are less diverse than the
     target domain itself (seed-paired against the domain's value). The domain's spread is an upper
     reference (different inputs, different contents), so (2) is necessary for collapse, not a proof."""
-    metrics, seeds = table.runs.metrics, table.config.seeds
+    metrics, seeds, direction = table.runs.metrics, table.config.seeds, verdict["direction"]
     checks = []
     content = metric_name(CONTENT, direction)
     if all(content in metrics[m][s] for m in METHODS for s in seeds):

@@ -21,7 +21,7 @@ input, the held-out targets whose inputs are nearest (`image_pairs.plausible_tar
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
@@ -39,7 +39,7 @@ from replication.metrics.fid import frechet_distance
 from replication.metrics.lpips import PerceptualDistance, perceptual_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.pix2pix import MultiScaleDiscriminator, UNetGenerator
-from replication.run.experiment import Runs, TrainedRun, claim_verdict, train_and_evaluate
+from replication.run.experiment import Runs, TableNotebook, TrainedRun, budget_line, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
 from replication.run.train import seed_everything, train_method
 
@@ -49,6 +49,7 @@ METHODS = (BASELINE, MODE_SEEKING)
 DIVERSITY = "LPIPS diversity"
 METRICS = ("FID", DIVERSITY, "NDB", "JSD")
 REAL = "real data (plausible targets)"
+PARAMETERS = ("profile", "seeds", "dataset", "steps", "device", "progress")  # its notebook's parameters cell
 NOISE_SEED = 10_000  # + seed: the noise of the evaluated outputs
 
 
@@ -229,6 +230,19 @@ class TableRun:
     def metrics(self) -> dict[str, dict[int, dict]]:  # method → seed → metric → value
         return self.runs.metrics
 
+    @property
+    def wall_time_s(self) -> float:
+        return self.runs.wall_time_s
+
+
+def setup_line(config: MSGANPix2PixConfig, data: PairedData) -> str:
+    shapes = f"{tuple(data.train_input.shape[1:])} → {tuple(data.train_target.shape[1:])}"
+    pairs = f"{len(data.train_input)} training pairs / {len(data.test_input)} held-out"
+    return f"task: `{data.name}` ({pairs}, {shapes}); {budget_line(config)}"
+
+
+NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)
+
 
 def run_table(
     config: MSGANPix2PixConfig, data: PairedData, device: torch.device, progress: bool = True, shown: int = 6
@@ -254,6 +268,10 @@ def result_rows(table: TableRun) -> list[dict]:
     return seed_rows(table.metrics, METHODS, METRICS, seeds) + seed_rows(real, [REAL], [DIVERSITY], seeds)
 
 
+def details(table: TableRun) -> dict:
+    return {"config": asdict(table.config)}
+
+
 def verdicts(table: TableRun) -> list[dict]:
     """MSGAN's claim on this task, seed-paired: LPIPS diversity higher, NDB and JSD lower, FID not worse."""
     m, seeds, margin = table.metrics, table.config.seeds, table.config.fid_non_inferiority
@@ -272,7 +290,7 @@ def verdicts(table: TableRun) -> list[dict]:
     return [claim_verdict(claim, rule, parts)]
 
 
-def regime_checks(table: TableRun) -> list[regime.RegimeCheck]:
+def regime_checks(table: TableRun, verdict: dict | None = None) -> list[regime.RegimeCheck]:
     """Mode seeking cures collapse: the claim is tested where Pix2Pix's outputs for one input are less
     diverse than the real targets that fit such an input (seed-paired against the data's value)."""
     baseline = [table.metrics[BASELINE][s][DIVERSITY] for s in table.config.seeds]

@@ -27,7 +27,7 @@ embeddings are nearest to it).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
@@ -49,7 +49,7 @@ from replication.metrics.label_accuracy import label_accuracy
 from replication.metrics.lpips import perceptual_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.stackgan import StackGenerator, StageDiscriminator, colour_consistency, kl_divergence
-from replication.run.experiment import Runs, TrainedRun, claim_verdict, train_and_evaluate
+from replication.run.experiment import Runs, TableNotebook, TrainedRun, budget_line, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
 from replication.run.train import seed_everything, train_method
 
@@ -60,6 +60,7 @@ DIVERSITY = "LPIPS diversity"
 METRICS = ("FID", DIVERSITY, "NDB", "JSD")
 ACCURACY = "caption class accuracy"
 REAL = "real data (nearest captions)"
+PARAMETERS = ("profile", "seeds", "dataset", "steps", "device", "progress")  # its notebook's parameters cell
 NOISE_SEED = 10_000  # + seed: the noise of the evaluated outputs
 
 
@@ -287,9 +288,25 @@ class TableRun:
     real_diversity: float
     protocol: dict
 
+    num_classes: int  # the captions' classes (the regime check's chance level)
+
     @property
     def metrics(self) -> dict[str, dict[int, dict]]:  # method → seed → metric → value
         return self.runs.metrics
+
+    @property
+    def wall_time_s(self) -> float:
+        return self.runs.wall_time_s
+
+
+def setup_line(config: MSGANStackGANConfig, data: TextData) -> str:
+    images = f"{len(data.images.train_x)} training images / {len(data.images.test_x)} held-out"
+    captions = f"{data.train_embeddings.shape[1]} captions each, {data.train_embeddings.shape[2]}-d embeddings"
+    stages = f"{config.stages} stages up to {config.image_size} px"
+    return f"data: `{data.name}` ({images}, {captions} from {data.encoder}); {stages}; {budget_line(config)}"
+
+
+NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)
 
 
 def run_table(
@@ -307,13 +324,17 @@ def run_table(
     runs = train_and_evaluate(train_run, evaluate, config, data, device, METHODS, progress)
     runs.wall_time_s = time.perf_counter() - start  # with the evaluator's reference features
     captions = [evaluator.captions[i] for i in shown_index.tolist()] if evaluator.captions else None
-    return TableRun(config, runs, captions, evaluator.real_diversity, evaluator.protocol())
+    return TableRun(config, runs, captions, evaluator.real_diversity, evaluator.protocol(), data.images.num_classes)
 
 
 def result_rows(table: TableRun) -> list[dict]:
     seeds = table.config.seeds
     real = {REAL: {s: {DIVERSITY: table.real_diversity} for s in seeds}}
     return seed_rows(table.metrics, METHODS, METRICS + (ACCURACY,), seeds) + seed_rows(real, [REAL], [DIVERSITY], seeds)
+
+
+def details(table: TableRun) -> dict:
+    return {"config": asdict(table.config)}
 
 
 def verdicts(table: TableRun) -> list[dict]:
@@ -337,12 +358,12 @@ def verdicts(table: TableRun) -> list[dict]:
     return [claim_verdict(claim, rule, parts)]
 
 
-def regime_checks(table: TableRun, num_classes: int = 10) -> list[regime.RegimeCheck]:
+def regime_checks(table: TableRun, verdict: dict | None = None) -> list[regime.RegimeCheck]:
     """(a) both generators follow the text: the evaluator's top-1 on their outputs against the caption's
     class ≥ the halfway rule; (b) StackGAN++ is less diverse than the data for one caption."""
     seeds = table.config.seeds
     accuracy = {m: [table.metrics[m][s][ACCURACY] for s in seeds] for m in METHODS}
-    follows = regime.uses_labels(accuracy, num_classes)
+    follows = regime.uses_labels(accuracy, table.num_classes)
     follows.name = "the generators follow the caption's class"
     baseline = [table.metrics[BASELINE][s][DIVERSITY] for s in seeds]
     return [follows, regime.less_diverse_than_data(BASELINE, baseline, table.real_diversity, DIVERSITY)]

@@ -17,6 +17,11 @@ The driver does the same for all of them:
 2. `save_table`: every verdict gated by its regime checks (`regime.attach`: "not tested" when a
    precondition fails), written with its rows, protocol and provenance to
    `results/<profile>/<table_id>.json`, and read back for the page.
+
+A table's notebook starts with `replication.book.cells.start(module.NOTEBOOK, globals())` (a `TableNotebook`:
+its parameters, data and setup line) and ends with `save_results(module, table, …)`, which reads the same names
+in every table module: `TABLE_ID`, a table object with `config`, `protocol` and `wall_time_s`, and
+`result_rows(table)`, `verdicts(table)`, `regime_checks(table, verdict)`, `details(table)`.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 import torch
@@ -47,6 +53,17 @@ def setup(
     config = get_profile(table_id, profile_name, **overrides)
     torch_device = pick_device(device)
     return profile_name, config, torch_device, load_data(config).to(torch_device)
+
+
+@dataclass(frozen=True)
+class TableNotebook:
+    """What a table's notebook declares and loads before training (`replication.book.cells.start`)."""
+
+    table_id: str
+    parameters: tuple[str, ...]  # the names of its parameters cell, run options included
+    load_data: Callable  # config → its data
+    setup_line: Callable  # (config, data) → the data and budget, as the page states them
+    config_fields: dict[str, str] = field(default_factory=dict)  # a parameter whose config field is named otherwise
 
 
 @dataclass
@@ -98,6 +115,16 @@ def train_and_evaluate(
     return out
 
 
+def images_line(data) -> str:
+    """A setup line's data part for labelled images: "data: `mnist5k` (N train / M held-out, (1, 32, 32))"."""
+    return f"data: `{data.name}` ({len(data.train_x)} train / {len(data.test_x)} held-out, {data.image_shape})"
+
+
+def budget_line(config, step: str = "steps") -> str:
+    """A setup line's budget part: "800 steps × batch 64"."""
+    return f"{config.steps} {step} × batch {config.batch_size}"
+
+
 def claim_verdict(claim: str, rule: str, parts: Sequence[PairedComparison]) -> dict:
     """A claim's verdict from its seed-paired parts: all parts hold → holds, any does not hold → does not
     hold, else inconclusive (`combine_verdicts`), with the parts' intervals kept for the page."""
@@ -129,3 +156,21 @@ def save_table(
     path = results.save(table_id, profile, rows, protocol, gated, provenance, details=details)
     print(f"results written to <results>/{results.display_path(path)} ({wall_time_s:.0f} s)")
     return results.load(table_id, profile)
+
+
+def save_results(experiment: ModuleType, table, profile: str, data, device, details: dict | None = None) -> dict:
+    """`save_table` for a table module with the shared interface (module docstring): its rows, verdicts, regime
+    checks and details of `table`, plus the notebook's own `details`."""
+    return save_table(
+        experiment.TABLE_ID,
+        profile,
+        experiment.result_rows(table),
+        table.protocol,
+        experiment.verdicts(table),
+        lambda verdict: experiment.regime_checks(table, verdict),
+        data,
+        device,
+        table.wall_time_s,
+        table.config.seeds,
+        details={**experiment.details(table), **(details or {})},
+    )
