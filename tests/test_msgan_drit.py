@@ -192,7 +192,7 @@ def _table(baseline: dict[str, list[float]], ms: dict[str, list[float]], real: d
         }
 
     table_metrics = {drit.BASELINE: metrics(baseline, 10.0, 5.0, 0.2), drit.MODE_SEEKING: metrics(ms, 10.1, 2.0, 0.1)}
-    return drit.TableRun(config, Runs(table_metrics, {}), {}, real, {}, 0.0)
+    return drit.TableRun(config, Runs(table_metrics, {}), {}, real, {})
 
 
 def _gated(table: drit.TableRun) -> list[dict]:

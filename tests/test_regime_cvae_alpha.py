@@ -101,7 +101,7 @@ def _cvae_table(top1: dict[str, float], follows: float, keeps: float):
         }
         for m in cvae_gan.METHODS
     }
-    return cvae_gan.TableRun(config, Runs(metrics, {}), {}, {}, 0.0)
+    return cvae_gan.TableRun(config, Runs(metrics, {}), {}, {})
 
 
 def _cvae_gated(table) -> list[dict]:
@@ -151,7 +151,7 @@ def _applications_run(fill_spread: dict[str, dict[int, float]]):
     for s in metrics.get("CVAE-GAN", {}):
         metrics["CVAE-GAN"][s][apps.ADDED_TOP1] = added_top1[s]
         metrics["CVAE-GAN"][s].update({st: 50.0 + s + 5 * i for i, st in enumerate(apps.SETTINGS)})
-    return apps.ApplicationsRun(config, Runs(metrics, {}), {}, {}, num_classes=K, wall_time_s=0.0)
+    return apps.ApplicationsRun(config, Runs(metrics, {}), {}, {}, num_classes=K)
 
 
 def _apps_gated(run, checked=None) -> list[dict]:
@@ -203,7 +203,7 @@ def _alpha_table(falling: str | None, spread: float, sample_is: dict[str, float]
     spreads = {m: {s: spread for s in config.seeds} for m in alpha_gan.RECONSTRUCTS}
     real = {} if real_is is None else {"classifier IS": real_is}
     table = alpha_gan.TableRun(
-        config, Runs(metrics, {}), real, torch.zeros(0), {}, 0.0, critic_held_out=curves, recon_spread=spreads
+        config, Runs(metrics, {}), real, torch.zeros(0), {}, critic_held_out=curves, recon_spread=spreads
     )
     return table
 

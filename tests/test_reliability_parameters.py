@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from replication.book import page
+from replication.book.reproduce import declared_parameters
 from replication.claims.stats import (
     DOES_NOT_HOLD,
     HOLDS,
@@ -190,17 +191,10 @@ def _parameters_cell(path: Path) -> list[str]:
     return names
 
 
-def _declared_in_check(path: Path) -> list[str]:
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check_parameters":
-            return list(ast.literal_eval(node.keywords[0].value))
-    raise AssertionError(f"{path} does not call check_parameters")
-
-
 @pytest.mark.parametrize("path", NOTEBOOKS + PAGES, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_every_notebook_checks_exactly_its_declared_parameters(path):
     cell = _parameters_cell(path)
-    assert _declared_in_check(path) == cell
+    assert declared_parameters(path.read_text()) == cell
     text = path.read_text().split('# %% tags=["parameters"]\n', 1)[1].split("\n# %%", 1)[0]
     for line in text.strip().splitlines():  # typed (papermill --help-notebook shows it) and commented
         if not line or line.startswith("from typing import"):

@@ -2,42 +2,21 @@
 
 from __future__ import annotations
 
-import ast
-import importlib
 from pathlib import Path
 
 import pytest
 
-from replication.book.reproduce import PROFILES, notebook_parameters, reproduce_markdown
+from replication.book.reproduce import PROFILES, declared_parameters, notebook_parameters, reproduce_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 TABLE_NOTEBOOKS = sorted(p.relative_to(REPO).as_posix() for p in REPO.glob("notebooks/*/*.py"))
 PAGES = sorted(p.relative_to(REPO).as_posix() for p in REPO.glob("book/**/*.py"))
 
 
-def _declared(source: str) -> list[str]:
-    """The names a notebook checks its parameters against: `check_parameters(..., declared=...)` in a book page,
-    the `TableNotebook.parameters` passed to `start(...)` in a table notebook."""
-    tree = ast.parse(source)
-    imports = {}  # the notebook's `from replication.experiments import x [as y]`
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "replication.experiments":
-            for alias in node.names:
-                imports[alias.asname or alias.name] = importlib.import_module(f"replication.experiments.{alias.name}")
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check_parameters":
-            for keyword in node.keywords:
-                if keyword.arg == "declared":
-                    return [element.value for element in keyword.value.elts]
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "start":
-            return list(eval(ast.unparse(node.args[0]), {}, imports).parameters)
-    raise AssertionError("no check_parameters(..., declared=...) or start(...) call")
-
-
 @pytest.mark.parametrize("notebook", TABLE_NOTEBOOKS + PAGES)
 def test_the_parameters_cell_and_check_parameters_declare_the_same_names(notebook):
     names = [p.name for p in notebook_parameters(notebook, REPO)]
-    assert sorted(names) == sorted(_declared((REPO / notebook).read_text()))
+    assert sorted(names) == sorted(declared_parameters((REPO / notebook).read_text()))
     assert all(p.help for p in notebook_parameters(notebook, REPO)), "every parameter needs a `# meaning` comment"
 
 

@@ -32,8 +32,6 @@ device: str = "auto"  # auto | cpu | cuda | cuda:<index>
 progress: bool = True  # tqdm bars (the batch runner turns them off)
 
 # %%
-import time
-
 import matplotlib.pyplot as plt
 import torch
 
@@ -46,7 +44,6 @@ from replication.run.experiment import save_results
 profile_name, config, torch_device, data = start(apps.NOTEBOOK, globals())
 
 # %%
-start = time.perf_counter()
 run = apps.run_applications(config, data, torch_device, progress=progress)
 saved = save_results(apps, run, profile_name, data, torch_device)
 

@@ -9,6 +9,8 @@ and the names it checks (`check_parameters(..., declared=...)` in a book page, i
 
 from __future__ import annotations
 
+import ast
+import importlib
 from pathlib import Path
 
 from replication.core.paths import repo_root
@@ -27,6 +29,36 @@ def notebook_parameters(notebook: str | Path, root: Path | None = None) -> list:
         if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
             return PythonTranslator.inspect(cell)
     raise ValueError(f"{notebook} has no cell tagged `parameters`")
+
+
+def declared_parameters(source: str) -> list[str]:
+    """The names a notebook checks its parameters against: `check_parameters(..., declared=...)` in a book page,
+    the `TableNotebook.parameters` passed to `start(...)` in a table notebook."""
+    tree = ast.parse(source)
+    imports = {}  # the notebook's `from replication.experiments import x [as y]`
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "replication.experiments":
+            for alias in node.names:
+                imports[alias.asname or alias.name] = importlib.import_module(f"replication.experiments.{alias.name}")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check_parameters":
+            for keyword in node.keywords:
+                if keyword.arg == "declared":
+                    return [element.value for element in keyword.value.elts]
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "start":
+            return list(_resolve(node.args[0], imports).parameters)
+    raise ValueError("no check_parameters(..., declared=...) or start(...) call")
+
+
+def _resolve(node: ast.expr, names: dict):
+    """The value of `module.NOTEBOOK` or `module.NOTEBOOKS[module.TABLE1]` (names, attributes, subscripts only)."""
+    if isinstance(node, ast.Name):
+        return names[node.id]
+    if isinstance(node, ast.Attribute):
+        return getattr(_resolve(node.value, names), node.attr)
+    if isinstance(node, ast.Subscript):
+        return _resolve(node.value, names)[_resolve(node.slice, names)]
+    raise ValueError(f"cannot read the notebook's table from {ast.unparse(node)!r}")
 
 
 def _cell(text: str) -> str:

@@ -34,7 +34,7 @@ from replication.nets.alpha_gan import (
     to_sphere,
 )
 from replication.nets.cvae_gan import reparameterise
-from replication.run.experiment import Runs, TableNotebook, TrainedRun, claim_verdict, train_and_evaluate
+from replication.run.experiment import TableNotebook, TableRunBase, TrainedRun, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
 from replication.run.train import seed_everything, train_method
 
@@ -227,20 +227,13 @@ def per_class_ms_ssim(images: torch.Tensor, predicted: torch.Tensor, pairs: int)
 
 
 @dataclass
-class TableRun:
-    config: AlphaGANConfig
-    runs: Runs  # metrics and losses per (method, seed); shown: first seed's samples, critic curve, reconstructions
+class TableRun(TableRunBase):
     real: dict[str, float]  # the real data's classifier IS, MS-SSIM and per-class MS-SSIM
     originals: torch.Tensor  # the eight held-out images whose reconstructions the page shows
     protocol: dict
-    wall_time_s: float
     # regime: "method seed s" → the critic's held-out W at its monitored steps; method → seed → spread ratio
     critic_held_out: dict[str, dict[str, list]] = field(default_factory=dict)
     recon_spread: dict[str, dict[int, float]] = field(default_factory=dict)
-
-    @property
-    def metrics(self) -> dict[str, dict[int, dict]]:
-        return self.runs.metrics
 
 
 def setup_line(config: AlphaGANConfig, data: ImageData) -> str:
@@ -301,13 +294,13 @@ def run_table(config: AlphaGANConfig, data: ImageData, device: torch.device, pro
         "reconstruction": f"{c.recon_images} held-out images; models without an encoder (DCGAN, WGAN-GP) use their nearest sample (L1) among the {c.samples}",
         "extractor": evaluator.describe(),
     }
+    runs.wall_time_s = time.perf_counter() - start  # with the evaluator and the real data's scores
     return TableRun(
         config,
         runs,
         real,
         held_out[:8].cpu(),
         protocol,
-        time.perf_counter() - start,
         critic_held_out=critic_held_out,
         recon_spread=recon_spread,
     )

@@ -45,8 +45,8 @@ from replication.metrics.prdc import prdc
 from replication.nets.contragan import Discriminator, Generator, get_backbone
 from replication.run import results
 from replication.run.experiment import (
-    Runs,
     TableNotebook,
+    TableRunBase,
     TrainedRun,
     budget_line,
     claim_verdict,
@@ -270,18 +270,12 @@ class Evaluator:
 
 
 @dataclass
-class TableRun:
+class TableRun(TableRunBase):
     """Everything a notebook shows: the runs (metrics with the real-data row, loss histories, and as `shown`
     each method's samples of the first seed, one row per class) and the protocol."""
 
-    config: ContraGANConfig
-    runs: Runs
     protocol: dict
     num_classes: int = 10  # for the label-accuracy chance level of the regime check
-
-    @property
-    def metrics(self) -> dict[str, dict[int, dict]]:  # method → seed → metrics
-        return self.runs.metrics
 
 
 def run_table(
@@ -488,19 +482,26 @@ def _overfitting_setup(config: ContraGANConfig, data: ImageData) -> str:
     return f"data `{data.name}`; backbone **{config.overfitting_backbone}**; {_budget(config)}; {probes} G steps"
 
 
-_RUN = ("profile", "seeds", "dataset", "steps", "extractor", "device", "progress")
+_PARAMETERS = ("profile", "seeds", "dataset", "steps", "extractor", "device", "progress")  # + each table's own
 NOTEBOOKS = {
     TABLE1: TableNotebook(
         TABLE1,
-        (*_RUN, "methods", "gpus_per_run"),
+        ("profile", "seeds", "methods", *_PARAMETERS[2:], "gpus_per_run"),
         load_data,
         lambda config, data: f"{images_line(data)}; {_budget(config)}; methods {list(config.methods)}",
     ),
     TABLE2: TableNotebook(
-        TABLE2, (*_RUN, "gpus_per_run"), load_data, lambda config, data: f"data: `{data.name}`; {_budget(config)}"
+        TABLE2,
+        (*_PARAMETERS, "gpus_per_run"),
+        load_data,
+        lambda config, data: f"data: `{data.name}`; {_budget(config)}",
     ),
     OVERFITTING: TableNotebook(
-        OVERFITTING, (*_RUN, "backbone"), load_data, _overfitting_setup, {"backbone": "overfitting_backbone"}
+        OVERFITTING,
+        (*_PARAMETERS[:5], "backbone", *_PARAMETERS[5:]),
+        load_data,
+        _overfitting_setup,
+        {"backbone": "overfitting_backbone"},
     ),
 }
 

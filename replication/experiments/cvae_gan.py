@@ -32,7 +32,7 @@ from replication.nets.cvae_gan import (
     FeatureDiscriminator32,
     reparameterise,
 )
-from replication.run.experiment import Runs, TableNotebook, budget_line, claim_verdict, train_and_evaluate
+from replication.run.experiment import TableNotebook, TableRunBase, budget_line, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
 from replication.run.train import TrainResult, seed_everything, train_method
 
@@ -219,18 +219,11 @@ def recognisability(extractor: ClassifierExtractor, images: torch.Tensor, labels
 
 
 @dataclass
-class TableRun:
-    config: CVAEGANConfig
+class TableRun(TableRunBase):
     # metrics: method → seed → recognisability(...), + "label swap" (label_swap(...)) for the encoder methods;
     # shown: method → the first seed's prior samples, `grid_per_class` of each class
-    runs: Runs
     real: dict  # the evaluator on the real held-out images
     protocol: dict
-    wall_time_s: float
-
-    @property
-    def metrics(self) -> dict[str, dict[int, dict]]:
-        return self.runs.metrics
 
 
 def setup_line(config: CVAEGANConfig, data: ImageData) -> str:
@@ -268,7 +261,8 @@ def run_table(
         "extractor": extractor.describe(),
         "comparable_to_paper": data.name not in ("mnist5k", "digits"),
     }
-    return TableRun(config, runs, real, protocol, time.perf_counter() - start)
+    runs.wall_time_s = time.perf_counter() - start  # with the evaluator
+    return TableRun(config, runs, real, protocol)
 
 
 def lambda_sensitivity(

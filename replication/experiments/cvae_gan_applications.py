@@ -26,7 +26,7 @@ from replication.data.images import ImageData, load_dataset
 from replication.experiments.cvae_gan import TrainedRun, evaluator, sample_per_class, setup_line, train_run
 from replication.metrics.features import ClassifierExtractor, classifier_accuracy
 from replication.nets.classifier import SmallClassifier
-from replication.run.experiment import Runs, TableNotebook, claim_verdict, train_and_evaluate
+from replication.run.experiment import TableNotebook, TableRunBase, claim_verdict, train_and_evaluate
 from replication.run.results import seed_rows
 
 TABLE_ID = "cvae_gan_applications"
@@ -135,15 +135,12 @@ def augmentation_study(
 
 
 @dataclass
-class ApplicationsRun:
-    config: CVAEGANConfig
-    # metrics: method → seed → inpainting PSNR, SSIM and "fill spread" (regime: the filled holes' spread ratio);
+class ApplicationsRun(TableRunBase):
+    # runs.metrics: method → seed → inpainting PSNR, SSIM and "fill spread" (regime: the filled holes' spread ratio);
     # CVAE-GAN also augmentation_study(...). shown: method → {"fill": first 8 fills}, CVAE-GAN + "morph z", "morph c"
-    runs: Runs
     examples: dict[str, torch.Tensor]  # the first 8 held-out images: "original", "masked"
     protocol: dict
     num_classes: int
-    wall_time_s: float  # the whole table, the evaluator included
 
 
 def run_applications(
@@ -178,8 +175,8 @@ def run_applications(
         "augmentation": f"{config.augment_real_per_class} real training images per class, + {config.augment_fake_per_class} CVAE-GAN prior samples per class; classifier (SmallClassifier, width 16) trained {config.augment_steps} steps; accuracy on all {len(data.test_x)} held-out images. The CVAE-GAN saw the full training split, so the gain also carries what it learned from data the subset lacks",
         "comparable_to_paper": data.name not in ("mnist5k", "digits"),
     }
-    wall_time_s = time.perf_counter() - start
-    return ApplicationsRun(config, runs, examples, protocol, data.num_classes, wall_time_s)
+    runs.wall_time_s = time.perf_counter() - start  # with the evaluator
+    return ApplicationsRun(config, runs, examples, protocol, data.num_classes)
 
 
 @torch.no_grad()

@@ -29,8 +29,8 @@ from replication.metrics.fid import frechet_distance, per_class_frechet_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.dcgan import CondDiscriminator32, CondGenerator32
 from replication.run.experiment import (
-    Runs,
     TableNotebook,
+    TableRunBase,
     TrainedRun,
     budget_line,
     claim_verdict,
@@ -207,23 +207,13 @@ class Evaluator:
 
 
 @dataclass
-class TableRun:
+class TableRun(TableRunBase):
     """Everything the notebook shows: the runs (metrics, loss histories, and as `shown` each method's
     samples of the first seed, class-major), the protocol, and the real data's diversity."""
 
-    config: MSGANTable1Config
-    runs: Runs
     protocol: dict
     # the real training split's same-class diversity: (mean over classes, {class: value})
     real_diversity: tuple[float, dict[int, float]]
-
-    @property
-    def metrics(self) -> dict[str, dict[int, dict]]:  # method → seed → metrics
-        return self.runs.metrics
-
-    @property
-    def wall_time_s(self) -> float:
-        return self.runs.wall_time_s
 
 
 def setup_line(config: MSGANTable1Config, data: ImageData) -> str:

@@ -72,7 +72,14 @@ from replication.nets.drit import (
     check_size,
     discriminator_layers,
 )
-from replication.run.experiment import Runs, TableNotebook, TrainedRun, budget_line, claim_verdict, train_and_evaluate
+from replication.run.experiment import (
+    TableNotebook,
+    TableRunBase,
+    TrainedRun,
+    budget_line,
+    claim_verdict,
+    train_and_evaluate,
+)
 from replication.run.results import seed_rows
 from replication.run.train import seed_everything, train_method
 
@@ -571,13 +578,10 @@ class Evaluator:
 
 
 @dataclass
-class TableRun:
-    config: MSGANDRITConfig
-    runs: Runs  # metrics, histories, and shown: method → direction → first seed's outputs [M, n, C, H, W]
+class TableRun(TableRunBase):
     inputs: dict[str, torch.Tensor]  # direction → the n held-out inputs shown
     real_diversity: dict[str, float]  # direction → the target domain's diversity
     protocol: dict
-    wall_time_s: float  # the whole table, the evaluator's references included
 
 
 def setup_line(config: MSGANDRITConfig, data) -> str:
@@ -605,9 +609,8 @@ def run_table(
 
     runs = train_and_evaluate(train_run, evaluate, config, data, device, METHODS, progress)
     inputs = {d: evaluator.inputs[d][:shown].cpu() for d in DIRECTIONS}
-    return TableRun(
-        config, runs, inputs, dict(evaluator.real_diversity), evaluator.protocol(), time.perf_counter() - start
-    )
+    runs.wall_time_s = time.perf_counter() - start  # with the evaluator's references
+    return TableRun(config, runs, inputs, dict(evaluator.real_diversity), evaluator.protocol())
 
 
 def result_rows(table: TableRun) -> list[dict]:

@@ -39,7 +39,14 @@ from replication.metrics.fid import frechet_distance
 from replication.metrics.lpips import PerceptualDistance, perceptual_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.pix2pix import MultiScaleDiscriminator, UNetGenerator
-from replication.run.experiment import Runs, TableNotebook, TrainedRun, budget_line, claim_verdict, train_and_evaluate
+from replication.run.experiment import (
+    TableNotebook,
+    TableRunBase,
+    TrainedRun,
+    budget_line,
+    claim_verdict,
+    train_and_evaluate,
+)
 from replication.run.results import seed_rows
 from replication.run.train import seed_everything, train_method
 
@@ -219,20 +226,10 @@ class Evaluator:
 
 
 @dataclass
-class TableRun:
-    config: MSGANPix2PixConfig
-    runs: Runs  # `shown`: method → outputs [M, n, C, H, W] for the shown inputs (first seed)
+class TableRun(TableRunBase):
     inputs: torch.Tensor  # the shown inputs [n, C, H, W]
     real_diversity: float
     protocol: dict
-
-    @property
-    def metrics(self) -> dict[str, dict[int, dict]]:  # method → seed → metric → value
-        return self.runs.metrics
-
-    @property
-    def wall_time_s(self) -> float:
-        return self.runs.wall_time_s
 
 
 def setup_line(config: MSGANPix2PixConfig, data: PairedData) -> str:

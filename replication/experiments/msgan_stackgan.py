@@ -49,7 +49,14 @@ from replication.metrics.label_accuracy import label_accuracy
 from replication.metrics.lpips import perceptual_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.stackgan import StackGenerator, StageDiscriminator, colour_consistency, kl_divergence
-from replication.run.experiment import Runs, TableNotebook, TrainedRun, budget_line, claim_verdict, train_and_evaluate
+from replication.run.experiment import (
+    TableNotebook,
+    TableRunBase,
+    TrainedRun,
+    budget_line,
+    claim_verdict,
+    train_and_evaluate,
+)
 from replication.run.results import seed_rows
 from replication.run.train import seed_everything, train_method
 
@@ -281,22 +288,11 @@ class Evaluator:
 
 
 @dataclass
-class TableRun:
-    config: MSGANStackGANConfig
-    runs: Runs  # `shown`: method → outputs [M, n, C, H, W] for the shown captions (first seed)
+class TableRun(TableRunBase):
     captions: list[str] | None  # the shown captions
     real_diversity: float
     protocol: dict
-
     num_classes: int  # the captions' classes (the regime check's chance level)
-
-    @property
-    def metrics(self) -> dict[str, dict[int, dict]]:  # method → seed → metric → value
-        return self.runs.metrics
-
-    @property
-    def wall_time_s(self) -> float:
-        return self.runs.wall_time_s
 
 
 def setup_line(config: MSGANStackGANConfig, data: TextData) -> str:

@@ -90,6 +90,23 @@ class Runs:
     wall_time_s: float = 0.0
 
 
+@dataclass
+class TableRunBase:
+    """What a table's `run_table` returns, the part every table shares: its config and its runs; each table's
+    own `TableRun` adds what its page shows (protocol, real-data references, inputs …)."""
+
+    config: Any
+    runs: Runs
+
+    @property
+    def metrics(self) -> dict[str, dict[int, dict]]:  # method → seed → metric → value
+        return self.runs.metrics
+
+    @property
+    def wall_time_s(self) -> float:  # training and evaluation, with the evaluator's references
+        return self.runs.wall_time_s
+
+
 def train_and_evaluate(
     train_run: Callable,
     evaluate: Callable[[Any, int], tuple[dict, Any]],
