@@ -549,6 +549,18 @@ def show_verdicts(results: dict) -> None:
         display(Markdown(f"**Verdict: {verdict_text(verdict)}** — {verdict['claim']}."))
 
 
+def show_label_use(results: dict, num_classes: int) -> None:
+    """In a notebook: label accuracy and label–class NMI of every method (a conditional table's regime evidence)."""
+    from IPython.display import display
+
+    metrics = [m for m in ("label accuracy", "label NMI") if any(r["metric"] == m for r in results["rows"])]
+    caption = (
+        f"Label accuracy (fraction; chance {1 / num_classes:.2f}) and label–class NMI (0: the label changes nothing; "
+        "1: one class per label, right or wrong) of every method, mean ± std over seeds"
+    )
+    display(table(wide_frame(results, metrics), caption))
+
+
 def show_setup(profile: str, device, dataset: str, details: str) -> None:
     """In a notebook: the run banner, then one line with the profile, the device and `details` (the data and
     the budget, as the table states them)."""

@@ -39,6 +39,7 @@ class ContraGANConfig:
     lambda_cr: float = 10.0  # CR-GAN's default
     ema_decay: float = 0.9999
     ema_start: int = 1000
+    label_input_dim: int = 0  # > 0: G also takes its label at its input (a cpu-scale adaptation; nets/contragan.py)
     overfitting_backbone: str = "BigGAN"  # the discriminator-overfitting study's backbone
     probe_every: int = 500  # overfitting study: D's outputs on train / held-out reals every this many G steps
     probe_images: int = 1000  # per split
@@ -60,6 +61,8 @@ class ContraGANConfig:
         keys += ("ema_decay", "ema_start")
         if self.image_size != 32:  # 32 px keeps the key set it had before the size was a setting
             keys += ("image_size",)
+        if self.label_input_dim:  # likewise for G's label input
+            keys += ("label_input_dim",)
         return {k: getattr(self, k) for k in keys}
 
 

@@ -40,6 +40,7 @@ from replication.losses.contragan import (
 from replication.metrics.features import ClassifierConfig, cached_features, get_extractor
 from replication.metrics.fid import frechet_distance, per_class_frechet_distance
 from replication.metrics.inception_score import inception_score
+from replication.metrics.label_accuracy import label_mutual_information
 from replication.metrics.prdc import PROTOCOL as PRDC_PROTOCOL
 from replication.metrics.prdc import prdc
 from replication.nets.contragan import Discriminator, Generator, get_backbone
@@ -58,7 +59,17 @@ from replication.run.train import seed_everything, train_method
 
 RUNS_ID = "contragan"  # one runs/ folder for the three notebooks (shared runs)
 TABLE1, TABLE2, OVERFITTING = "contragan_table1", "contragan_table2", "contragan_overfitting"
-METRICS = ("FID", "intra-class FID", "classifier IS", "label accuracy", "precision", "recall", "density", "coverage")
+METRICS = (
+    "FID",
+    "intra-class FID",
+    "classifier IS",
+    "label accuracy",
+    "label NMI",  # beside accuracy: a label used for the wrong class vs a label ignored (#24)
+    "precision",
+    "recall",
+    "density",
+    "coverage",
+)
 GAP_METRIC = "D gap (train − held-out)"
 REAL = "real data (held-out)"
 PAPER_SIZES = {"cifar10": 32, "tiny-imagenet": 64, "imagenet": 128}  # the paper's rows and their resolution
@@ -104,7 +115,9 @@ def build(config: ContraGANConfig, data: ImageData, spec: MethodSpec, device: to
     seed_everything(seed)
     backbone = get_backbone(spec.backbone)
     channels, classes, size = data.image_shape[0], data.num_classes, config.image_size
-    generator = Generator(backbone, config.nz, classes, config.width, channels, config.shared_dim, size).to(device)
+    generator = Generator(
+        backbone, config.nz, classes, config.width, channels, config.shared_dim, size, config.label_input_dim
+    ).to(device)
     discriminator = Discriminator(backbone, spec.head, classes, config.width, channels, config.embed_dim, size)
     discriminator = discriminator.to(device)
     nets = {"G": generator, "D": discriminator}
@@ -248,6 +261,7 @@ class Evaluator:
             "intra-class FID": float(np.mean(list(intra.values()))),
             "classifier IS": inception_score(logits, self.config.is_splits)["mean"],
             "label accuracy": float((logits.argmax(1) == labels).float().mean()),
+            "label NMI": label_mutual_information(labels, logits.argmax(1), self.data.num_classes),
             **prdc(self.prdc_reference, features, self.config.prdc_k),
         }
 
@@ -259,6 +273,8 @@ class Evaluator:
             "FID": "pooled over classes; intra-class FID = per-class FID averaged over classes",
             "IS": f"inception-score form over {self.classifier.name}'s logits, {c.is_splits} splits",
             "label accuracy": f"top-1 of {self.classifier.name} on the samples against the label they were generated for",
+            "label NMI": "normalised mutual information between that label and the predicted class (1: each label one "
+            "consistent class, even a wrong one; 0: the label changes nothing)",
             "PRDC": PRDC_PROTOCOL.format(k=c.prdc_k)
             + f"; reference: {len(self.prdc_reference)} real training features (fixed random subset if fewer than all)",
             "real-data row": "the held-out split scored like a model (per-class FID on its own classes)",

@@ -169,6 +169,9 @@ class Generator(nn.Module):
     at 64/128 px BigGAN's multipliers (module docstring); DCGAN halves them per stage (4w → 2w → w).
     BigGAN splits z into (blocks + 1) chunks (4 at 32 px): the first feeds the linear layer, each
     other one joins the shared class embedding in one block's CBN.
+
+    `label_dim` > 0 (a cpu-scale adaptation, never the paper's nets): G also sees its label at its input, an
+    embedding of that size concatenated to what feeds the linear layer, `linear([z; e(c)])`, besides the CBN.
     """
 
     def __init__(
@@ -180,6 +183,7 @@ class Generator(nn.Module):
         out_channels: int = 3,
         shared_dim: int = 128,
         image_size: int = 32,
+        label_dim: int = 0,
     ):
         super().__init__()
         self.backbone, self.nz, self.num_classes = backbone, nz, num_classes
@@ -196,7 +200,9 @@ class Generator(nn.Module):
             self.shared = nn.Embedding(num_classes, shared_dim)
             _init(self.shared, init)
             cond_dim = shared_dim + self.chunk
-        self.linear = _layer(nn.Linear(self.chunk if backbone.shared_embedding else nz, channels[0] * 16), init, sn)
+        self.label_input = nn.Embedding(num_classes, label_dim) if label_dim > 0 else None
+        linear_in = (self.chunk if backbone.shared_embedding else nz) + label_dim
+        self.linear = _layer(nn.Linear(linear_in, channels[0] * 16), init, sn)
         self.blocks = nn.ModuleList(
             block(c_in, c_out, num_classes, cond_dim, init, sn)
             for c_in, c_out in zip(channels, channels[1:], strict=False)
@@ -209,9 +215,12 @@ class Generator(nn.Module):
         if self.backbone.shared_embedding:
             chunks = z[:, : self.chunks * self.chunk].split(self.chunk, dim=1)
             shared = self.shared(labels)
-            h, conds = self.linear(chunks[0]), [torch.cat([shared, c], dim=1) for c in chunks[1:]]
+            first, conds = chunks[0], [torch.cat([shared, c], dim=1) for c in chunks[1:]]
         else:
-            h, conds = self.linear(z), [labels] * len(self.blocks)
+            first, conds = z, [labels] * len(self.blocks)
+        if self.label_input is not None:
+            first = torch.cat([first, self.label_input(labels)], dim=1)
+        h = self.linear(first)
         h = h.view(len(z), -1, 4, 4)
         for i, (block, cond) in enumerate(zip(self.blocks, conds, strict=True)):
             h = block(h, cond)
