@@ -186,3 +186,30 @@ def test_an_all_blank_column_is_left_out_and_headers_are_left_aligned():
 def test_the_protocol_line_shows_booleans_as_yes_no():
     line = page.protocol_line({"profile": "smoke", "protocol": {"comparable_to_paper": False, "k": 5}})
     assert "comparable to paper: no" in line and "False" not in line
+
+
+def test_verdict_parts_show_interval_level_holm_sign_flip_and_power_and_old_files_show_dashes():
+    from replication.claims.stats import compare_paired
+    from replication.run.experiment import claim_verdict
+
+    dcgan, msgan = [122.0, 133.0, 114.0, 211.0, 145.0], [130.0, 150.0, 115.0, 260.0, 150.0]
+    parts = [
+        compare_paired("NDB", "DCGAN", [5.0, 6.0, 7.0, 6.0, 5.0], "MSGAN", [4.5, 4.0, 6.5, 5.0, 4.0], "lower"),
+        compare_paired("FID", "DCGAN", dcgan, "MSGAN", msgan, "not worse", 0.05),
+    ]
+    results = {"verdicts": [claim_verdict("mode seeking lowers NDB without hurting FID", "r", parts)]}
+    frame = page.verdict_frame(results)
+    ndb, fid = frame.to_dict("records")
+    assert ndb["interval"].endswith("95%") and fid["interval"].startswith("ratio") and fid["interval"].endswith("90%")
+    assert "→" in ndb["p (t) → Holm"]  # two parts: Holm doubles the smaller p
+    assert ndb["p (sign-flip)"] == "0.062"  # five seeds all one way: 2/32
+    assert fid["power (80 %)"].startswith("underpowered at n = 5: ≈ ")
+    assert "(margin 5%, as a ratio)" in fid["part"]
+    old = {"verdicts": [{"claim": "c", "verdict": "holds", "parts": [{**parts[0].as_dict()}]}]}
+    for key in ("confidence", "p_holds", "p_holds_adjusted", "p_signflip_holds", "mde", "seeds_for_80_power", "scale"):
+        del old["verdicts"][0]["parts"][0][key]
+    (line,) = page.verdict_frame(old).to_dict("records")
+    assert line["interval"].endswith("95%") and line["p (t) → Holm"] == line["p (sign-flip)"] == "—"
+    assert line["power (80 %)"] == "—"
+    html = page.html_table(frame)
+    assert "nan" not in html.lower() and "None" not in html

@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from replication.claims import regime
 
 
@@ -30,3 +32,29 @@ def test_collapse_check_needs_the_whole_interval_below_the_data():
     one_seed = regime.less_diverse_than_data("DCGAN", [0.10], 0.186, "L1")
     assert collapsed.met and not near.met and not one_seed.met
     json.dumps([c.as_dict() for c in (collapsed, near, one_seed)], allow_nan=False)
+
+
+def test_a_gate_that_a_minority_of_seeds_carries_on_the_mean_fails():
+    # CVAE-GAN's fill spread at cpu: mean 0.555 ≥ 0.5, but 3 of 5 seeds below 0.5 → not met
+    check = regime.per_seed_check(
+        "fills vary", "spread", {"CVAE-GAN": [0.9, 0.8, 0.45, 0.33, 0.3]}, 0.5, "spread ≥ 0.5"
+    )
+    assert not check.met and "CVAE-GAN 0.56 (2 of 5 seeds ≥ 0.50)" in check.measurement
+    assert check.values["seeds_meeting"] == {"CVAE-GAN": 2} and "every seed" in check.rule
+    # label accuracy: A's mean 0.59 ≥ 0.55 is carried by 2 of its 5 seeds → not met (the mean rule passed it)
+    labels = regime.uses_labels({"A": [0.95, 0.95, 0.35, 0.35, 0.35], "B": [0.9] * 5}, num_classes=10)
+    assert not labels.met and labels.values["label_accuracy"]["A"] == pytest.approx(0.59)
+    assert regime.uses_labels({"A": [0.56, 0.6], "B": [0.9, 0.95]}, num_classes=10).met
+
+
+def test_converged_tolerates_the_curves_own_noise():
+    # windows of 5: previous (1, 3, 1, 3, 1) mean 1.8, last (3, 1, 3, 1, 3) mean 2.2: Δ 0.4 > 5 % of 2.2 = 0.11;
+    # each window's sum of squares about its mean is 4.8, pooled variance 9.6 / 8 = 1.2, so the noise term is
+    # 2·√1.2·√(2/5) ≈ 1.386 ≥ 0.4: a move this noisy a curve cannot tell from flat
+    noisy = [2.0] * 40 + [1.0, 3.0, 1.0, 3.0, 1.0] + [3.0, 1.0, 3.0, 1.0, 3.0]
+    out = regime.converged(noisy)
+    assert out["met"] and out["noise"] == pytest.approx(2 * 1.2**0.5 * (2 / 5) ** 0.5)
+    assert out["tolerance"] == out["noise"] and out["change"] == pytest.approx(0.4)
+    assert not regime.converged(noisy, noise_z=0.0)["met"]  # without the noise term: moved by 0.4 > 0.11
+    rising = [0.1 * i for i in range(50)]  # a steady rise moves its window means far more than its noise
+    assert not regime.converged(rising)["met"]

@@ -98,7 +98,8 @@ def test_contragan_table1_verdicts_are_saved_with_a_labels_check_over_their_back
             "SNDCGAN + 2C": ([20, 21], [0.80, 0.85]),
             "BigGAN + ACGAN": ([30, 31], [0.90, 0.92]),
             "BigGAN + projection": ([32, 33], [0.70, 0.60]),
-            "BigGAN + 2C": ([20, 21.5], [0.80, 0.85]),
+            # 2 seeds, two parts: each part's p must survive Holm (×2), so the seeds agree closely
+            "BigGAN + 2C": ([20, 20.5], [0.80, 0.85]),
         }
     )
     table = _contragan_table(contragan.TABLE1, metrics, methods=list(metrics))

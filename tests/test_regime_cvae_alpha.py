@@ -165,7 +165,8 @@ def test_cvae_gan_applications_guard_augmentation_by_labels_and_inpainting_by_va
     assert augmentation["verdict"] == "not tested" and "0.25" in augmentation["not_tested_because"]
     assert [c["name"] for c in inpainting["regime"]] == ["the fills are not one constant output"]
     assert inpainting["regime"][0]["met"] and inpainting["verdict"] == "holds"
-    assert "CVAE 0.85, CVAE-GAN 0.55" in inpainting["regime"][0]["measurement"]
+    measured = inpainting["regime"][0]["measurement"]
+    assert "CVAE 0.85 (2 of 2 seeds ≥ 0.50), CVAE-GAN 0.55 (2 of 2 seeds ≥ 0.50)" in measured
 
     run = _applications_run({"CVAE": {0: 0.8, 1: 0.9}, "CVAE-GAN": {0: 0.5, 1: 0.4}})  # CVAE-GAN's mean 0.45 < 0.5
     inpainting = _apps_gated(run)[1]
@@ -243,7 +244,10 @@ def test_alpha_gan_diversity_claim_needs_samples_the_evaluator_sorts_into_classe
     assert "MS-SSIM" in diverse["claim"] and diverse["verdict"] == "not tested"
     assert "alpha-GAN 4.95" in diverse["not_tested_because"] and "real data 9.00" in diverse["not_tested_because"]
     assert diverse["regime"][0]["values"]["classifier_IS"] == {"DCGAN": 8.05, "alpha-GAN": 4.95}
-    table = _alpha_table(falling=None, spread=0.8, sample_is={"alpha-GAN": 4.95})  # 4.95, 5.05: mean 5.0, on the line
+    table = _alpha_table(falling=None, spread=0.8, sample_is={"alpha-GAN": 4.95})  # 4.95, 5.05: mean 5.0, on the line,
+    check = _alpha_gated(table)[2]["regime"][0]  # but one seed of two is below it: the per-seed rule fails
+    assert not check["met"] and "alpha-GAN 5.00 (1 of 2 seeds ≥ 5.00)" in check["measurement"]
+    table = _alpha_table(falling=None, spread=0.8, sample_is={"alpha-GAN": 5.0})  # 5.0, 5.1: every seed meets it
     assert _alpha_gated(table)[2]["regime"][0]["met"]
     table = _alpha_table(falling=None, spread=0.8, real_is=None)  # no real-data IS: cannot say
     assert _alpha_gated(table)[2]["verdict"] == "not tested"

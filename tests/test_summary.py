@@ -74,7 +74,8 @@ def test_one_row_per_claim_with_ours_reported_verdict_scale_and_link():
     assert first[3] == "FID: DCGAN 30.1 ± 1.5, MSGAN 28.5 ± 0.75"
     assert first[4] == "no: ours on mnist5k, the paper on CIFAR-10"
     assert first[5] == "<strong>holds</strong>"
-    assert first[6] == "cpu · mnist5k · 3 seeds"
+    assert first[6] == "—"  # parts without p-values (a results file from before the analysis plan)
+    assert first[7] == "cpu · mnist5k · 3 seeds"
     assert second[5] == "<strong>not tested</strong>: the baseline collapses does not hold (0.1)"
     # the reported column comes from the registry: MSGAN's cells are registered (value or "see paper")
     expected = {r.method: r.shown for r in REPORTED if r.table_id == "msgan_table1" and r.metric == "FID"}
@@ -182,3 +183,32 @@ def test_a_verdict_outside_the_four_gets_its_own_tally_column_so_rows_add_up():
     text = summary.tally_html(summary.verdict_tally(scanned))
     assert "<th>not run</th>" in text
     assert "<strong>1 claims</strong>: 0 holds, 0 does not hold, 0 inconclusive, 0 not tested, 1 not run." in text
+
+
+def _tested(claim: str, verdict: str, p_holds: float, p_does_not_hold: float) -> dict:
+    out = _verdict(claim, verdict)
+    out["parts"][0].update(p_holds_adjusted=p_holds, p_does_not_hold_adjusted=p_does_not_hold)
+    return out
+
+
+def test_the_book_wide_family_holm_adjusts_over_the_tested_claims():
+    # three tested claims (p for "does not hold" 0.01, 0.04, 0.03 → Holm 0.03, 0.06, 0.06), one not tested, and
+    # one from a results file without p-values: the last two are outside the family ("—")
+    claims = [
+        _tested("c1", "does not hold", 0.99, 0.01),
+        _tested("c2", "does not hold", 0.99, 0.04),
+        _tested("c3", "does not hold", 0.99, 0.03),
+        {**_tested("c4", "not tested", 0.001, 0.9), "not_tested_because": "x"},
+        _verdict("c5", "holds"),
+    ]
+    scanned = [(Path("cpu/msgan_table1.json"), _payload("msgan_table1", claims), None)]
+    family = summary.book_family(scanned)
+    assert set(family) == {("msgan_table1", 0), ("msgan_table1", 1), ("msgan_table1", 2)}
+    assert [family["msgan_table1", i]["p_does_not_hold"] for i in range(3)] == pytest.approx([0.03, 0.06, 0.06])
+    assert [family["msgan_table1", i]["verdict"] for i in range(3)] == ["does not hold", "inconclusive", "inconclusive"]
+    rows = _cells(summary.summary_html(summary.summary_rows(scanned, "cpu")))
+    assert rows[0][6] == "<strong>does not hold</strong> (adjusted p 0.030)"
+    assert rows[1][6].startswith("<strong>inconclusive</strong> (adjusted p 1.000 holds, 0.060 does not hold")
+    assert rows[3][6] == rows[4][6] == "—"
+    page = summary.summary_page("cpu", root=REPO / "results")  # the committed results, written before the plan
+    assert "Holm over the book" in page

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from pathlib import Path
 
@@ -121,6 +122,8 @@ def protocol_line(results: dict) -> str:
 
 
 def verdict_frame(results: dict) -> pd.DataFrame:
+    """One line per part of each claim: the seed-paired difference, its interval (with its level), the
+    part's t-test p → Holm-adjusted within its claim, the exact sign-flip p, and its power line."""
     lines = []
     for verdict in results["verdicts"]:
         for part in verdict["parts"]:
@@ -129,14 +132,20 @@ def verdict_frame(results: dict) -> pd.DataFrame:
                     "claim": verdict["claim"],
                     "part": _part_text(part),
                     "mean Δ (B − A)": _signed(part["mean_difference"]),
-                    "95% CI": _interval(part["ci_low"], part["ci_high"]),
+                    "interval": _part_interval(part),
+                    "p (t) → Holm": _p_pair(part.get("p_holds"), part.get("p_holds_adjusted")),
+                    "p (sign-flip)": _p(part.get("p_signflip_holds")),
+                    "power (80 %)": power_text(part),
                     "n seeds": part["n"],
                     "part verdict": part["verdict"],
                     "claim verdict": verdict_text(verdict),
                 }
             )
     frame = pd.DataFrame(lines)
-    frame.attrs["caption"] = "Verdicts: each part of each claim, with the seed-paired difference and its 95% interval"
+    frame.attrs["caption"] = (
+        "Verdicts: each part of each claim, with the seed-paired difference, its interval, the p-value of the claim's "
+        "direction (t test → Holm-adjusted within the claim; the exact sign-flip p beside it) and its power"
+    )
     return frame
 
 
@@ -145,18 +154,69 @@ def _signed(value: float | None) -> str:
 
 
 def _interval(low: float | None, high: float | None) -> str:
-    """The 95 % interval, or "—" where none exists (one seed, or a method not run)."""
+    """The interval, or "—" where none exists (one seed, or a method not run)."""
     return MISSING if low is None or high is None else f"[{low:+.4f}, {high:+.4f}]"
+
+
+def _part_interval(part: dict) -> str:
+    """The part's interval with its level; a log-scale part's as a ratio B/A ("ratio 1.17 [1.14, 1.19], 90 %").
+    Results written before the analysis plan carry no level: theirs was the 95 % interval."""
+    low, high = part.get("ci_low"), part.get("ci_high")
+    if low is None or high is None:
+        return MISSING
+    level = part.get("confidence") or 0.95
+    if part.get("scale") == "log":
+        ratio = math.exp(part["estimate"]) if part.get("estimate") is not None else None
+        text = (
+            "ratio " + (f"{ratio:.3f} " if ratio is not None else "")
+        ) + f"[{math.exp(low):.3f}, {math.exp(high):.3f}]"
+    else:
+        text = _interval(low, high)
+    return f"{text}, {level:.0%}".replace(" ", NBSP)
+
+
+def _p(value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def _p_pair(raw: float | None, adjusted: float | None) -> str:
+    """'0.012 → 0.036' (the part's p, then Holm within its claim); one value where Holm left it unchanged."""
+    if raw is None:
+        return MISSING
+    if adjusted is None or _p(adjusted) == _p(raw):
+        return _p(raw)
+    return f"{_p(raw)} → {_p(adjusted)}"
+
+
+def power_text(part: dict) -> str:
+    """'underpowered at n = 5: ≈ 60 seeds needed for 80 % power' when the part needs more seeds than it had;
+    else the seeds it needs and its minimum detectable effect; "—" where undefined (one seed, no spread)."""
+    needed, n, mde = part.get("seeds_for_80_power"), part.get("n", 0), part.get("mde")
+    if mde is None and needed is None:
+        return MISSING
+    log = part.get("scale") == "log"
+    effect = MISSING if mde is None else (f"{math.expm1(mde):.1%}" if log else f"{mde:.3g}")
+    if needed is None:
+        return f"MDE {effect} at n = {n}"
+    if needed > n:
+        return f"underpowered at n = {n}: ≈ {needed} seeds needed for 80 % power (MDE {effect})"
+    return f"{needed} seeds suffice for 80 % power (MDE {effect} at n = {n})"
 
 
 def _part_text(part: dict) -> str:
     a, b, metric = part["method_a"], part["method_b"], metric_label(part["metric"])
-    margin = "?" if part["margin"] is None else f"{part['margin']:.3g}"  # None: not run
+    if part.get("scale") == "log" and part["margin"] is not None:
+        margin = f"{math.expm1(part['margin']):.0%}, as a ratio"  # stored as log(1 + δ)
+    else:
+        margin = "?" if part["margin"] is None else f"{part['margin']:.3g}"  # None: not run
     if part["claim"] == "within":
         return f"{b} within ±{margin} of {a} on {metric}"
     if part["claim"] == "not worse":
         return f"{b} not worse than {a} on {metric} (margin {margin})"
-    return f"{b} {part['claim']} than {a} on {metric}"
+    scale = " (log ratio)" if part.get("scale") == "log" else ""
+    return f"{b} {part['claim']} than {a} on {metric}{scale}"
 
 
 def verdict_rule() -> str:

@@ -2,7 +2,8 @@
 
 One row per claim: paper, table (a link to its notebook page), claim, the paper's reported values
 and ours for the methods and metrics the claim compares, the verdict (with the reason where the
-claim was not tested) and the profile / scale it ran at. A results file that cannot be read is an
+claim was not tested), the verdict under Holm over all of the book's tested claims (`book_family`)
+and the profile / scale it ran at. A results file that cannot be read is an
 error row; a registered table with no results file at this profile is a "no results yet" row.
 Numbers come from the results files and the reported registry only.
 """
@@ -15,6 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from replication.claims.regime import claim_methods, verdict_text
+from replication.claims.stats import ALPHA, DOES_NOT_HOLD, HOLDS, INCONCLUSIVE, claim_p_values, holm
 from replication.reported import data_row, main_row, reported_value
 from replication.run import results as results_io
 
@@ -51,12 +53,28 @@ TABLES: dict[str, TablePage] = {
     ),
 }
 
-COLUMNS = ("paper / table", "claim", "reported", "ours", "comparable to the paper?", "verdict", "profile / scale")
+BOOK_FAMILY = "verdict, Holm over the book"
+COLUMNS = (
+    "paper / table",
+    "claim",
+    "reported",
+    "ours",
+    "comparable to the paper?",
+    "verdict",
+    BOOK_FAMILY,
+    "profile / scale",
+)
 VERDICTS = ("holds", "does not hold", "inconclusive", "not tested")  # the tally's columns, in this order
 CAPTION = (
     "Every claim replicated in this book: the paper's reported values and ours (mean ± std over seeds) "
     "for the methods and metrics the claim compares, whether the two measure the same thing (data set and "
     "features), the computed verdict, and the profile and scale it ran at. Each table links to its page."
+)
+BOOK_FAMILY_NOTE = (
+    "<p><em>Verdict, Holm over the book</em>: each verdict is tested at family-wise α = 0.05 within its own claim "
+    "(Holm over the claim's parts). The extra column widens the family to every tested claim of the book at this "
+    "profile: a claim's p for “holds” is the largest of its parts' adjusted p, for “does not hold” the smallest, and "
+    "Holm runs over the claims (“—”: not tested, not run, one seed, or a results file without p-values).</p>"
 )
 
 
@@ -160,6 +178,49 @@ def _verdict_cell(verdict: dict) -> str:
     return f"<strong>{html.escape(text)}</strong>"
 
 
+FamilyKey = tuple[str, int]  # (table id, the claim's index in its results file)
+
+
+def book_family(scanned: list[tuple[Path, dict | None, str | None]], alpha: float = ALPHA) -> dict[FamilyKey, dict]:
+    """Holm over every tested claim of `scanned` (a verdict of holds / does not hold / inconclusive whose parts
+    carry adjusted p-values): (table id, claim index) → {"verdict", "p_holds", "p_does_not_hold"} with the
+    book-wide adjusted p-values. A claim's p for "holds" is the largest of its parts' Holm-adjusted p (every
+    part must hold), for "does not hold" the smallest (one part suffices); Holm adjusts each over the claims."""
+    keys, held, failed = [], [], []
+    for path, payload, _error in scanned:
+        if payload is None:
+            continue
+        for index, verdict in enumerate(payload.get("verdicts", [])):
+            p = claim_p_values(verdict.get("parts", []))
+            if verdict.get("verdict") in (HOLDS, DOES_NOT_HOLD, INCONCLUSIVE) and p is not None:
+                keys.append((Path(path).stem, index))
+                held.append(p[0])
+                failed.append(p[1])
+    out = {}
+    for key, ph, pf in zip(keys, holm(held), holm(failed), strict=True):
+        verdict = HOLDS if ph < alpha else DOES_NOT_HOLD if pf < alpha else INCONCLUSIVE
+        out[key] = {"verdict": verdict, "p_holds": ph, "p_does_not_hold": pf}
+    return out
+
+
+def _p(value: float) -> str:
+    return "<0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def _family_cell(entry: dict | None) -> str:
+    """The verdict under Holm over the book, with the adjusted p that decided it ("—" outside the family)."""
+    if entry is None:
+        return "—"
+    verdict = entry["verdict"]
+    if verdict == HOLDS:
+        detail = f"adjusted p {_p(entry['p_holds'])}"
+    elif verdict == DOES_NOT_HOLD:
+        detail = f"adjusted p {_p(entry['p_does_not_hold'])}"
+    else:
+        detail = f"adjusted p {_p(entry['p_holds'])} holds, {_p(entry['p_does_not_hold'])} does not hold"
+    return f"<strong>{html.escape(verdict)}</strong> ({html.escape(detail)})"
+
+
 def _row(table_id: str, *cells: str) -> dict:
     return {"table_id": table_id, **dict(zip(COLUMNS, cells, strict=True))}
 
@@ -169,29 +230,31 @@ def summary_rows(scanned: list[tuple[Path, dict | None, str | None]], profile: s
     claim, one per unreadable file, one per registered table without a results file."""
     rows: list[dict] = []
     seen: set[str] = set()
+    family = book_family(scanned)
     for path, payload, error in scanned:
         table_id = Path(path).stem
         seen.add(table_id)
         where = _link(table_id, prefix)
         if payload is None:
             unreadable = f"<strong>results file unreadable</strong>: {html.escape(str(error))}"
-            rows.append(_row(table_id, where, "—", "—", "—", "—", unreadable, html.escape(profile)))
+            rows.append(_row(table_id, where, "—", "—", "—", "—", unreadable, "—", html.escape(profile)))
             continue
         scale = html.escape(scale_text(payload))
         same = html.escape(comparability(table_id, payload))
         dataset = dataset_name(payload)
         if not payload["verdicts"]:
-            rows.append(_row(table_id, where, "—", "—", "—", same, "no claim tested", scale))
-        for verdict in payload["verdicts"]:
+            rows.append(_row(table_id, where, "—", "—", "—", same, "no claim tested", "—", scale))
+        for index, verdict in enumerate(payload["verdicts"]):
             compared = _compared(verdict)
             reported = _values(compared, partial(_reported, table_id, dataset))
             ours = _values(compared, partial(_ours, payload))
             claim = html.escape(verdict["claim"])
-            rows.append(_row(table_id, where, claim, reported, ours, same, _verdict_cell(verdict), scale))
+            wide = _family_cell(family.get((table_id, index)))
+            rows.append(_row(table_id, where, claim, reported, ours, same, _verdict_cell(verdict), wide, scale))
     for table_id in TABLES:
         if table_id not in seen:
             missing = f"no results yet at profile {html.escape(profile)}"
-            rows.append(_row(table_id, _link(table_id, prefix), "—", "—", "—", "—", missing, "—"))
+            rows.append(_row(table_id, _link(table_id, prefix), "—", "—", "—", "—", missing, "—", "—"))
     order = list(TABLES)
     # by the book's order of tables (unregistered ones last); stable: claims keep their order within a table
     return sorted(rows, key=lambda row: order.index(row["table_id"]) if row["table_id"] in order else len(order))
@@ -249,4 +312,4 @@ def summary_page(profile: str, root: Path | None = None, prefix: str = "../") ->
     """The tally of verdicts, then the summary table of every results file of `profile` (under `root`,
     default the results folder)."""
     scanned = results_io.scan(profile, root)
-    return tally_html(verdict_tally(scanned)) + summary_html(summary_rows(scanned, profile, prefix))
+    return tally_html(verdict_tally(scanned)) + summary_html(summary_rows(scanned, profile, prefix)) + BOOK_FAMILY_NOTE

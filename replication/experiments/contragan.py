@@ -378,8 +378,9 @@ def verdicts_overfitting(table: TableRun) -> list[dict]:
 
 
 _RULE = (
-    "seed-paired 95% t interval of (claimed better − rival): holds if it lies below 0, does not hold if it lies "
-    "above 0, else inconclusive; a claim with several parts holds only if every part holds"
+    "seed-paired t test of (claimed better − rival), FID as log ratios: holds if the 95% interval lies below 0, does "
+    "not hold if it lies above 0, else inconclusive; Holm within the claim; a claim with several parts holds only if "
+    "every part holds"
 )
 
 

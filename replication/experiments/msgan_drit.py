@@ -641,9 +641,10 @@ def verdicts(table: TableRun) -> list[dict]:
             compare_methods(m, seeds, name("FID"), BASELINE, MODE_SEEKING, "not worse", margin),
         ]
         rule = (
-            "seed-paired 95% t intervals of (DRIT + MS) − DRIT in the verdict's direction: LPIPS diversity holds if "
-            f"the interval is above 0, NDB and JSD if it is below 0; FID holds if its upper end is below {margin:.0%} "
-            "of DRIT's mean FID; all parts hold → holds, any part does not hold → does not hold, else inconclusive"
+            "seed-paired t tests of (DRIT + MS) − DRIT in the verdict's direction: LPIPS diversity holds if the 95% "
+            "interval is above 0, NDB and JSD if it is below 0; FID, on the log scale, holds if the 90% interval of the "
+            f"log ratio lies below log(1 + {margin:.0%}); Holm within the claim; all parts hold → holds, any part does "
+            "not hold → does not hold, else inconclusive"
         )
         translation = direction_text(table.config.dataset, direction)
         claim = (

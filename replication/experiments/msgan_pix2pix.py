@@ -279,9 +279,10 @@ def verdicts(table: TableRun) -> list[dict]:
         compare_methods(m, seeds, "FID", BASELINE, MODE_SEEKING, "not worse", margin),
     ]
     rule = (
-        "seed-paired 95% t intervals of (Pix2Pix + MS) − Pix2Pix: LPIPS diversity holds if the interval is above 0, "
-        f"NDB and JSD if it is below 0; FID holds if its upper end is below {margin:.0%} of Pix2Pix's mean FID; all "
-        "parts hold → holds, any part does not hold → does not hold, else inconclusive"
+        "seed-paired t tests of (Pix2Pix + MS) − Pix2Pix: LPIPS diversity holds if the 95% interval is above 0, NDB "
+        "and JSD if it is below 0; FID, on the log scale, holds if the 90% interval of the log ratio lies below "
+        f"log(1 + {margin:.0%}); Holm within the claim; all parts hold → holds, any part does not hold → does not "
+        "hold, else inconclusive"
     )
     claim = "mode seeking makes Pix2Pix's outputs more diverse (LPIPS up, NDB and JSD down) without hurting FID"
     return [claim_verdict(claim, rule, parts)]

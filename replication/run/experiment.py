@@ -36,7 +36,7 @@ import torch
 import torch.nn as nn
 
 from replication.claims import regime
-from replication.claims.stats import PairedComparison, combine_verdicts
+from replication.claims.stats import PairedComparison, adjust_within_claim, combine_verdicts
 from replication.configs.profiles import get_profile, resolve_profile_name
 from replication.core import parallel
 from replication.core.device import pick_device
@@ -143,8 +143,10 @@ def budget_line(config, step: str = "steps") -> str:
 
 
 def claim_verdict(claim: str, rule: str, parts: Sequence[PairedComparison]) -> dict:
-    """A claim's verdict from its seed-paired parts: all parts hold → holds, any does not hold → does not
-    hold, else inconclusive (`combine_verdicts`), with the parts' intervals kept for the page."""
+    """A claim's verdict from its seed-paired parts, Holm-adjusted within the claim (`adjust_within_claim`):
+    all parts hold → holds, any does not hold → does not hold, else inconclusive (`combine_verdicts`),
+    with the parts' intervals, p-values and power kept for the page."""
+    parts = adjust_within_claim(parts)
     return {
         "claim": claim,
         "rule": rule,
