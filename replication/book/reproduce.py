@@ -31,9 +31,8 @@ def notebook_parameters(notebook: str | Path, root: Path | None = None) -> list:
     raise ValueError(f"{notebook} has no cell tagged `parameters`")
 
 
-def declared_parameters(source: str) -> list[str]:
-    """The names a notebook checks its parameters against: `check_parameters(..., declared=...)` in a book page,
-    the `TableNotebook.parameters` passed to `start(...)` in a table notebook."""
+def notebook_table(source: str):
+    """The `TableNotebook` a table notebook's source passes to `start(...)` (None for a book page)."""
     tree = ast.parse(source)
     imports = {}  # the notebook's `from replication.experiments import x [as y]`
     for node in ast.walk(tree):
@@ -41,13 +40,23 @@ def declared_parameters(source: str) -> list[str]:
             for alias in node.names:
                 imports[alias.asname or alias.name] = importlib.import_module(f"replication.experiments.{alias.name}")
     for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "start":
+            return _resolve(node.args[0], imports)
+    return None
+
+
+def declared_parameters(source: str) -> list[str]:
+    """The names a notebook checks its parameters against: `check_parameters(..., declared=...)` in a book page,
+    the `TableNotebook.parameters` passed to `start(...)` in a table notebook."""
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check_parameters":
             for keyword in node.keywords:
                 if keyword.arg == "declared":
                     return [element.value for element in keyword.value.elts]
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "start":
-            return list(_resolve(node.args[0], imports).parameters)
-    raise ValueError("no check_parameters(..., declared=...) or start(...) call")
+    table = notebook_table(source)
+    if table is None:
+        raise ValueError("no check_parameters(..., declared=...) or start(...) call")
+    return list(table.parameters)
 
 
 def _resolve(node: ast.expr, names: dict):
