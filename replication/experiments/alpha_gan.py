@@ -386,6 +386,7 @@ def critic_converged_check(table: TableRun, methods: list[str]) -> regime.Regime
         )
     return regime.RegimeCheck(
         name="the independent critic converged",
+        failed="the independent critic did not converge",
         met=bool(results) and not failed,
         measurement=measurement,
         rule=(
@@ -402,6 +403,7 @@ def reconstructions_vary_check(table: TableRun, methods: list[str]) -> regime.Re
     means = {m: sum(v) / len(v) for m, v in ratios.items() if v}
     return regime.RegimeCheck(
         name="the reconstructions are not one constant output",
+        failed="the reconstructions are close to one constant output",
         met=bool(means) and all(regime.not_constant(v, SPREAD_THRESHOLD) for v in means.values()),
         measurement="spread ratio " + ", ".join(f"{m} {v:.2f}" for m, v in means.items()),
         rule=(
@@ -428,6 +430,7 @@ def samples_fall_into_classes_check(table: TableRun, methods: list[str]) -> regi
     threshold = None if real is None else 1.0 + (real - 1.0) / 2
     return regime.RegimeCheck(
         name="the samples fall into the evaluator's classes",
+        failed="the samples do not fall into the evaluator's classes",
         met=threshold is not None and len(means) == len(methods) and all(v >= threshold for v in means.values()),
         measurement="classifier IS "
         + ", ".join(f"{m} {v:.2f}" for m, v in means.items())

@@ -397,6 +397,7 @@ def prior_follows_label_check(table: TableRun, methods: list[str]) -> regime.Reg
     means = {m: _mean(v["top-1"] for v in table.metrics[m].values()) / 100 for m in methods if table.metrics.get(m)}
     return regime.RegimeCheck(
         name="the prior samples follow their label",
+        failed="the prior samples do not follow their label",
         met=bool(means) and all(v >= threshold for v in means.values()),
         measurement="top-1 " + ", ".join(f"{m} {v:.2f}" for m, v in means.items()) + f" (chance {1 / num_classes:.2f})",
         rule=f"every method's mean prior-sample top-1 ≥ {threshold:.2f} (halfway from chance to 1)",
@@ -418,6 +419,7 @@ def swap_follows_label_check(table: TableRun, methods: list[str]) -> regime.Regi
     }
     return regime.RegimeCheck(
         name="decoding with another label follows that label (label swap)",
+        failed="decoding with another label does not follow that label (label swap)",
         met=bool(summary) and all(v["follows label"] >= threshold for v in summary.values()),
         measurement="; ".join(
             f"{m}: follows label {v['follows label']:.2f}, keeps identity {v['keeps identity']:.2f}, KL {v['KL']:.2f} nats"

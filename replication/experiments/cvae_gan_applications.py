@@ -232,6 +232,7 @@ def added_samples_follow_label_check(run: ApplicationsRun) -> regime.RegimeCheck
     mean = sum(values) / len(values) if values else 0.0
     return regime.RegimeCheck(
         name="the added CVAE-GAN samples follow their label",
+        failed="the added CVAE-GAN samples do not follow their label",
         met=bool(values) and mean >= threshold,
         measurement=f"evaluator top-1 on the added samples {mean:.2f} (chance {1 / run.num_classes:.2f})"
         if values
@@ -250,6 +251,7 @@ def fills_vary_check(run: ApplicationsRun) -> regime.RegimeCheck:
     means = {m: sum(v.values()) / len(v) for m, v in spread.items() if v}
     return regime.RegimeCheck(
         name="the fills are not one constant output",
+        failed="the fills are close to one constant output",
         met=len(means) == len(INPAINT_METHODS)
         and all(regime.not_constant(v, FILL_SPREAD_THRESHOLD) for v in means.values()),
         measurement="spread ratio of the filled holes " + ", ".join(f"{m} {v:.2f}" for m, v in means.items())

@@ -344,5 +344,6 @@ def regime_checks(table: TableRun, num_classes: int = 10) -> list[regime.RegimeC
     accuracy = {m: [table.metrics[m][s][ACCURACY] for s in seeds] for m in METHODS}
     follows = regime.uses_labels(accuracy, num_classes)
     follows.name = "the generators follow the caption's class"
+    follows.failed = "the generators do not follow the caption's class"
     baseline = [table.metrics[BASELINE][s][DIVERSITY] for s in seeds]
     return [follows, regime.less_diverse_than_data(BASELINE, baseline, table.real_diversity, DIVERSITY)]
