@@ -47,6 +47,31 @@ def _fails(config, data, method, seed, device, progress):
     raise FloatingPointError(f"non-finite loss at step 3 ({method} seed {seed})")
 
 
+class _Result:
+    def __init__(self, resumed_from, steps_done):
+        self.resumed_from, self.steps_done = resumed_from, steps_done
+
+
+class _Run:
+    def __init__(self, result):
+        self.result = result
+
+
+def _reloads_seed_0(config, data, method, seed, device, progress):
+    """A finished run for seed 0 (loaded at step 10, nothing trained), a fresh one otherwise."""
+    return _Run(_Result(10, 10) if seed == 0 else _Result(0, 10))
+
+
+def test_the_workers_say_which_runs_they_reloaded_and_which_they_trained(monkeypatch, capsys):
+    monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+    jobs = [(None, m, s) for s in (0, 1) for m in ("A", "B", "C")]
+    parallel.train_runs(_reloads_seed_0, jobs[:3], torch.zeros(1), torch.device("cpu"))
+    assert capsys.readouterr().out.startswith("reloaded 3 trained runs in ")
+    parallel.train_runs(_reloads_seed_0, jobs, torch.zeros(1), torch.device("cpu"))
+    assert capsys.readouterr().out.startswith("trained 3 runs and reloaded 3 trained runs in ")
+    assert parallel.describe_done(1, 0, 7.2) == "trained 1 run in 7 s"
+
+
 def test_a_workers_error_is_raised_in_the_caller(monkeypatch):
     monkeypatch.setenv(parallel.WORKERS_ENV, "2")
     with pytest.raises(FloatingPointError, match="non-finite loss at step 3"):

@@ -67,10 +67,19 @@ def _start_worker(threads: int, data) -> None:
     _DATA = data
 
 
-def _train_one(train_run: Callable, config, method: str, seed: int) -> float:
-    start = time.perf_counter()
-    train_run(config, _DATA, method, seed, torch.device("cpu"), progress=False)
-    return time.perf_counter() - start
+def _train_one(train_run: Callable, config, method: str, seed: int) -> bool:
+    """Train one run in this worker; True if it trained any step, False if it only reloaded a finished run."""
+    run = train_run(config, _DATA, method, seed, torch.device("cpu"), progress=False)
+    result = getattr(run, "result", None)  # a `TrainResult`: steps_done == resumed_from > 0 for a reload
+    return result is None or not (result.resumed_from > 0 and result.steps_done == result.resumed_from)
+
+
+def describe_done(trained: int, reloaded: int, seconds: float) -> str:
+    """'trained 3 runs', 'reloaded 10 trained runs' or both, 'in N s': what the workers did."""
+    said = [f"trained {trained} run{'s' * (trained != 1)}"] if trained else []
+    if reloaded:
+        said.append(f"reloaded {reloaded} trained run{'s' * (reloaded != 1)}")
+    return f"{' and '.join(said) or 'no runs'} in {seconds:.0f} s"
 
 
 def train_runs(
@@ -92,10 +101,11 @@ def train_runs(
         initargs=(plan.threads, cpu_data),
     )
     futures: list[concurrent.futures.Future] = []
+    trained = 0
     try:
         futures = [pool.submit(_train_one, train_run, config, method, seed) for config, method, seed in jobs]
         for future in concurrent.futures.as_completed(futures):
-            future.result()  # a worker's error (NaN loss, corrupt checkpoint) is raised here
+            trained += bool(future.result())  # a worker's error (NaN loss, corrupt checkpoint) is raised here
     except BaseException:
         for future in futures:
             future.cancel()
@@ -104,5 +114,6 @@ def train_runs(
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-    print(f"trained {len(jobs)} runs in {time.perf_counter() - start:.0f} s ({plan.describe()})", flush=True)
+    done = describe_done(trained, len(jobs) - trained, time.perf_counter() - start)
+    print(f"{done} ({plan.describe()})", flush=True)
     return plan
