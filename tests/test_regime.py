@@ -43,6 +43,13 @@ def test_a_met_precondition_keeps_the_verdict_and_records_the_check():
     assert regime.verdict_text(out) == "does not hold"
 
 
+def test_a_one_seed_verdict_stays_inconclusive_whatever_its_checks_say():
+    one_seed = regime.less_diverse_than_data("DCGAN", [0.10], 0.186, "L1")
+    out = regime.attach(_verdict("inconclusive (one seed)"), [one_seed])
+    assert out["verdict"] == "inconclusive (one seed)" and "not_tested_because" not in out
+    assert out["regime"][0]["met"] is False and regime.verdict_text(out) == "inconclusive (one seed)"
+
+
 def test_collapse_check_needs_the_whole_interval_below_the_data():
     collapsed = regime.less_diverse_than_data("DCGAN", [0.10, 0.11, 0.12], [0.186] * 3, "L1")
     near = regime.less_diverse_than_data("DCGAN", [0.17, 0.19, 0.18], [0.186] * 3, "L1")

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
-from replication.claims.stats import t_interval
+from replication.claims.stats import ONE_SEED, t_interval
 
 NOT_TESTED = "not tested"
 
@@ -49,10 +49,12 @@ def failure_text(check: RegimeCheck | dict) -> str:
 
 
 def attach(verdict: dict, checks: Sequence[RegimeCheck]) -> dict:
-    """`verdict` with its regime checks stored; 'not tested' (with the reason) if any check fails."""
+    """`verdict` with its regime checks stored; 'not tested' (with the reason) if any check fails. A one-seed
+    verdict stays "inconclusive (one seed)" (the README's rule: one seed tests nothing, whatever the checks
+    say, and the checks that compare seeds cannot be met with one); its checks are stored all the same."""
     out = {**verdict, "regime": [c.as_dict() for c in checks]}
     failed = [c for c in checks if not c.met]
-    if failed:
+    if failed and verdict["verdict"] != ONE_SEED:
         out["verdict_in_regime_would_be"] = verdict["verdict"]
         out["verdict"] = NOT_TESTED
         out["not_tested_because"] = "; ".join(failure_text(c) for c in failed)
