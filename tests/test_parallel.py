@@ -4,6 +4,10 @@ trained in-process with the same thread count, bit for bit; a worker's error rea
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 import torch
@@ -101,3 +105,59 @@ def test_one_worker_trains_nothing_itself(monkeypatch):
     monkeypatch.setenv(parallel.WORKERS_ENV, "1")
     assert parallel.train_runs(_fails, [(None, "A", 0)], torch.zeros(1), "cpu").workers == 1  # no error: not called
     assert os.environ[parallel.WORKERS_ENV] == "1"
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie waiting for its new parent to reap it counts as ended)."""
+    try:
+        import psutil
+    except ImportError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return True
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+def test_workers_die_with_their_parent_even_after_kill_9(tmp_path):
+    """A process that launched training workers (`train_runs`, as a notebook's kernel does) is killed with
+    SIGKILL: no worker is left alive 10 s later."""
+    from pathlib import Path
+
+    import sleeping_jobs
+
+    pid_file = tmp_path / "worker.pid"
+    tests = str(Path(__file__).parent)
+    code = sleeping_jobs.PARENT.format(tests=tests, pid_file=str(pid_file))
+    env = {**os.environ, "PYTHONPATH": str(Path(tests).parent), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    parent = subprocess.Popen([sys.executable, "-c", code], env=env)
+    worker = None
+    try:
+        deadline = time.monotonic() + 180  # spawning a worker imports torch: slow on a busy machine
+        while not pid_file.exists() or not pid_file.read_text():
+            assert parent.poll() is None, "the parent ended before its worker started"
+            assert time.monotonic() < deadline, "the worker did not start"
+            time.sleep(0.2)
+        worker = int(pid_file.read_text())
+        assert _alive(worker)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=10)
+        gone_by = time.monotonic() + 10
+        while _alive(worker) and time.monotonic() < gone_by:
+            time.sleep(0.2)
+        assert not _alive(worker), f"worker {worker} outlived its parent by 10 s"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        if worker is not None and _alive(worker):
+            os.kill(worker, signal.SIGKILL)  # the one process this test started and left behind

@@ -11,14 +11,21 @@ count (CPU floating-point sums can depend on the thread count: provenance record
 
 A worker that fails (a NaN loss, a corrupt checkpoint) raises its error in the notebook; an
 interrupted notebook stops its workers, whose runs resume from their last checkpoint next time.
+Workers die with their parent (`die_with_parent`): a kill of the notebook's kernel, kill -9 included,
+leaves no worker training on (README, "When things go wrong"); their run locks are free at once.
 `REPLICATION_TRAIN_WORKERS=1` turns the workers off (everything trains in the notebook's process).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -61,8 +68,48 @@ def layout(device: torch.device | str) -> Layout:
     return Layout(workers, max(1, threads // workers))
 
 
-def _start_worker(threads: int, data) -> None:
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+WATCH_EVERY_S = 0.5
+
+
+def _end_self() -> None:
+    os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
+def _set_parent_death_signal() -> bool:
+    """Linux: ask the kernel to SIGKILL this process when its parent ends (`prctl(PR_SET_PDEATHSIG)`)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def die_with_parent(parent_pid: int | None = None) -> None:
+    """Make this (worker) process end when `parent_pid` (default: its parent) ends, however the parent ends
+    (kill -9 included): on Linux the kernel's parent-death signal, and everywhere a daemon thread that checks
+    every `WATCH_EVERY_S` s whether the parent is still this process's parent (an orphan is handed to
+    another one) and kills this process if not. A worker's run stops where it is; its checkpoint is whole
+    (written in one rename) and its run lock is released by the kernel, so the next run resumes it at once.
+    Call it first thing in a worker (a pool's `initializer`) that its parent started from its main thread."""
+    parent_pid = os.getppid() if parent_pid is None else parent_pid
+    _set_parent_death_signal()
+    if os.getppid() != parent_pid:  # the parent ended before the signal was armed
+        _end_self()
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(WATCH_EVERY_S)
+        _end_self()
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
+def _start_worker(threads: int, data, parent_pid: int | None = None) -> None:
     global _DATA
+    die_with_parent(parent_pid)
     torch.set_num_threads(threads)
     _DATA = data
 
@@ -98,7 +145,7 @@ def train_runs(
         max_workers=min(plan.workers, len(jobs)),
         mp_context=context,
         initializer=_start_worker,
-        initargs=(plan.threads, cpu_data),
+        initargs=(plan.threads, cpu_data, os.getpid()),
     )
     futures: list[concurrent.futures.Future] = []
     trained = 0
