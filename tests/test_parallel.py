@@ -4,6 +4,10 @@ trained in-process with the same thread count, bit for bit; a worker's error rea
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 import torch
@@ -47,6 +51,31 @@ def _fails(config, data, method, seed, device, progress):
     raise FloatingPointError(f"non-finite loss at step 3 ({method} seed {seed})")
 
 
+class _Result:
+    def __init__(self, resumed_from, steps_done):
+        self.resumed_from, self.steps_done = resumed_from, steps_done
+
+
+class _Run:
+    def __init__(self, result):
+        self.result = result
+
+
+def _reloads_seed_0(config, data, method, seed, device, progress):
+    """A finished run for seed 0 (loaded at step 10, nothing trained), a fresh one otherwise."""
+    return _Run(_Result(10, 10) if seed == 0 else _Result(0, 10))
+
+
+def test_the_workers_say_which_runs_they_reloaded_and_which_they_trained(monkeypatch, capsys):
+    monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+    jobs = [(None, m, s) for s in (0, 1) for m in ("A", "B", "C")]
+    parallel.train_runs(_reloads_seed_0, jobs[:3], torch.zeros(1), torch.device("cpu"))
+    assert capsys.readouterr().out.startswith("reloaded 3 trained runs in ")
+    parallel.train_runs(_reloads_seed_0, jobs, torch.zeros(1), torch.device("cpu"))
+    assert capsys.readouterr().out.startswith("trained 3 runs and reloaded 3 trained runs in ")
+    assert parallel.describe_done(1, 0, 7.2) == "trained 1 run in 7 s"
+
+
 def test_a_workers_error_is_raised_in_the_caller(monkeypatch):
     monkeypatch.setenv(parallel.WORKERS_ENV, "2")
     with pytest.raises(FloatingPointError, match="non-finite loss at step 3"):
@@ -76,3 +105,59 @@ def test_one_worker_trains_nothing_itself(monkeypatch):
     monkeypatch.setenv(parallel.WORKERS_ENV, "1")
     assert parallel.train_runs(_fails, [(None, "A", 0)], torch.zeros(1), "cpu").workers == 1  # no error: not called
     assert os.environ[parallel.WORKERS_ENV] == "1"
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie waiting for its new parent to reap it counts as ended)."""
+    try:
+        import psutil
+    except ImportError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return True
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+def test_workers_die_with_their_parent_even_after_kill_9(tmp_path):
+    """A process that launched training workers (`train_runs`, as a notebook's kernel does) is killed with
+    SIGKILL: no worker is left alive 10 s later."""
+    from pathlib import Path
+
+    import sleeping_jobs
+
+    pid_file = tmp_path / "worker.pid"
+    tests = str(Path(__file__).parent)
+    code = sleeping_jobs.PARENT.format(tests=tests, pid_file=str(pid_file))
+    env = {**os.environ, "PYTHONPATH": str(Path(tests).parent), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    parent = subprocess.Popen([sys.executable, "-c", code], env=env)
+    worker = None
+    try:
+        deadline = time.monotonic() + 180  # spawning a worker imports torch: slow on a busy machine
+        while not pid_file.exists() or not pid_file.read_text():
+            assert parent.poll() is None, "the parent ended before its worker started"
+            assert time.monotonic() < deadline, "the worker did not start"
+            time.sleep(0.2)
+        worker = int(pid_file.read_text())
+        assert _alive(worker)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=10)
+        gone_by = time.monotonic() + 10
+        while _alive(worker) and time.monotonic() < gone_by:
+            time.sleep(0.2)
+        assert not _alive(worker), f"worker {worker} outlived its parent by 10 s"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        if worker is not None and _alive(worker):
+            os.kill(worker, signal.SIGKILL)  # the one process this test started and left behind

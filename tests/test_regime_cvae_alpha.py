@@ -128,7 +128,7 @@ def test_cvae_gan_verdicts_are_not_tested_when_the_swap_keeps_identity():
 
     weak = _cvae_table({**good, "CVAE": 40.0}, 0.9, 0.05)  # CVAE's prior samples: 0.40, 0.41 < 0.55
     out = _cvae_gated(weak)
-    assert all(v["verdict"] == "not tested" and "prior samples follow" in v["not_tested_because"] for v in out)
+    assert all(v["verdict"] == "not tested" and "prior samples do not follow" in v["not_tested_because"] for v in out)
     assert out[0]["verdict_in_regime_would_be"] == "holds"
 
 

@@ -296,6 +296,22 @@ def test_a_lock_timeout_fails_at_once_naming_the_holder(mnist5k, lock_holder):
     assert not (run_dir / "checkpoint.pt").exists()
 
 
+def test_a_lock_whose_holder_was_killed_is_taken_over_at_once_naming_it(lock_holder, capsys):
+    from replication.core.locks import run_lock
+
+    holder, run_dir = lock_holder
+    holder.kill()  # SIGKILL: no chance to let go
+    holder.wait(timeout=60)
+    capsys.readouterr()
+    with run_lock(run_dir, timeout=0.5):  # no wait: the kernel released the dead holder's lock
+        pass
+    err = capsys.readouterr().err
+    assert f"was held by pid {holder.pid} on {socket.gethostname()}" in err and "taking it over now" in err
+    with run_lock(run_dir, timeout=0.5):  # the last holder ended cleanly: nothing to say
+        pass
+    assert capsys.readouterr().err == ""
+
+
 # --- permissions ----------------------------------------------------------------------------------------
 
 

@@ -142,6 +142,11 @@ def test_bad_seeds_are_rejected_up_front(seeds):
         get_profile(msgan.TABLE_ID, "smoke", seeds=seeds)
 
 
+def test_seeds_given_as_a_string_name_the_yaml_option():
+    with pytest.raises(ValueError, match=r'got the string \'\[0, 2\]\' \(for a list use -y "seeds: \[0, 2\]"'):
+        get_profile(msgan.TABLE_ID, "smoke", seeds="[0, 2]")
+
+
 def test_good_seeds_are_accepted():
     assert get_profile(msgan.TABLE_ID, "smoke", seeds=1).seeds == (0,)
     assert get_profile(msgan.TABLE_ID, "smoke", seeds=[3, 9]).seeds == (3, 9)

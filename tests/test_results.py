@@ -84,3 +84,65 @@ def test_the_builds_own_outputs_do_not_make_the_checkout_dirty(tmp_path):
     assert results.git_state(tmp_path)[1] is False  # the build's outputs: not dirty
     (tmp_path / "replication/code.py").write_text("v2\n")
     assert results.git_state(tmp_path)[1] is True  # the code: dirty
+
+
+# --- a run with other settings writes its own file (issue #27, item 3) -------------------------------------------
+
+
+def _save_table(table_id, profile, **overrides):
+    """`save_table` as a notebook calls it, for a run of `table_id` at `profile` with `overrides`."""
+    import types
+    from dataclasses import asdict
+
+    from replication.configs.profiles import get_profile
+    from replication.run.experiment import save_table
+
+    config = get_profile(table_id, profile, **overrides)
+    rows, protocol, verdicts, _ = _payload_parts()
+    data = types.SimpleNamespace(describe=lambda: {"name": config.dataset, "sha256": "0"})
+    return save_table(
+        table_id, profile, rows, protocol, verdicts, [], data, "cpu", 1.0, [0, 1], details={"config": asdict(config)}
+    )
+
+
+def test_an_override_run_leaves_the_profiles_results_byte_identical(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("REPLICATION_RESULTS", str(tmp_path))
+    own = tmp_path / "cpu" / "msgan_table1.json"
+    _save_table("msgan_table1", "cpu")
+    before = own.read_bytes()
+    saved = _save_table("msgan_table1", "cpu", steps=3)
+    assert own.read_bytes() == before  # the book's file is untouched
+    variant = tmp_path / "cpu" / "msgan_table1.mnist5k.steps3.json"
+    assert variant.exists() and saved == json.loads(variant.read_text())  # the notebook reads back its own file
+    assert saved["provenance"]["settings_overridden"] == {"dataset": "mnist5k", "steps": 3}
+    out = capsys.readouterr().out
+    assert "cpu/msgan_table1.mnist5k.steps3.json" in out and "the book shows <results>/cpu/msgan_table1.json" in out
+    _save_table("msgan_table1", "cpu", seeds=1, steps=3)
+    assert (tmp_path / "cpu" / "msgan_table1.mnist5k.seeds1.steps3.json").exists()
+    assert own.read_bytes() == before
+    # the profile's own settings given explicitly are no override: they rewrite the profile's file
+    _save_table("msgan_table1", "cpu", seeds=5, dataset="mnist5k")
+    assert own.read_bytes() != before and "settings_overridden" not in json.loads(own.read_text())["provenance"]
+    # the book's pages read the profile's files only
+    assert [p.name for p, _, _ in results.scan("cpu", tmp_path)] == ["msgan_table1.json"]
+    assert len(results.scan("cpu", tmp_path, variants=True)) == 3
+
+
+def test_two_data_sets_at_gpu_keep_two_results_files(tmp_path, monkeypatch):
+    monkeypatch.setenv("REPLICATION_RESULTS", str(tmp_path))
+    cifar = _save_table("contragan_table1", "gpu")  # the profile's data set: the book's file
+    tiny = _save_table("contragan_table1", "gpu", dataset="tiny-imagenet")  # the row's own settings, no override
+    names = sorted(p.name for p in (tmp_path / "gpu").iterdir())
+    assert names == ["contragan_table1.json", "contragan_table1.tiny-imagenet.json"]
+    assert (
+        cifar["provenance"]["dataset"]["name"] == "cifar10" and tiny["provenance"]["dataset"]["name"] == "tiny-imagenet"
+    )
+    assert tiny["provenance"]["settings_overridden"] == {"dataset": "tiny-imagenet"}
+
+
+def test_override_file_names_are_short_and_plain():
+    assert results.variant_name("mnist5k", {"steps": 3, "seeds": (0,)}) == "mnist5k.seeds1.steps3"
+    assert results.variant_name("mnist5k", {"seeds": [3, 7], "fast": False}) == "mnist5k.fast-False.seeds3_7"
+    name = results.variant_name("imagefolder:/data/a b/cifar10.zip", {"methods": ["BigGAN + 2C"]})
+    assert name.startswith("imagefolder-cifar10-zip-") and ".methods-" in name
+    assert all(c.isalnum() or c in "._-" for c in name)

@@ -8,7 +8,7 @@ from replication.configs.profiles import get_profile
 from replication.core.io import CorruptFileError
 from replication.data.images import BatchSampler
 from replication.experiments import msgan
-from replication.run.train import NonFiniteLossError, train
+from replication.run.train import DisplayLine, NonFiniteLossError, train
 
 STEPS = 12
 
@@ -65,15 +65,40 @@ def test_a_run_resumes_on_cuda(mnist5k, tmp_path):
     assert resumed.resumed_from == 5 and resumed.finished
 
 
-def test_rerunning_a_finished_run_loads_it_without_training(mnist5k, tmp_path):
+def test_rerunning_a_finished_run_loads_it_without_training(mnist5k, tmp_path, capsys):
     args, g = _setup(mnist5k, tmp_path / "run")
     train(**args)
     calls = []
     args, g_again = _setup(mnist5k, tmp_path / "run", seed=99)
     args["step_fn"] = lambda step: calls.append(step) or {}
-    again = train(**args)
+    capsys.readouterr()
+    again = train(**{**args, "progress": True})
     assert calls == [] and again.resumed_from == STEPS
     assert all(torch.equal(v, g_again.state_dict()[k]) for k, v in _weights(g).items())
+    assert "it/s" not in capsys.readouterr().err  # a reload draws no (full) progress bar
+
+
+def test_a_progress_bar_in_a_notebook_is_one_output_updated_in_place():
+    from tqdm.std import tqdm
+
+    shown = []
+
+    class Handle:
+        def update(self, data, raw):
+            shown.append(("update", data["text/plain"]))
+
+    def display(data, raw, display_id):
+        assert raw and display_id
+        shown.append(("display", data["text/plain"]))
+        return Handle()
+
+    bar = tqdm(total=5, desc="DRIT-seed0", file=DisplayLine(display), mininterval=0)
+    for _ in range(5):
+        bar.update(1)
+    bar.close()
+    assert [kind for kind, _ in shown].count("display") == 1  # one output, however many redraws
+    assert shown[0][1].startswith("DRIT-seed0:   0%") and shown[-1][1].startswith("DRIT-seed0: 100%")
+    assert "5/5" in shown[-1][1] and "\r" not in shown[-1][1] and "\n" not in shown[-1][1]
 
 
 def test_ctrl_c_finishes_the_step_checkpoints_and_can_resume(mnist5k, tmp_path):
@@ -120,3 +145,33 @@ def test_a_corrupt_checkpoint_is_detected(mnist5k, tmp_path):
     args, _ = _setup(mnist5k, tmp_path / "run")
     with pytest.raises(CorruptFileError, match="corrupt"):
         train(**args)
+
+
+def test_in_a_kernel_without_ipywidgets_bars_go_to_one_display_output(monkeypatch):
+    from replication.run import train as train_module
+
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("ipywidgets installed: tqdm's notebook widget is one output already")
+    lines, updates = [], []
+
+    class Handle:
+        def update(self, data, raw):
+            updates.append(data)
+
+    class Recorded(DisplayLine):
+        def __init__(self):
+            super().__init__(lambda data, raw, display_id: lines.append(data) or Handle())
+
+    monkeypatch.setattr(train_module, "DisplayLine", Recorded)
+    monkeypatch.setattr(train_module, "_in_kernel", lambda: True)
+    bar = train_module._progress_bar()(total=3, desc="run", mininterval=0)
+    bar.update(3)
+    bar.close()
+    assert len(lines) == 1 and lines[0]["text/plain"].startswith("run:   0%")
+    assert updates and updates[-1]["text/plain"].startswith("run: 100%")
+    monkeypatch.setattr(train_module, "_in_kernel", lambda: False)
+    assert train_module._progress_bar().__name__ == "tqdm"  # a terminal or a script: tqdm's own bar on stderr

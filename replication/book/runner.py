@@ -52,6 +52,7 @@ from pathlib import Path
 from replication.book.deps import notebook_modules
 from replication.configs.profiles import PROFILE_NAMES, resolve_profile_name
 from replication.core.io import sha256_file, write_json_atomic
+from replication.core.parallel import die_with_parent
 from replication.core.paths import PACKAGE_DIR, repo_root, results_root
 from replication.run.results import WRITTEN_LOG_ENV
 
@@ -308,7 +309,9 @@ def execute_tables(pending: list[tuple[dict, tuple]], jobs: int, root: Path) -> 
     queue = list(pending)
     running: dict[concurrent.futures.Future, dict] = {}
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked OpenMP state
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with concurrent.futures.ProcessPoolExecutor(  # a killed runner takes its notebooks (and their kernels) along
+        max_workers=jobs, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         while queue or running:
             while queue and len(running) < jobs:
                 entry, arguments = queue.pop(0)

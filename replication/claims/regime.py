@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 
-from replication.claims.stats import t_interval
+from replication.claims.stats import ONE_SEED, t_interval
 
 NOT_TESTED = "not tested"
 
@@ -39,28 +39,45 @@ class RegimeCheck:
     measurement: str  # the numbers behind it, in words: "DCGAN 0.171 vs real 0.186 (95 % CI …)"
     rule: str  # the threshold: "upper end of the 95 % CI of (DCGAN − real) < 0"
     values: dict = field(default_factory=dict)
+    # the failure as a sentence, for the *not tested* reason: "the independent critic did not converge"
+    # ("" for a check built without one: `failure_text` then says "precondition not met: <name>")
+    failed: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
+def failure_text(check: RegimeCheck | dict) -> str:
+    """Why a verdict was not tested, as one sentence: the check's `failed` phrase (or "precondition not met:
+    <name>" for a check without one, e.g. from an older results file) with its measurement."""
+    check = check.as_dict() if isinstance(check, RegimeCheck) else check
+    failed = check.get("failed")
+    said = f"{failed} at this budget" if failed else f"precondition not met at this budget: {check['name']}"
+    return f"{said} ({check['measurement']})"
+
+
 def attach(verdict: dict, checks: Sequence[RegimeCheck]) -> dict:
-    """`verdict` with its regime checks stored; 'not tested' (with the reason) if any check fails."""
+    """`verdict` with its regime checks stored; 'not tested' (with the reason) if any check fails. A one-seed
+    verdict stays "inconclusive (one seed)" (the README's rule: one seed tests nothing, whatever the checks
+    say, and the checks that compare seeds cannot be met with one); its checks are stored all the same."""
     out = {**verdict, "regime": [c.as_dict() for c in checks]}
     failed = [c for c in checks if not c.met]
-    if failed:
+    if failed and verdict["verdict"] != ONE_SEED:
         out["verdict_in_regime_would_be"] = verdict["verdict"]
         out["verdict"] = NOT_TESTED
-        out["not_tested_because"] = "; ".join(
-            f"{c.name} does not hold at this budget ({c.measurement})" for c in failed
-        )
+        out["not_tested_because"] = "; ".join(failure_text(c) for c in failed)
     return out
 
 
 def verdict_text(verdict: dict) -> str:
-    """'holds' / 'does not hold' / … or 'not tested: <precondition> …' as printed on a page."""
-    if verdict["verdict"] == NOT_TESTED and verdict.get("not_tested_because"):
-        return f"{NOT_TESTED}: {verdict['not_tested_because']}"
+    """'holds' / 'does not hold' / … or 'not tested: <why>' as printed on a page. The reason is rebuilt from
+    the failed checks stored with the verdict (`failure_text`), so a results file written before the checks
+    had their `failed` sentence still reads as a sentence; without stored checks, the stored reason."""
+    if verdict["verdict"] == NOT_TESTED:
+        failed = [c for c in verdict.get("regime", []) if not c.get("met", True)]
+        because = "; ".join(failure_text(c) for c in failed) if failed else verdict.get("not_tested_because")
+        if because:
+            return f"{NOT_TESTED}: {because}"
     return verdict["verdict"]
 
 
@@ -99,7 +116,13 @@ def per_seed_measurement(values: dict[str, Sequence[float]], threshold: float, d
 
 
 def per_seed_check(
-    name: str, measured: str, values: dict[str, Sequence[float]], threshold: float, rule: str, extra: dict | None = None
+    name: str,
+    measured: str,
+    values: dict[str, Sequence[float]],
+    threshold: float,
+    rule: str,
+    extra: dict | None = None,
+    failed: str = "",
 ) -> RegimeCheck:
     """A threshold gate by the per-seed rule: met when every seed of every method in `values` (method →
     per-seed values) is ≥ `threshold`; the measurement shows each mean and its count of seeds that meet it."""
@@ -114,6 +137,7 @@ def per_seed_check(
             "seeds_meeting": {m: seeds_meeting(v, threshold) for m, v in values.items()},
             "threshold": threshold,
         },
+        failed=failed,
     )
 
 
@@ -137,14 +161,18 @@ def halfway_share(name: str, measured: str, noun: str, key: str, shares: dict[st
 def uses_labels(accuracy: dict[str, Sequence[float]], num_classes: int) -> RegimeCheck:
     """The conditional generators use their labels: every method's label accuracy ≥ `label_threshold` on every seed."""
     name = "the conditional generators use their labels"
-    return halfway_share(name, "label accuracy", "label accuracy", "label_accuracy", accuracy, num_classes)
+    check = halfway_share(name, "label accuracy", "label accuracy", "label_accuracy", accuracy, num_classes)
+    check.failed = "the conditional generators do not all use their labels"
+    return check
 
 
 def keeps_content(kept: dict[str, Sequence[float]], num_classes: int, direction: str) -> RegimeCheck:
     """An unpaired translation keeps its input's content: every method's share of outputs that the
     evaluator classifies as the input's class ≥ `label_threshold`, on every seed."""
     name = f"the translations ({direction}) keep the input's class"
-    return halfway_share(name, "outputs of the input's class", "share", "content_kept", kept, num_classes)
+    check = halfway_share(name, "outputs of the input's class", "share", "content_kept", kept, num_classes)
+    check.failed = f"the translations ({direction}) do not keep the input's class"
+    return check
 
 
 def less_diverse_than_data(
@@ -166,6 +194,7 @@ def less_diverse_than_data(
             "mean_difference": mean,
             "ci_high": high if met or len(model) >= 2 else None,
         },
+        failed=f"the baseline ({method}) is not less diverse than the real data",
     )
 
 
@@ -185,6 +214,7 @@ def grows_over_training(name: str, early: Sequence[float], late: Sequence[float]
             "mean_difference": mean,
             "ci_low": low if len(early) >= 2 else None,
         },
+        failed=f"{name} does not grow over training",
     )
 
 

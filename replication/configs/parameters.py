@@ -67,6 +67,11 @@ def positive_int(name: str, value: object) -> int:
 
 def check_seeds(seeds: object) -> tuple[int, ...]:
     """`seeds` as a tuple: an integer n ≥ 1 means seeds 0..n−1; a list must hold distinct integers ≥ 0."""
+    if isinstance(seeds, str):  # papermill's -p passes "[0, 2]" as a string; -y passes YAML, a list
+        raise ValueError(
+            f"Parameter seeds must be a number of seeds ≥ 1 or a list of distinct integer seeds ≥ 0, got the string "
+            f'{seeds!r} (for a list use -y "seeds: {seeds}", e.g. -y "seeds: [0, 2]"; for a count -p seeds 3).'
+        )
     if _is_int(seeds):
         _require(seeds >= 1, "seeds", seeds, "a number of seeds ≥ 1 or a list of distinct seeds ≥ 0")
         return tuple(range(seeds))  # type: ignore[arg-type]

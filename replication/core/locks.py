@@ -3,8 +3,10 @@
 `train()` holds it for its whole call, so two notebooks or runners cannot train, resume or write
 the same run at once. A second one waits, printing once which process holds the run (pid, host,
 since when); Ctrl-C stops the wait. With a timeout it fails instead (RunLockedError). The kernel
-releases the lock when its holder exits, even after kill -9, so a lock is never left stale; the
-lock file itself stays (deleting it would race with a waiter).
+releases the lock when its holder exits, even after kill -9, so a lock is never left stale: a run
+whose holder died is taken over at once, with a message naming the dead holder (a holder that ends
+normally clears its name from the file, so a name found there on taking the lock is one that was
+killed). The lock file itself stays (deleting it would race with a waiter).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def run_lock(run_dir: Path, timeout: float | None = None) -> Iterator[Path]:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                holder = _holder(handle)
+                holder = _holder(handle)  # alive: the kernel frees the lock of a process that ended
                 if deadline is not None and time.monotonic() >= deadline:
                     raise RunLockedError(
                         f"{path.parent} is in use by {holder}; wait for it to finish (or stop it) and rerun."
@@ -67,6 +69,15 @@ def run_lock(run_dir: Path, timeout: float | None = None) -> Iterator[Path]:
                     )
                     told = True
                 time.sleep(POLL_S)
+        handle.seek(0)
+        left = handle.read().decode("utf-8", errors="replace").strip()
+        if left:  # its holder ended without clearing it: killed (kill -9, a crash, its parent's death)
+            print(
+                f"{path.parent} was held by {left}, which ended without releasing it (killed?); "
+                "taking it over now (the run resumes from its last checkpoint).",
+                file=sys.stderr,
+                flush=True,
+            )
         since = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
         handle.truncate(0)
         handle.seek(0)
@@ -74,4 +85,5 @@ def run_lock(run_dir: Path, timeout: float | None = None) -> Iterator[Path]:
         try:
             yield path
         finally:
+            handle.truncate(0)  # a clean end: the next holder finds no name, so no "taking over" message
             fcntl.flock(handle, fcntl.LOCK_UN)

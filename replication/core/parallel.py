@@ -11,14 +11,21 @@ count (CPU floating-point sums can depend on the thread count: provenance record
 
 A worker that fails (a NaN loss, a corrupt checkpoint) raises its error in the notebook; an
 interrupted notebook stops its workers, whose runs resume from their last checkpoint next time.
+Workers die with their parent (`die_with_parent`): a kill of the notebook's kernel, kill -9 included,
+leaves no worker training on (README, "When things go wrong"); their run locks are free at once.
 `REPLICATION_TRAIN_WORKERS=1` turns the workers off (everything trains in the notebook's process).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -61,16 +68,65 @@ def layout(device: torch.device | str) -> Layout:
     return Layout(workers, max(1, threads // workers))
 
 
-def _start_worker(threads: int, data) -> None:
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+WATCH_EVERY_S = 0.5
+
+
+def _end_self() -> None:
+    os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
+def _set_parent_death_signal() -> bool:
+    """Linux: ask the kernel to SIGKILL this process when its parent ends (`prctl(PR_SET_PDEATHSIG)`)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def die_with_parent(parent_pid: int | None = None) -> None:
+    """Make this (worker) process end when `parent_pid` (default: its parent) ends, however the parent ends
+    (kill -9 included): on Linux the kernel's parent-death signal, and everywhere a daemon thread that checks
+    every `WATCH_EVERY_S` s whether the parent is still this process's parent (an orphan is handed to
+    another one) and kills this process if not. A worker's run stops where it is; its checkpoint is whole
+    (written in one rename) and its run lock is released by the kernel, so the next run resumes it at once.
+    Call it first thing in a worker (a pool's `initializer`) that its parent started from its main thread."""
+    parent_pid = os.getppid() if parent_pid is None else parent_pid
+    _set_parent_death_signal()
+    if os.getppid() != parent_pid:  # the parent ended before the signal was armed
+        _end_self()
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(WATCH_EVERY_S)
+        _end_self()
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
+def _start_worker(threads: int, data, parent_pid: int | None = None) -> None:
     global _DATA
+    die_with_parent(parent_pid)
     torch.set_num_threads(threads)
     _DATA = data
 
 
-def _train_one(train_run: Callable, config, method: str, seed: int) -> float:
-    start = time.perf_counter()
-    train_run(config, _DATA, method, seed, torch.device("cpu"), progress=False)
-    return time.perf_counter() - start
+def _train_one(train_run: Callable, config, method: str, seed: int) -> bool:
+    """Train one run in this worker; True if it trained any step, False if it only reloaded a finished run."""
+    run = train_run(config, _DATA, method, seed, torch.device("cpu"), progress=False)
+    result = getattr(run, "result", None)  # a `TrainResult`: steps_done == resumed_from > 0 for a reload
+    return result is None or not (result.resumed_from > 0 and result.steps_done == result.resumed_from)
+
+
+def describe_done(trained: int, reloaded: int, seconds: float) -> str:
+    """'trained 3 runs', 'reloaded 10 trained runs' or both, 'in N s': what the workers did."""
+    said = [f"trained {trained} run{'s' * (trained != 1)}"] if trained else []
+    if reloaded:
+        said.append(f"reloaded {reloaded} trained run{'s' * (reloaded != 1)}")
+    return f"{' and '.join(said) or 'no runs'} in {seconds:.0f} s"
 
 
 def train_runs(
@@ -89,13 +145,14 @@ def train_runs(
         max_workers=min(plan.workers, len(jobs)),
         mp_context=context,
         initializer=_start_worker,
-        initargs=(plan.threads, cpu_data),
+        initargs=(plan.threads, cpu_data, os.getpid()),
     )
     futures: list[concurrent.futures.Future] = []
+    trained = 0
     try:
         futures = [pool.submit(_train_one, train_run, config, method, seed) for config, method, seed in jobs]
         for future in concurrent.futures.as_completed(futures):
-            future.result()  # a worker's error (NaN loss, corrupt checkpoint) is raised here
+            trained += bool(future.result())  # a worker's error (NaN loss, corrupt checkpoint) is raised here
     except BaseException:
         for future in futures:
             future.cancel()
@@ -104,5 +161,6 @@ def train_runs(
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-    print(f"trained {len(jobs)} runs in {time.perf_counter() - start:.0f} s ({plan.describe()})", flush=True)
+    done = describe_done(trained, len(jobs) - trained, time.perf_counter() - start)
+    print(f"{done} ({plan.describe()})", flush=True)
     return plan

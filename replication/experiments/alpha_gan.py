@@ -388,6 +388,7 @@ def critic_converged_check(table: TableRun, methods: list[str]) -> regime.Regime
         )
     return regime.RegimeCheck(
         name="the independent critic converged",
+        failed="the independent critic did not converge",
         met=bool(results) and not failed,
         measurement=measurement,
         rule=(
@@ -410,6 +411,7 @@ def reconstructions_vary_check(table: TableRun, methods: list[str]) -> regime.Re
         "mean pairwise L1 between reconstructions of different held-out images ÷ the same for the images ≥ "
         f"{SPREAD_THRESHOLD} for every encoder method in the claim (a constant output gives 0)",
         {"spread_ratio": ratios},
+        failed="the reconstructions are close to one constant output",
     )
     check.met = check.met and all(ratios.values())
     return check
@@ -428,6 +430,7 @@ def samples_fall_into_classes_check(table: TableRun, methods: list[str]) -> regi
     threshold = None if real is None else 1.0 + (real - 1.0) / 2
     return regime.RegimeCheck(
         name="the samples fall into the evaluator's classes",
+        failed="the samples do not fall into the evaluator's classes",
         met=threshold is not None and len(per_seed) == len(methods) and regime.per_seed_met(per_seed, threshold),
         measurement="classifier IS "
         + (

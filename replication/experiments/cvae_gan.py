@@ -406,6 +406,7 @@ def prior_follows_label_check(table: TableRun, methods: list[str]) -> regime.Reg
         threshold,
         f"every method's prior-sample top-1 ≥ {threshold:.2f} (halfway from chance to 1)",
         {"top1": means},
+        failed="the prior samples do not follow their label",
     )
     check.measurement += f" (chance {1 / num_classes:.2f})"
     return check
@@ -423,6 +424,7 @@ def swap_follows_label_check(table: TableRun, methods: list[str]) -> regime.Regi
     }
     return regime.RegimeCheck(
         name="decoding with another label follows that label (label swap)",
+        failed="decoding with another label does not follow that label (label swap)",
         met=regime.per_seed_met(follows, threshold),
         measurement="; ".join(
             f"{m}: follows label {v['follows label']:.2f} ({regime.seeds_meeting(follows[m], threshold)} of "

@@ -248,6 +248,7 @@ def added_samples_follow_label_check(run: ApplicationsRun) -> regime.RegimeCheck
         threshold,
         f"the evaluator's top-1 on the added samples ≥ {threshold:.2f} (halfway from chance to 1)",
         {"top1": {str(s): v for s, v in top1.items()}},
+        failed="the added CVAE-GAN samples do not follow their label",
     )
     if top1:
         check.measurement += f" (chance {1 / run.num_classes:.2f})"
@@ -269,6 +270,7 @@ def fills_vary_check(run: ApplicationsRun) -> regime.RegimeCheck:
         "mean pairwise L1 between the filled holes of different held-out images ÷ the same for the true holes ≥ "
         f"{FILL_SPREAD_THRESHOLD} for CVAE and CVAE-GAN (a constant fill gives 0)",
         {"spread_ratio": {m: {str(s): r for s, r in v.items()} for m, v in spread.items()}},
+        failed="the fills are close to one constant output",
     )
     check.met = check.met and len(per_seed) == len(INPAINT_METHODS)
     return check

@@ -362,5 +362,6 @@ def regime_checks(table: TableRun, verdict: dict | None = None) -> list[regime.R
     accuracy = {m: [table.metrics[m][s][ACCURACY] for s in seeds] for m in METHODS}
     follows = regime.uses_labels(accuracy, table.num_classes)
     follows.name = "the generators follow the caption's class"
+    follows.failed = "the generators do not follow the caption's class"
     baseline = [table.metrics[BASELINE][s][DIVERSITY] for s in seeds]
     return [follows, regime.less_diverse_than_data(BASELINE, baseline, table.real_diversity, DIVERSITY)]

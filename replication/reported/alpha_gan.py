@@ -1,14 +1,17 @@
 """alpha-GAN (Rosca et al. 2017): reported numbers and the claims the book tests.
 
-None of the paper's numbers was reachable (no PDF at hand),
-so every value is None ("see paper"); the claims are from the abstract [P] and third-party notes [S].
+None of the paper's numbers is transcribed yet (its text was not available when the registry was
+compiled), so every value is None (shown as "see paper"); the claims are from the abstract [P] and third-party notes [S].
 """
 
 from __future__ import annotations
 
 from replication.reported import DataRow, Reported
 
-_SOURCE = "Rosca et al. 2017 (arXiv 1706.04987), quantitative comparison table: numbers not found (no PDF at hand)"
+_SOURCE = (
+    "Rosca et al. 2017 (arXiv 1706.04987), quantitative comparison table: its numbers are not transcribed here yet "
+    "(the paper's text was not available when the registry was compiled; no number is typed without a source)"
+)
 
 CIFAR10, CELEBA, COLOR_MNIST = "CIFAR-10", "CelebA 64 px", "ColorMNIST"
 ROWS: dict[str, tuple[DataRow, ...]] = {

@@ -1,6 +1,6 @@
 """MSGAN (Mao et al., CVPR 2019): reported numbers and the claims the book tests.
 
-Each number below carries its own source. MSGAN's own PDF was not reachable: MSGAN's CIFAR-10 FID, the
+Each number below carries its own source. MSGAN's own text was not available when the registry was compiled: MSGAN's CIFAR-10 FID, the
 DRIT table's cells and the StackGAN++ ± MS cells on CUB-200-2011 are known second-hand, from a later paper
 that quotes them [S]; every other value is None ("see paper").
 """
@@ -10,13 +10,15 @@ from __future__ import annotations
 from replication.reported import DataRow, Reported
 
 _MSGAN_TABLE1_SOURCE = (
-    "Mao et al., CVPR 2019, Table 1 (conditioned on labels, CIFAR-10). The numeric cells were not "
-    "reachable when the registry was compiled (no PDF at hand; the official README has none)."
+    "Mao et al., CVPR 2019, Table 1 (conditioned on labels, CIFAR-10). The numeric cells are not "
+    "transcribed here yet: the paper's text was not available when the registry was compiled, and the official "
+    "README prints none."
 )
 
 _PIX2PIX_SOURCE = (
     "Mao et al., CVPR 2019, the Pix2Pix table (conditioned on paired images: facades and maps, the BicycleGAN "
-    "project's data). The numeric cells were not reachable (no PDF at hand; the official README has none)."
+    "project's data). The numeric cells are not transcribed here yet: the paper's text was not available when the "
+    "registry was compiled, and the official README prints none."
 )
 
 ROWS: dict[str, tuple[DataRow, ...]] = {

@@ -16,7 +16,8 @@ The driver does the same for all of them:
    then each loaded here and evaluated, seed by seed in the order of `config.seeds`;
 2. `save_table`: every verdict gated by its regime checks (`regime.attach`: "not tested" when a
    precondition fails), written with its rows, protocol and provenance to
-   `results/<profile>/<table_id>.json`, and read back for the page.
+   `results/<profile>/<table_id>.json` (a run with settings other than the profile's: to its own
+   `<table_id>.<data set>[.<overrides>].json`, `results_variant`), and read back for the page.
 
 A table's notebook starts with `replication.book.cells.start(module.NOTEBOOK, globals())` (a `TableNotebook`:
 its parameters, data and setup line) and ends with `save_results(module, table, …)`, which reads the same names
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from types import ModuleType
 from typing import Any
 
@@ -169,12 +170,51 @@ def save_table(
     details: dict | None = None,
 ) -> dict:
     """Gate every verdict by its regime checks (`checks`: the same for all, or a function of the verdict),
-    write the table's results with provenance, say where, and return them as saved."""
+    write the table's results with provenance, say where, and return them as saved. A run whose config
+    (`details["config"]`) is not the profile's own writes its own file (`results_variant`), never the
+    profile's `results/<profile>/<table_id>.json` that the book shows."""
     gated = [regime.attach(v, checks(v) if callable(checks) else checks) for v in verdicts]
     provenance = results.provenance(profile, data.describe(), device, wall_time_s, seeds)
-    path = results.save(table_id, profile, rows, protocol, gated, provenance, details=details)
+    overrides = settings_overridden(table_id, profile, (details or {}).get("config"))
+    variant = None
+    if overrides is not None:
+        dataset, changed = overrides
+        variant = results.variant_name(dataset, changed)
+        provenance["settings_overridden"] = {"dataset": dataset, **changed}
+    path = results.save(table_id, profile, rows, protocol, gated, provenance, details=details, variant=variant)
     print(f"results written to <results>/{results.display_path(path)} ({wall_time_s:.0f} s)")
-    return results.load(table_id, profile)
+    if variant:
+        own = results.display_path(results.results_path(table_id, profile))
+        said = ", ".join(f"{k} {v}" for k, v in {"dataset": dataset, **changed}.items())
+        print(f"  (settings other than the profile's: {said}; the book shows <results>/{own}, left as it was)")
+    return results.load(table_id, profile, variant=variant)
+
+
+def settings_overridden(table_id: str, profile: str, config: dict | None) -> tuple[str, dict] | None:
+    """None when `config` (a table config as a dict) is the profile's own; else (its data set, {name: value}
+    of every other setting that differs from the profile's for that data set). At gpu/paper a data set
+    that is one of the paper's rows brings that row's settings (`ROW_SETTINGS`), which are no override:
+    such a run's only override is its data set. Without a config (an older caller): None."""
+    if not config:
+        return None
+    own = asdict(get_profile(table_id, profile))
+    dataset = config.get("dataset", own.get("dataset"))
+    if dataset != own.get("dataset"):
+        own = asdict(get_profile(table_id, profile, dataset=dataset))
+
+    def plain(value):  # "classifier:<dataset>" is "classifier:<the data set>"; a tuple read back is a list
+        if isinstance(value, tuple):
+            return [plain(v) for v in value]
+        return value.replace("<dataset>", str(dataset)) if isinstance(value, str) else value
+
+    changed = {
+        name: value
+        for name, value in config.items()
+        if name != "dataset" and name in own and plain(value) != plain(own[name])
+    }
+    if dataset == asdict(get_profile(table_id, profile)).get("dataset") and not changed:
+        return None
+    return str(dataset), changed
 
 
 def save_results(experiment: ModuleType, table, profile: str, data, device, details: dict | None = None) -> dict:

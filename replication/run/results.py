@@ -1,5 +1,11 @@
 """Results files: `results/<profile>/<table_id>.json`, written atomically, with provenance.
 
+A run with settings other than the profile's own (a `steps`, `seeds`, `dataset`, `methods` or evaluation
+override: `replication.run.experiment.results_variant`) writes `results/<profile>/<table_id>.<variant>.json`
+instead, the variant naming its data set and a short key of the overrides (`variant_name`, e.g.
+`msgan_table1.mnist5k.steps3`; a data set alone, `contragan_table1.tiny-imagenet`), so it never replaces
+the file the book shows; `scan` (the book's pages) reads only the profile's own files.
+
 Schema (version 1):
     table_id, profile, schema_version
     rows:       [{method, metric, mean, std, n, values, seeds}]   one row per (method, metric)
@@ -161,8 +167,52 @@ def validate(payload: dict) -> None:
         raise ResultsSchemaError(f"provenance lacks {prov_missing}")
 
 
-def results_path(table_id: str, profile: str, root: Path | None = None) -> Path:
-    return (root or results_root()) / profile / f"{table_id}.json"
+def _token(text: str) -> str:
+    """`text` as a file-name part: itself when it is short and plain, else a readable part and a hash."""
+    import hashlib
+    import re
+
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")
+    if safe == text and len(text) <= 40:
+        return text
+    digest = hashlib.sha256(text.encode()).hexdigest()[:6]
+    readable = re.sub(r"[^A-Za-z0-9_-]+", "-", text.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]).strip("-")
+    prefix = "imagefolder-" if text.startswith("imagefolder:") else ""
+    return f"{prefix}{readable[:24]}-{digest}".strip("-")
+
+
+def _override_token(name: str, value: object) -> str:
+    """One override as a short name part: `steps3`, `seeds1` (seeds 0..n−1), `seeds3_7`, `fast-False`,
+    else the name and a hash of the value (`methods-1a2b3c`)."""
+    import hashlib
+
+    if isinstance(value, bool) or value is None:
+        return f"{name}-{value}"
+    if isinstance(value, int):
+        return f"{name}{value}"
+    if name == "seeds" and isinstance(value, list | tuple) and all(isinstance(v, int) for v in value):
+        values = list(value)
+        return (
+            f"seeds{len(values)}" if values == list(range(len(values))) else "seeds" + "_".join(map(str, values))[:40]
+        )
+    return f"{name}-{hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:6]}"
+
+
+def variant_name(dataset: str, overrides: dict) -> str:
+    """The variant part of an override run's file name: its data set, then each override (sorted by name)."""
+    parts = [_override_token(name, overrides[name]) for name in sorted(overrides)]
+    key = ".".join(parts)
+    if len(key) > 60:
+        import hashlib
+
+        key = "overrides-" + hashlib.sha256(key.encode()).hexdigest()[:8]
+    return ".".join([_token(dataset), *([key] if key else [])])
+
+
+def results_path(table_id: str, profile: str, root: Path | None = None, variant: str | None = None) -> Path:
+    """`<root>/<profile>/<table_id>.json`, or `<table_id>.<variant>.json` for a run with other settings."""
+    name = f"{table_id}.{variant}.json" if variant else f"{table_id}.json"
+    return (root or results_root()) / profile / name
 
 
 def save(
@@ -174,8 +224,10 @@ def save(
     provenance: dict,
     details: dict | None = None,
     root: Path | None = None,
+    variant: str | None = None,
 ) -> Path:
-    """Validate and write the results of one table atomically; returns the path."""
+    """Validate and write the results of one table atomically; returns the path. `variant` (a run with
+    settings other than the profile's, `variant_name`) writes its own file and leaves the profile's alone."""
     payload = {
         "schema_version": SCHEMA_VERSION,
         "table_id": table_id,
@@ -187,7 +239,7 @@ def save(
         "details": details or {},
     }
     validate(payload)
-    path = results_path(table_id, profile, root)
+    path = results_path(table_id, profile, root, variant)
     write_json_atomic(path, payload)
     log = os.environ.get(WRITTEN_LOG_ENV)
     if log:
@@ -231,19 +283,24 @@ def read_file(path: Path, root: Path | None = None) -> dict:
     return payload
 
 
-def load(table_id: str, profile: str, root: Path | None = None) -> dict:
-    path = results_path(table_id, profile, root)
+def load(table_id: str, profile: str, root: Path | None = None, variant: str | None = None) -> dict:
+    path = results_path(table_id, profile, root, variant)
     if not path.exists():
         raise FileNotFoundError(f"no results for {table_id} at profile {profile} ({path}); run its notebook first")
     return read_file(path, root)
 
 
-def scan(profile: str | None = None, root: Path | None = None) -> list[tuple[Path, dict | None, str | None]]:
-    """Every results file (of one profile, or all) as (path, payload, None), or (path, None, error) if broken."""
+def scan(
+    profile: str | None = None, root: Path | None = None, variants: bool = False
+) -> list[tuple[Path, dict | None, str | None]]:
+    """Every results file (of one profile, or all) as (path, payload, None), or (path, None, error) if broken:
+    the profiles' own files (`<table_id>.json`), and with `variants` the override runs' files too."""
     base = root or results_root()
     pattern = f"{profile}/*.json" if profile else "*/*.json"
     found = []
     for path in sorted(base.glob(pattern)):
+        if "." in path.stem and not variants:  # `<table_id>.<variant>.json`: an override run's, not the book's
+            continue
         try:
             found.append((path, read_file(path, base), None))
         except (ValueError, OSError) as error:

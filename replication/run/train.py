@@ -76,13 +76,59 @@ class TrainResult:
     extra: dict = field(default_factory=dict)
 
 
+class DisplayLine:
+    """A file for tqdm's text bar that keeps one output per bar in a notebook: the bar's newest state,
+    shown with `display(..., display_id=True)` and updated in place. Written to stderr, a bar's first draw
+    and each redraw ("\\r 0%|…", later "\\r100%|…\\n") arrive as separate stream outputs, which papermill
+    keeps (it does not merge streams) and a rendered notebook shows one per line: every bar at least twice."""
+
+    encoding = "utf-8"  # tqdm draws its Unicode bar
+
+    def __init__(self, display: Callable | None = None):
+        self._display = display
+        self._handle = None
+        self.text = ""
+
+    def write(self, text: str) -> None:
+        parts = [p.rstrip() for p in text.replace("\n", "\r").split("\r")]
+        newest = next((p for p in reversed(parts) if p), None)
+        if newest is None or newest == self.text:
+            return
+        self.text = newest
+        if self._handle is None:
+            if self._display is None:
+                from IPython.display import display
+
+                self._display = display
+            self._handle = self._display({"text/plain": newest}, raw=True, display_id=True)
+        else:
+            self._handle.update({"text/plain": newest}, raw=True)
+
+    def flush(self) -> None:
+        pass
+
+
+def _in_kernel() -> bool:
+    """Running in a Jupyter kernel (a notebook, papermill), not a terminal or a plain script."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return getattr(get_ipython(), "kernel", None) is not None
+
+
 def _progress_bar():
-    """tqdm's notebook bar where ipywidgets is installed, else the plain text bar: tqdm.auto without
-    ipywidgets prints a `TqdmWarning: IProgress not found` block into every executed notebook."""
+    """A tqdm bar factory: tqdm's notebook widget where ipywidgets is installed; in a kernel without it,
+    the text bar kept as one output updated in place (`DisplayLine`); else the plain text bar on stderr.
+    (tqdm.auto without ipywidgets prints a `TqdmWarning: IProgress not found` block into every executed
+    notebook.)"""
     try:
         import ipywidgets  # noqa: F401
     except ImportError:
         from tqdm.std import tqdm
+
+        if _in_kernel():
+            return lambda **kwargs: tqdm(file=DisplayLine(), **kwargs)
     else:
         from tqdm.auto import tqdm
     return tqdm
@@ -314,7 +360,7 @@ def train(
             total=steps,
             initial=start_step,
             desc=description or run_dir.name,
-            disable=not progress or not distributed.is_main(),
+            disable=not progress or not distributed.is_main() or start_step >= steps,  # no bar for a reload
             mininterval=2.0,
         )
         try:
