@@ -128,16 +128,17 @@ display(Markdown("Reconstruction for DCGAN and WGAN-GP, which have no encoder: t
 # Three preconditions. The verdicts that read the **independent critic W** need a critic that had
 # stopped improving when it was read: its W on a fixed held-out pair (held-out images vs samples
 # drawn once) is recorded at up to 50 evenly spaced steps, and the mean over the last 10 % of them
-# must lie within max(5 % of itself, 0.001) of the mean over the 10 % before, for every method and
+# must lie within max(5 % of itself, 0.001, twice the noise of such a difference: the curve's own sd in
+# those windows × √(2/k)) of the mean over the 10 % before, for every method and
 # seed in the claim (plot below: one line per method and seed). The verdict that reads **recon L1**
 # needs reconstructions that are not one constant image: the mean pairwise L1 between
 # reconstructions of different held-out images, divided by the same for the images, must be at
-# least 0.5 (a constant output gives 0, a perfect reconstruction 1; an output (1 − t)·c + t·x that
+# least 0.5 on every seed (a constant output gives 0, a perfect reconstruction 1; an output (1 − t)·c + t·x that
 # blends a fixed image c with the input gives exactly t, so 0.5 asks for more input than constant).
 # The verdict that reads **per-class MS-SSIM** needs samples that fall into classes: it averages the
 # similarity of samples the evaluator puts in one class, so noise or blends look "diverse" and are
 # binned arbitrarily. Each method's classifier IS must be at least halfway from 1 (samples the
-# evaluator cannot tell apart) to the real data's IS, the same "halfway" rule as the label checks.
+# evaluator cannot tell apart) to the real data's IS on every seed, the same "halfway" rule as the label checks.
 # A verdict whose check fails reads *not tested*.
 
 # %%

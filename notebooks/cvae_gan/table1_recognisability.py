@@ -121,7 +121,7 @@ display(
 # table's own number, as a fraction) and, for the methods with an encoder, the **label swap** —
 # held-out images of class a are encoded (μ) and decoded with another class b; the evaluator should
 # call the result b ("follows label"), not a ("keeps identity"), otherwise the decoder reads the class
-# from z and ignores its label. Both must reach halfway from chance to 1; the encoder's KL (nats) is
+# from z and ignores its label. Both must reach halfway from chance to 1 on every seed; the encoder's KL (nats) is
 # shown beside the swap. A verdict whose check fails reads *not tested*.
 
 # %%
