@@ -28,14 +28,24 @@ profile: str = "auto"  # smoke | cpu | gpu | paper | auto (gpu with CUDA, else c
 executed_dir: Optional[str] = None  # None: <repo>/book/executed (the runner passes its output folder)
 
 # %% tags=["remove-input"]
+from pathlib import Path
+
 from IPython.display import HTML, Markdown, display
 
-from replication.book import summary
+from replication.book import summary, thumbnails
 from replication.configs.parameters import check_parameters
 from replication.configs.profiles import resolve_profile_name
+from replication.core.paths import repo_root
 
 check_parameters(globals(), declared=("profile", "executed_dir"))
 
 profile_name = resolve_profile_name(profile)
 display(Markdown(f"Profile **{profile_name}**."))
 display(HTML(summary.summary_page(profile_name)))
+
+# %% [markdown]
+# ## The tables at a glance
+# Each table's first sample figure (the first seed), as its page shows it; click one to open the page.
+
+# %% tags=["remove-input"]
+display(HTML(thumbnails.gallery_html(Path(executed_dir or repo_root() / "book" / "executed"))))

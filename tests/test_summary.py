@@ -189,3 +189,43 @@ def test_the_book_wide_family_holm_adjusts_over_the_tested_claims():
     assert rows[3][6] == rows[4][6] == "—"
     page = summary.summary_page("cpu", root=REPO / "results")  # the committed results, written before the plan
     assert "Holm over the book" in page
+
+
+def _png(width: int, height: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_the_gallery_shows_each_tables_first_figure_scaled_down_and_linked(tmp_path):
+    import base64
+    import io
+    import json
+
+    from PIL import Image
+
+    from replication.book import thumbnails
+
+    figure = _png(600, 300)
+    inline = f'<figure class="replication-figure"><img src="data:image/png;base64,{base64.b64encode(figure).decode()}"></figure>'
+    cells = [
+        {"cell_type": "code", "outputs": [{"output_type": "stream", "text": "training…"}]},
+        {"cell_type": "code", "outputs": [{"output_type": "display_data", "data": {"text/html": [inline]}}]},
+        {"cell_type": "code", "outputs": [{"output_type": "display_data", "data": {"image/png": "AAAA"}}]},
+    ]
+    notebook = tmp_path / Path(summary.TABLES["msgan_table1"].notebook).with_suffix(".ipynb")
+    notebook.parent.mkdir(parents=True)
+    notebook.write_text(json.dumps({"cells": cells}))
+    assert thumbnails.first_figure_png(notebook) == figure  # the first figure, not a later one
+    assert thumbnails.first_figure_png(tmp_path / "missing.ipynb") is None
+
+    gallery = thumbnails.gallery_html(tmp_path)
+    assert gallery.count('class="replication-thumb"') == 1  # only the table whose notebook exists
+    assert 'href="../notebooks/msgan/table1_labels.html"' in gallery and "MSGAN, Table 1" in gallery
+    shown = base64.b64decode(gallery.split("data:image/png;base64,")[1].split('"')[0])
+    assert Image.open(io.BytesIO(shown)).size == (240, 120)
+    assert thumbnails.gallery_html(tmp_path / "nothing") == ""
