@@ -208,6 +208,7 @@ def test_the_summary_opens_with_the_tally_of_verdicts(audit):
     assert re.search(r"\d+ claims: \d+ holds, \d+ does not hold, \d+ inconclusive, \d+ not tested\.", text)
     assert "Claims by verdict, per paper" in text and "comparable to the paper?" in text
     assert text.index("Claims by verdict") < text.index("comparable to the paper?")  # the tally comes first
+    assert "The tables at a glance" in text  # the gallery (its links and images: the audit's link/image checks)
 
 
 def test_the_intro_legend_names_all_four_verdicts_and_msgans_four_tables(audit):
