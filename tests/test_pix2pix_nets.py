@@ -112,3 +112,22 @@ def test_z_at_every_level_reaches_the_output_through_the_inner_levels():
     assert inner.shape[1] == 8 + 2 and z.grad.abs().sum() > 0
     with pytest.raises(ValueError, match="z_at must be"):
         UNetGenerator(1, 1, nz=2, width=4, image_size=32, z_at="middle")
+
+
+def test_spectral_norm_is_off_by_default_and_bounds_every_conv_when_on():
+    from replication.configs.msgan import MSGANPix2PixConfig
+    from replication.nets.pix2pix import MultiScaleDiscriminator
+
+    torch.manual_seed(0)
+    plain = MultiScaleDiscriminator(4, 8, 32, scales=1)
+    assert not any("parametrizations" in k for k in plain.state_dict())
+    normed = MultiScaleDiscriminator(4, 8, 32, scales=1, spectral_norm=True)
+    for _ in range(30):  # power iterations run in train-mode forwards
+        outputs = normed(torch.randn(2, 4, 32, 32))
+    assert [o.shape for o in outputs] == [o.shape for o in plain(torch.randn(2, 4, 32, 32))]
+    normed.eval()
+    convs = [m for m in normed.modules() if isinstance(m, torch.nn.Conv2d)]
+    sigmas = [torch.linalg.matrix_norm(c.weight.flatten(1), ord=2).item() for c in convs]
+    assert len(sigmas) == 4 and max(abs(s - 1) for s in sigmas) < 0.05
+    assert "z_at" not in MSGANPix2PixConfig().training_config()  # the defaults keep the run folders' hashes
+    assert MSGANPix2PixConfig(z_at="input", d_spectral_norm=True).training_config()["d_spectral_norm"] is True

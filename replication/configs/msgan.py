@@ -116,6 +116,8 @@ class MSGANPix2PixConfig:
     lambda_gan: float = 1.0
     lambda_ms: float = 1.0
     discriminators: int = 2  # PatchGANs at full and half resolution
+    z_at: str = "all"  # where G takes z: "all" encoder levels (MSGAN's default) or the "input" only
+    d_spectral_norm: bool = False  # spectral norm on D's convs (a cpu-scale adaptation; nets/pix2pix.py)
     seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
     eval_inputs: int = 100  # held-out inputs translated per seed
     outputs_per_input: int = 10  # noise vectors per input (LPIPS pairs: consecutive outputs)
@@ -130,6 +132,8 @@ class MSGANPix2PixConfig:
     def training_config(self) -> dict:
         keys = ("dataset", "image_size", "nz", "width", "batch_size", "steps", "decay_from", "lr", "beta1", "beta2")
         keys += ("lambda_l1", "lambda_gan", "discriminators")
+        if self.z_at != "all" or self.d_spectral_norm:  # the defaults keep the run folders' old hashes
+            keys += ("z_at", "d_spectral_norm")
         return {k: getattr(self, k) for k in keys}
 
 

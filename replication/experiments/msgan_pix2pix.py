@@ -82,14 +82,19 @@ def learning_rate(config: MSGANPix2PixConfig, step: int) -> float:
 
 
 def build(config: MSGANPix2PixConfig, data: PairedData, device: torch.device, seed: int):
-    """G (U-Net, z at every encoder layer, instance norm), D (PatchGANs at `discriminators` scales), Adam."""
+    """G (U-Net, z at every encoder layer or at the input only, instance norm), D (PatchGANs at `discriminators`
+    scales, with spectral norm where the config asks), Adam."""
     seed_everything(seed)
     in_channels, out_channels = data.train_input.shape[1], data.train_target.shape[1]
     generator = UNetGenerator(
-        in_channels, out_channels, config.nz, config.width, config.image_size, norm="instance", z_at="all"
+        in_channels, out_channels, config.nz, config.width, config.image_size, norm="instance", z_at=config.z_at
     ).to(device)
     discriminator = MultiScaleDiscriminator(
-        in_channels + out_channels, config.width, config.image_size, config.discriminators
+        in_channels + out_channels,
+        config.width,
+        config.image_size,
+        config.discriminators,
+        spectral_norm=config.d_spectral_norm,
     ).to(device)
     betas = (config.beta1, config.beta2)
     return (

@@ -136,9 +136,13 @@ class PatchDiscriminator(nn.Module):
     Receptive field of one logit: 70×70 for n_layers = 3 (pix2pix's PatchGAN, for 256 px), 34×34
     for n_layers = 2 (for 32 px: a 6×6 map of 34-px patches), 16×16 for n_layers = 1.
     Returns logits; the loss applies its own link (MSGAN's default is LSGAN's squared error).
+    `spectral_norm` (a cpu-scale adaptation, never the paper's D) puts spectral normalisation on every conv,
+    which keeps a small D from crushing its loss to 0 early, when G's adversarial term stops teaching it.
     """
 
-    def __init__(self, in_channels: int, width: int = 64, n_layers: int = 3, norm: str = "batch"):
+    def __init__(
+        self, in_channels: int, width: int = 64, n_layers: int = 3, norm: str = "batch", spectral_norm: bool = False
+    ):
         super().__init__()
         if n_layers < 1:
             raise ValueError(f"n_layers must be ≥ 1, got {n_layers}")
@@ -153,6 +157,10 @@ class PatchDiscriminator(nn.Module):
         layers.append(nn.Conv2d(c, 1, 4, 1, 1))
         self.net = nn.Sequential(*layers)
         pix2pix_init_(self)
+        if spectral_norm:  # after the init: the normalisation divides the initialised weights by their σ
+            for layer in self.net:
+                if isinstance(layer, nn.Conv2d):
+                    nn.utils.parametrizations.spectral_norm(layer)
 
     @staticmethod
     def receptive_field(n_layers: int) -> int:
@@ -175,11 +183,20 @@ class MultiScaleDiscriminator(nn.Module):
     """`scales` PatchGANs: the k-th sees the pair average-pooled k times (3×3, stride 2, padding 1,
     padding not counted) and has width·2^−k channels; returns the list of their patch-logit maps."""
 
-    def __init__(self, in_channels: int, width: int, image_size: int, scales: int = 2, norm: str = "instance"):
+    def __init__(
+        self,
+        in_channels: int,
+        width: int,
+        image_size: int,
+        scales: int = 2,
+        norm: str = "instance",
+        spectral_norm: bool = False,
+    ):
         super().__init__()
         n_layers = patch_layers(image_size)
         self.discriminators = nn.ModuleList(
-            PatchDiscriminator(in_channels, max(1, round(width / 2**k)), n_layers, norm) for k in range(scales)
+            PatchDiscriminator(in_channels, max(1, round(width / 2**k)), n_layers, norm, spectral_norm)
+            for k in range(scales)
         )
         self.down = nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False)
 
