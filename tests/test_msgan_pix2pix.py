@@ -121,3 +121,16 @@ def test_the_evaluated_inputs_cover_every_digit_of_the_class_sorted_held_out_spl
     config = get_profile(p2p.TABLE_ID, "cpu")
     evaluator = p2p.Evaluator(config, data, torch.device("cpu"))
     assert torch.equal(evaluator.inputs, data.test_input[evenly_spaced(len(data.test_input), config.eval_inputs)])
+
+
+def test_a_baseline_that_does_not_keep_the_inputs_digit_leaves_the_claim_not_tested():
+    """Issue #29: faint blurs or any digit are no baseline to cure: the content gate applies to the baseline."""
+    for kept, tested in (([0.9, 0.85, 0.8], True), ([0.9, 0.3, 0.8], False)):  # the per-seed rule: every seed
+        table = _table([0.01, 0.012, 0.011], [0.2, 0.21, 0.23], real=0.3)
+        for seed, value in enumerate(kept):
+            table.metrics[p2p.BASELINE][seed][p2p.CONTENT] = value
+            table.metrics[p2p.MODE_SEEKING][seed][p2p.CONTENT] = 0.1  # MS breaks content: evidence, not a gate
+        [verdict] = _saved(table)
+        assert [c["name"] for c in verdict["regime"]][0] == "the translations (input → output) keep the input's class"
+        assert (verdict["verdict"] == "holds") == tested and (verdict["verdict"] == "not tested") == (not tested)
+        assert (p2p.BASELINE, p2p.CONTENT) in {(r["method"], r["metric"]) for r in p2p.result_rows(table)}

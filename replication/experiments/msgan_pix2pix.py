@@ -36,6 +36,7 @@ from replication.experiments.sampling import evenly_spaced
 from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio, mode_seeking_weight
 from replication.metrics.features import ClassifierConfig, FeatureExtractor, get_extractor
 from replication.metrics.fid import frechet_distance
+from replication.metrics.label_accuracy import label_accuracy
 from replication.metrics.lpips import PerceptualDistance, perceptual_distance
 from replication.metrics.ndb import NDBBins
 from replication.nets.pix2pix import MultiScaleDiscriminator, UNetGenerator
@@ -55,6 +56,8 @@ BASELINE, MODE_SEEKING = "Pix2Pix", "Pix2Pix + MS"
 METHODS = (BASELINE, MODE_SEEKING)
 DIVERSITY = "LPIPS diversity"
 METRICS = ("FID", DIVERSITY, "NDB", "JSD")
+CONTENT = "content kept"  # evaluator top-1 on the outputs = the input's class (sets with classes only)
+CONTENT_CLASSES = 10  # the offline set's classes (digits)
 REAL = "real data (plausible targets)"
 PARAMETERS = ("profile", "seeds", "dataset", "steps", "device", "progress")  # its notebook's parameters cell
 NOISE_SEED = 10_000  # + seed: the noise of the evaluated outputs
@@ -188,6 +191,9 @@ class Evaluator:
         self.distance = perceptual_distance(self.extractor, device)
         self.index = evenly_spaced(len(data.test_input), config.eval_inputs)  # every class (mnist5k is class-sorted)
         self.inputs = data.test_input[self.index.to(data.test_input.device)]
+        # the digits' classes, where the set has them and the evaluator is a classifier: does G keep the input's digit?
+        has_classes = data.test_labels is not None and config.extractor.startswith("classifier:")
+        self.input_labels = data.test_labels[self.index.to(data.test_labels.device)] if has_classes else None
         self.real_features = self.extractor.features(data.test_target)
         self.bins = NDBBins(data.train_target.cpu().numpy(), config.ndb_bins, seed=0, alpha=config.ndb_alpha)
         plausible = plausible_targets(data, config.plausible_k)[self.index]  # [N, k, C, H, W]
@@ -211,6 +217,8 @@ class Evaluator:
             "NDB": float(bins.ndb),
             "JSD": bins.jsd,
         }
+        if self.input_labels is not None:
+            scores[CONTENT] = label_accuracy(self.extractor, outputs, self.input_labels)
         return scores, outputs
 
     def protocol(self) -> dict:
@@ -267,7 +275,8 @@ def run_table(
 def result_rows(table: TableRun) -> list[dict]:
     seeds = table.config.seeds
     real = {REAL: {s: {DIVERSITY: table.real_diversity} for s in seeds}}
-    return seed_rows(table.metrics, METHODS, METRICS, seeds) + seed_rows(real, [REAL], [DIVERSITY], seeds)
+    kept = (CONTENT,) if CONTENT in table.metrics[BASELINE][seeds[0]] else ()
+    return seed_rows(table.metrics, METHODS, METRICS + kept, seeds) + seed_rows(real, [REAL], [DIVERSITY], seeds)
 
 
 def details(table: TableRun) -> dict:
@@ -294,7 +303,14 @@ def verdicts(table: TableRun) -> list[dict]:
 
 
 def regime_checks(table: TableRun, verdict: dict | None = None) -> list[regime.RegimeCheck]:
-    """Mode seeking cures collapse: the claim is tested where Pix2Pix's outputs for one input are less
+    """Two preconditions. (1) Where the inputs have classes (the offline digits), the baseline's outputs keep
+    the input's digit: it translates, rather than drawing blurs or any digit (issue #29: a baseline that fails
+    this is no baseline to cure). (2) Mode seeking cures collapse: Pix2Pix's outputs for one input are less
     diverse than the real targets that fit such an input (seed-paired against the data's value)."""
-    baseline = [table.metrics[BASELINE][s][DIVERSITY] for s in table.config.seeds]
-    return [regime.less_diverse_than_data(BASELINE, baseline, table.real_diversity, DIVERSITY)]
+    seeds = table.config.seeds
+    checks = []
+    if all(CONTENT in table.metrics[BASELINE][s] for s in seeds):
+        kept = {BASELINE: [table.metrics[BASELINE][s][CONTENT] for s in seeds]}
+        checks.append(regime.keeps_content(kept, CONTENT_CLASSES, "input → output"))
+    baseline = [table.metrics[BASELINE][s][DIVERSITY] for s in seeds]
+    return [*checks, regime.less_diverse_than_data(BASELINE, baseline, table.real_diversity, DIVERSITY)]
