@@ -115,7 +115,7 @@ page.show_table(saved, list(p2p.METRICS))
 # wholly below 0. And a baseline must work before it can be cured: where the inputs have classes (the
 # offline digits), the evaluator must find the input's digit in Pix2Pix's outputs at least halfway
 # from chance to perfect (0.55), on every seed. If either fails, the verdict reads "not tested". The
-# same share for Pix2Pix + MS is shown beside it: mode seeking that breaks a working baseline's
+# same share for Pix2Pix + MS is in the table of every metric: mode seeking that breaks a working baseline's
 # outputs is a result, not a precondition.
 
 # %%
