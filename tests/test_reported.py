@@ -55,13 +55,14 @@ def _one_row_payload(table_id: str, method: str, metric: str, dataset: str, mean
 
 
 def test_a_run_is_compared_with_the_row_of_its_own_data_set():
-    assert reported_value("contragan_table2", "BigGAN", "FID", "tiny-imagenet").value == 34.090
-    assert reported_value("contragan_table2", "BigGAN", "FID", "cifar10").value == 10.722
-    assert reported_value("contragan_table2", "BigGAN", "FID", "mnist5k").value == 10.722  # main row, for show
+    assert reported_value("contragan_table2", "BigGAN", "FID", "tiny-imagenet").value == 31.771  # NeurIPS 2020
+    assert reported_value("contragan_table2", "BigGAN", "FID", "cifar10").value == 10.739
+    assert reported_value("contragan_table2", "ContraGAN", "FID", "imagenet").value == 19.443
+    assert reported_value("contragan_table2", "BigGAN", "FID", "mnist5k").value == 10.739  # main row, for show
     tiny = comparison_frame(_one_row_payload("contragan_table2", "BigGAN", "FID", "tiny-imagenet", 40.0))
-    assert tiny.loc[0, "paper"] == "34.09 (Tiny ImageNet)" and tiny.loc[0, "Δ (ours − paper)"] == "+5.910"
+    assert tiny.loc[0, "paper"] == "31.771 (Tiny ImageNet)" and tiny.loc[0, "Δ (ours − paper)"] == "+8.229"
     digits = comparison_frame(_one_row_payload("contragan_table2", "BigGAN", "FID", "mnist5k", 40.0))
-    assert digits.loc[0, "paper"] == "10.722 (CIFAR-10)" and digits.loc[0, "Δ (ours − paper)"] == "n/a: other data set"
+    assert digits.loc[0, "paper"] == "10.739 (CIFAR-10)" and digits.loc[0, "Δ (ours − paper)"] == "n/a: other data set"
     faces = comparison_frame(_one_row_payload("cvae_gan_table1", "CVAE-GAN", "top-1", "celeba-identities", 90.0))
     assert (
         faces.loc[0, "paper"] == "97.78 (FaceScrub)" and faces.loc[0, "Δ (ours − paper)"] == "n/a: substitute data set"

@@ -1,8 +1,9 @@
 """ContraGAN (Kang & Park, NeurIPS 2020; arXiv 2006.12681): reported numbers and claims.
 
-Each number below carries its own source. The numbers are arXiv v1's Tables 1 and 2 (CIFAR-10 and
-Tiny ImageNet FID), which survive as images in the official repository; the NeurIPS version's tables
-(with ImageNet) were not found, except its BigGAN baseline in the official README.
+Each number below carries its own source. Table 1 is arXiv v1's Table 1 (CIFAR-10 and Tiny ImageNet FID),
+which survives as an image in the official repository. Table 2 is the NeurIPS 2020 camera-ready comparison
+with state-of-the-art GANs (CIFAR-10, Tiny ImageNet and ImageNet 128 px: the version the book names); each
+cell's note gives arXiv v1's Table 2 value where it differs.
 """
 
 from __future__ import annotations
@@ -13,11 +14,6 @@ _TABLE1_SOURCE = (
     "Kang & Park, arXiv 2006.12681 v1, Table 1 (FID, 'mean ± variance'; CIFAR-10 and Tiny ImageNet rows): image docs/figures/Table1.png "
     "in POSTECH-CVLab/PyTorch-StudioGAN (commit 96e09cb, 2020-06-23)"
 )
-_TABLE2_SOURCE = (
-    "Kang & Park, arXiv 2006.12681 v1, Table 2 (FID; CIFAR-10 and Tiny ImageNet rows): image docs/figures/Table2.png in "
-    "POSTECH-CVLab/PyTorch-StudioGAN; '*' values are quoted there from the original papers"
-)
-
 # (backbone, head) → (FID, ±) on CIFAR-10
 _TABLE1_CIFAR10 = {
     ("SNDCGAN", "ACGAN"): (21.439, 0.581),
@@ -33,18 +29,24 @@ _TABLE1_CIFAR10 = {
 
 # head → FID on Tiny ImageNet with BigGAN, Table 1's last row (no ± printed)
 _TABLE1_TINY = {"ACGAN": 221.381, "projection": 40.981, "2C": 32.094}
-# method → FID on Tiny ImageNet, arXiv v1 Table 2's second row
-_TABLE2_TINY = {"SNResGAN": 46.969, "SAGAN": 42.558, "BigGAN": 34.090, "ContraGAN": 30.286}
-_IMAGENET_SOURCE = (
-    "Kang & Park, NeurIPS 2020 camera-ready: ImageNet 128 px values not found in its tables; the abstract "
-    "(papers.nips.cc/paper_files/paper/2020/hash/f490c742cd8318b8ee6dca10af2a163f-Abstract.html) claims a 7.7 % "
-    "lower FID than BigGAN"
+_TABLE2_NEURIPS_SOURCE = (
+    "Kang & Park, ContraGAN: Contrastive Learning for Conditional Image Generation, NeurIPS 2020 (camera-ready; "
+    "papers.nips.cc/paper_files/paper/2020/hash/f490c742cd8318b8ee6dca10af2a163f-Abstract.html), the comparison "
+    "with state-of-the-art GANs (FID, mean ± standard deviation over runs where printed; '*' = taken from the "
+    "original papers). The abstract's 7.3 % for Tiny ImageNet is its text; the table's column says +7.2 %"
 )
-_IMAGENET_BIGGAN_SOURCE = (
-    "POSTECH-CVLab/PyTorch-StudioGAN README.md at commit 620796f (2021-05-09), ImageNet 128 row labelled 'Paper' "
-    "(BigGAN + TTUR, the baseline of the paper's ImageNet comparison)"
-)
-
+# (method, data set) → (FID, ±, arXiv v1 Table 2's value where it differs)
+_TABLE2_NEURIPS = {
+    ("SAGAN", "CIFAR-10"): (17.127, 0.220, 17.283),
+    ("BigGAN", "CIFAR-10"): (10.739, 0.016, 10.722),
+    ("ContraGAN", "CIFAR-10"): (10.597, 0.273, 10.322),
+    ("SNResGAN", "Tiny ImageNet"): (47.055, 3.234, 46.969),
+    ("SAGAN", "Tiny ImageNet"): (46.221, 3.655, 42.558),
+    ("BigGAN", "Tiny ImageNet"): (31.771, 3.968, 34.090),
+    ("ContraGAN", "Tiny ImageNet"): (29.492, 1.296, 30.286),
+    ("BigGAN", "ImageNet 128 px"): (21.072, None, None),
+    ("ContraGAN", "ImageNet 128 px"): (19.443, None, None),
+}
 CIFAR10, TINY, IMAGENET = "CIFAR-10", "Tiny ImageNet", "ImageNet 128 px"
 ROWS: dict[str, tuple[DataRow, ...]] = {
     "contragan_table1": (DataRow(CIFAR10, "cifar10"), DataRow(TINY, "tiny-imagenet")),
@@ -80,53 +82,55 @@ ENTRIES: tuple[Reported, ...] = (
         Reported("contragan_table1", f"BigGAN + {head}", "FID", value, _TABLE1_SOURCE, "P", dataset=TINY)
         for head, value in _TABLE1_TINY.items()
     ),
-    *(Reported("contragan_table2", m, "FID", v, _TABLE2_SOURCE, "P", dataset=TINY) for m, v in _TABLE2_TINY.items()),
-    Reported("contragan_table2", "BigGAN", "FID", 21.072, _IMAGENET_BIGGAN_SOURCE, "P", dataset=IMAGENET),
     *(
-        Reported("contragan_table2", m, "FID", None, _IMAGENET_SOURCE, "not found", dataset=IMAGENET)
-        for m in ("SNResGAN", "SAGAN", "ContraGAN", "ContraGAN + CR")
-    ),
-    Reported(
-        "contragan_table2",
-        "ContraGAN + CR",
-        "FID",
-        None,
-        "Kang & Park 2020: no ContraGAN + CR value in the paper's tables (the paper only says ContraGAN 'can "
-        "benefit from consistency regularization')",
-        "not found",
-        dataset=TINY,
+        Reported(
+            "contragan_table2",
+            method,
+            "FID",
+            value,
+            _TABLE2_NEURIPS_SOURCE,
+            "P",
+            spread=spread,
+            note=f"arXiv v1 Table 2: {v1:g}" if v1 is not None and v1 != value else "",
+            dataset=dataset,
+        )
+        for (method, dataset), (value, spread, v1) in _TABLE2_NEURIPS.items()
     ),
     Reported(
         "contragan_table2",
         "SNResGAN",
         "FID",
         17.5,
-        _TABLE2_SOURCE,
+        _TABLE2_NEURIPS_SOURCE,
         "P",
-        note="'*': from the SNGAN/CRGAN paper",
+        note="'*': from the SNGAN/CR-GAN paper (as in arXiv v1)",
         dataset=CIFAR10,
     ),
-    Reported("contragan_table2", "SAGAN", "FID", 17.283, _TABLE2_SOURCE, "P", dataset=CIFAR10),
-    Reported(
-        "contragan_table2",
-        "BigGAN",
-        "FID",
-        10.722,
-        _TABLE2_SOURCE,
-        "P",
-        note="the authors' BigGAN run; the BigGAN paper's own value quoted beside it is 14.73",
-        dataset=CIFAR10,
+    *(
+        Reported(
+            "contragan_table2",
+            m,
+            "FID",
+            None,
+            "Kang & Park, NeurIPS 2020 camera-ready comparison table: '—' (no ImageNet run of this method)",
+            "not found",
+            dataset=IMAGENET,
+        )
+        for m in ("SNResGAN", "SAGAN")
     ),
-    Reported("contragan_table2", "ContraGAN", "FID", 10.322, _TABLE2_SOURCE, "P", dataset=CIFAR10),
-    Reported(
-        "contragan_table2",
-        "ContraGAN + CR",
-        "FID",
-        None,
-        "not in the paper's tables; the paper only says ContraGAN 'can benefit from consistency regularization'. "
-        "StudioGAN's README (commit 620796f) lists 7.685 under another protocol (10k test images), not comparable",
-        "not found",
-        dataset=CIFAR10,
+    *(
+        Reported(
+            "contragan_table2",
+            "ContraGAN + CR",
+            "FID",
+            None,
+            "Kang & Park 2020: no ContraGAN + CR value in the paper's tables (the paper only says ContraGAN 'can "
+            "benefit from consistency regularization'); StudioGAN's README (commit 620796f) lists 7.685 on CIFAR-10 "
+            "under another protocol (10k test images), not comparable",
+            "not found",
+            dataset=dataset,
+        )
+        for dataset in (CIFAR10, TINY, IMAGENET)
     ),
     Reported(
         "contragan_overfitting",
@@ -145,8 +149,9 @@ CLAIMS: dict[str, str] = {
         "(Kang & Park 2020, arXiv v1 Table 1: true on SNDCGAN and BigGAN, not on SNResGAN, CIFAR-10)."
     ),
     "contragan_table2": (
-        "ContraGAN has a lower FID than SNResGAN, SAGAN and BigGAN (CIFAR-10: 10.322 vs 10.722 for BigGAN, "
-        "+3.7%; arXiv v1 Table 2), and benefits from consistency regularisation."
+        "ContraGAN has a lower FID than SNResGAN, SAGAN and BigGAN (NeurIPS 2020 camera-ready: CIFAR-10 10.597 ± "
+        "0.273 vs 10.739 ± 0.016 for BigGAN, +1.3 %; Tiny ImageNet +7.2 %; ImageNet 128 px 19.443 vs 21.072, +7.7 %), "
+        "and benefits from consistency regularisation."
     ),
     "contragan_overfitting": (
         "The 2C loss reduces the discriminator's overfitting to the training images compared with projection "
