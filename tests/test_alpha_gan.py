@@ -144,3 +144,19 @@ def test_calibrated_gaussian_nll_by_hand_and_its_gradient():
     assert torch.allclose(x_rec.grad, (x_rec.detach() - x) / variance / 2)
     x_scaled = 0.1 * x_rec.detach()
     assert math.isclose(float(calibrated_gaussian_nll(x, x_scaled)), 0.5 * d * (1 + math.log(0.01)), rel_tol=1e-5)
+
+
+def test_the_critic_reads_real_vs_real_as_zero_only_on_halves_that_share_their_classes(mnist5k):
+    """Issue #28's negative W: the held-out split is stored class by class, and a critic trained on its first
+    half (digits 0–4) and read on its second (5–9) ranks held-out reals below anything else. The battery now
+    takes alternate images (both halves hold every class); real images as "samples" then give W ≈ 0."""
+    test, train = mnist5k.test_x, mnist5k.train_x
+    draw = torch.Generator().manual_seed(1)
+
+    def reals(n):
+        return train[torch.randint(0, len(train), (n,), generator=draw)]
+
+    alternate = independent_critic_distance(test[0::2], test[1::2], reals, steps=600, seed=0).distance
+    by_class = independent_critic_distance(test[:500], test[500:], reals, steps=600, seed=0).distance
+    assert abs(alternate) < 0.5  # measured 0.10 (one thread)
+    assert by_class < -1.0  # measured −2.01: the broken instrument

@@ -16,6 +16,7 @@ from replication.claims import regime
 from replication.claims.stats import compare_methods
 from replication.configs.alpha_gan import AlphaGANConfig
 from replication.data.images import BatchSampler, ImageData, load_dataset
+from replication.experiments.sampling import evenly_spaced
 from replication.losses import alpha_gan as A
 from replication.losses.cvae_gan import kl_divergence
 from replication.losses.gan import bce_discriminator_loss, bce_generator_loss
@@ -246,9 +247,13 @@ NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)
 def run_table(config: AlphaGANConfig, data: ImageData, device: torch.device, progress: bool = True) -> TableRun:
     start = time.perf_counter()
     evaluator = get_extractor(f"classifier:{data.name}", data, device, ClassifierConfig(steps=config.classifier_steps))
-    half = len(data.test_x) // 2
-    critic_train, critic_eval = data.test_x[:half], data.test_x[half:]
-    held_out = data.test_x[: config.recon_images]
+    # the critic's two halves of the held-out split, alternate images: the split is stored class by class, so its
+    # first and second halves held different digits (0–4 vs 5–9) and the critic learnt "real = 0–4", ranking the
+    # held-out reals (5–9) below the samples: the negative W of issue #28
+    critic_train, critic_eval = data.test_x[0::2], data.test_x[1::2]
+    # every class in proportion (the offline held-out split is stored class by class), the page's eight too
+    held_out = data.test_x[evenly_spaced(len(data.test_x), config.recon_images).to(data.test_x.device)]
+    shown_index = evenly_spaced(len(held_out), 8).to(held_out.device)
     real_labels = evaluator.logits(data.test_x).argmax(1)
     real = {
         "classifier IS": inception_score(evaluator.logits(data.test_x))["mean"],
@@ -280,7 +285,7 @@ def run_table(config: AlphaGANConfig, data: ImageData, device: torch.device, pro
             rebuilt = reconstruct(run.nets, held_out)
             scores |= reconstruction_scores(held_out, rebuilt)
             recon_spread[run.method][seed] = regime.spread_ratio(rebuilt.clamp(-1, 1), held_out)
-            shown["reconstruction"] = rebuilt[:8].cpu()
+            shown["reconstruction"] = rebuilt[shown_index].cpu()
         else:
             scores |= nearest_sample_scores(held_out, generated)
         return scores, shown
@@ -289,9 +294,9 @@ def run_table(config: AlphaGANConfig, data: ImageData, device: torch.device, pro
     c = config
     protocol = {
         "IS": f"inception-score form over {evaluator.name} (trained on the training split), {c.samples} samples, 10 splits",
-        "independent critic": f"a fresh BN-free WGAN-GP critic (λ=10), {c.critic_steps} steps on the first half of the held-out split vs samples; W on the second half vs fresh samples (lower is better)",
+        "independent critic": f"a fresh BN-free WGAN-GP critic (λ=10), {c.critic_steps} steps on every other held-out image (all classes) vs samples; W on the other half vs fresh samples (lower is better)",
         "MS-SSIM": f"{MS_SSIM_PROTOCOL}; {c.ms_ssim_pairs} pairs; per class: pairs within the evaluator's predicted class (lower is more diverse)",
-        "reconstruction": f"{c.recon_images} held-out images; models without an encoder (DCGAN, WGAN-GP) use their nearest sample (L1) among the {c.samples}",
+        "reconstruction": f"{c.recon_images} held-out images evenly spaced over the split (every class); models without an encoder (DCGAN, WGAN-GP) use their nearest sample (L1) among the {c.samples}",
         "extractor": evaluator.describe(),
     }
     runs.wall_time_s = time.perf_counter() - start  # with the evaluator and the real data's scores
@@ -299,7 +304,7 @@ def run_table(config: AlphaGANConfig, data: ImageData, device: torch.device, pro
         config,
         runs,
         real,
-        held_out[:8].cpu(),
+        held_out[shown_index].cpu(),
         protocol,
         critic_held_out=critic_held_out,
         recon_spread=recon_spread,

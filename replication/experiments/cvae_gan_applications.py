@@ -24,6 +24,7 @@ from replication.claims.stats import compare_methods, compare_paired, summarise
 from replication.configs.cvae_gan import CVAEGANConfig
 from replication.data.images import ImageData, load_dataset
 from replication.experiments.cvae_gan import TrainedRun, evaluator, sample_per_class, setup_line, train_run
+from replication.experiments.sampling import evenly_spaced
 from replication.metrics.features import ClassifierExtractor, classifier_accuracy
 from replication.nets.classifier import SmallClassifier
 from replication.run.experiment import TableNotebook, TableRunBase, claim_verdict, train_and_evaluate
@@ -147,9 +148,12 @@ def run_applications(
     config: CVAEGANConfig, data: ImageData, device: torch.device, progress: bool = True
 ) -> ApplicationsRun:
     start = time.perf_counter()
-    x_test, y_test = data.test_x[: config.inpaint_images], data.test_y[: config.inpaint_images]
+    # every class in proportion (the offline held-out split is stored class by class), the page's eight too
+    chosen = evenly_spaced(len(data.test_x), config.inpaint_images).to(data.test_x.device)
+    x_test, y_test = data.test_x[chosen], data.test_y[chosen.to(data.test_y.device)]
+    shown = evenly_spaced(len(x_test), 8).to(x_test.device)
     mask = centre_mask(data.image_shape).to(device)
-    examples = {"original": x_test[:8].cpu(), "masked": (x_test[:8] * (1 - mask) - mask).cpu()}
+    examples = {"original": x_test[shown].cpu(), "masked": (x_test[shown] * (1 - mask) - mask).cpu()}
     judge = evaluator(config, data, device)
 
     def evaluate(run: TrainedRun, seed: int) -> tuple[dict, dict]:
@@ -162,16 +166,16 @@ def run_applications(
             "inpainting SSIM": filled_ssim(filled, x_test),
             "fill spread": regime.spread_ratio(filled * mask, x_test * mask),  # the holes only
         }
-        shown = {"fill": filled[:8].cpu()}
+        pictures = {"fill": filled[shown].cpu()}
         if run.method == "CVAE-GAN":
             metrics.update(augmentation_study(config, data, g, judge, seed, device))
             if seed == config.seeds[0]:
-                shown["morph z"], shown["morph c"] = morphs(g, data.num_classes, device)
-        return metrics, shown
+                pictures["morph z"], pictures["morph c"] = morphs(g, data.num_classes, device)
+        return metrics, pictures
 
     runs = train_and_evaluate(train_run, evaluate, config, data, device, INPAINT_METHODS, progress)
     protocol = {
-        "inpainting": f"centred {int(round(data.image_shape[-1] * 0.375))}² hole on {len(x_test)} held-out images; z from E, then {config.inpaint_steps} Adam steps (lr 0.05) on the known pixels; PSNR on the hole, SSIM (7×7 Gaussian) on the filled image",
+        "inpainting": f"centred {int(round(data.image_shape[-1] * 0.375))}² hole on {len(x_test)} held-out images evenly spaced over the split (every class); z from E, then {config.inpaint_steps} Adam steps (lr 0.05) on the known pixels; PSNR on the hole, SSIM (7×7 Gaussian) on the filled image",
         "augmentation": f"{config.augment_real_per_class} real training images per class, + {config.augment_fake_per_class} CVAE-GAN prior samples per class; classifier (SmallClassifier, width 16) trained {config.augment_steps} steps; accuracy on all {len(data.test_x)} held-out images. The CVAE-GAN saw the full training split, so the gain also carries what it learned from data the subset lacks",
         "comparable_to_paper": data.name not in ("mnist5k", "digits"),
     }
