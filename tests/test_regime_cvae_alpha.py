@@ -218,7 +218,11 @@ def test_alpha_gan_checks_attach_to_the_verdicts_that_read_critic_w_and_recon_l1
     table = _alpha_table(falling=alpha_gan.RATIO_1, spread=0.05)
     out = {v["claim"]: v for v in _alpha_gated(table)}
     recon, competitive, diverse, ratio = out.values()
-    assert [c["name"] for c in recon["regime"]] == ["the reconstructions are not one constant output"]
+    assert [c["name"] for c in recon["regime"]] == [
+        "the reconstructions are not one constant output",
+        "the samples fall into the evaluator's classes",  # DCGAN, the baseline whose nearest sample is compared
+    ]
+    assert recon["regime"][1]["met"] and set(recon["regime"][1]["values"]["classifier_IS"]) == {"DCGAN"}
     assert recon["verdict"] == "not tested" and recon["regime"][0]["values"]["spread_ratio"] == {
         "alpha-GAN": [0.05, 0.05]
     }
@@ -236,6 +240,14 @@ def test_alpha_gan_checks_attach_to_the_verdicts_that_read_critic_w_and_recon_l1
     details = alpha_gan.regime_details(table)
     assert details["critic_converged"]["DCGAN seed 0"]["met"] and details["recon_spread_ratio"]["VAE"]["1"] == 0.8
     json.dumps(details, allow_nan=False)
+
+
+def test_the_reconstruction_claim_is_not_tested_against_a_broken_dcgan():
+    """Beating a baseline whose samples are not digits tests nothing (issue #28)."""
+    table = _alpha_table(falling=None, spread=0.8, sample_is={"DCGAN": 3.58})  # below 1 + (9 − 1)/2 = 5
+    recon = _alpha_gated(table)[0]
+    assert "reconstructs" in recon["claim"] and recon["verdict"] == "not tested"
+    assert "the samples do not fall into the evaluator's classes" in recon["not_tested_because"]
 
 
 def test_alpha_gan_diversity_claim_needs_samples_the_evaluator_sorts_into_classes():

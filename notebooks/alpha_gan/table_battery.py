@@ -139,6 +139,8 @@ display(Markdown("Reconstruction for DCGAN and WGAN-GP, which have no encoder: t
 # similarity of samples the evaluator puts in one class, so noise or blends look "diverse" and are
 # binned arbitrarily. Each method's classifier IS must be at least halfway from 1 (samples the
 # evaluator cannot tell apart) to the real data's IS on every seed, the same "halfway" rule as the label checks.
+# The reconstruction verdict compares the encoders with DCGAN's nearest sample, so DCGAN must work
+# too: its samples must pass the same classifier-IS rule (beating a broken baseline tests nothing).
 # A verdict whose check fails reads *not tested*.
 
 # %%

@@ -454,11 +454,14 @@ def samples_fall_into_classes_check(table: TableRun, methods: list[str]) -> regi
 
 
 def regime_checks(table: TableRun, verdict: dict) -> list[regime.RegimeCheck]:
-    """The checks a verdict needs, from the metrics and methods of its parts."""
+    """The checks a verdict needs, from the metrics and methods of its parts. "recon L1" compares encoders with a
+    GAN's nearest sample: the encoders' reconstructions must vary, and the GAN must work (its samples fall into
+    the evaluator's classes), since beating a broken baseline tests nothing (issue #28)."""
     checks = []
     for metric, make, eligible in (
         ("independent critic W", critic_converged_check, METHODS),
         ("recon L1", reconstructions_vary_check, RECONSTRUCTS),
+        ("recon L1", samples_fall_into_classes_check, tuple(m for m in METHODS if m not in RECONSTRUCTS)),
         ("MS-SSIM per class", samples_fall_into_classes_check, METHODS),
     ):
         parts = [p for p in verdict["parts"] if p["metric"] == metric]
