@@ -67,3 +67,48 @@ def test_contragan_table1_runs_on_tiny_imagenet_only_the_backbone_the_paper_repo
     tiny = get_profile("contragan_table1", "paper", dataset="tiny-imagenet")
     assert tiny.methods == ("BigGAN + ACGAN", "BigGAN + projection", "BigGAN + 2C") and tiny.image_size == 64
     assert len(get_profile("contragan_table1", "paper").methods) == 9
+
+
+@pytest.mark.parametrize("table_id", sorted(TABLE_PROFILES))
+def test_a_quick_check_keeps_the_profiles_nets_and_data_and_takes_the_smoke_budget(table_id):
+    from dataclasses import fields
+
+    from replication.configs.profiles import QUICK_FIELDS
+
+    gpu, smoke = get_profile(table_id, "gpu"), get_profile(table_id, "smoke")
+    quick = get_profile(table_id, "gpu", quick=True)
+    assert quick.seeds == (0,)
+    for field in fields(gpu):
+        if field.name in QUICK_FIELDS:
+            assert getattr(quick, field.name) == getattr(smoke, field.name), field.name
+        elif field.name != "seeds":
+            assert getattr(quick, field.name) == getattr(gpu, field.name), field.name  # nets, data, optimiser
+    assert get_profile(table_id, "gpu", quick=True, seeds=2).seeds == (0, 1)  # the notebook's own override wins
+    with pytest.raises(ValueError, match="quick must be true or false"):
+        get_profile(table_id, "gpu", quick="yes")
+
+
+def test_a_quick_checks_results_have_their_own_file_and_a_warning_banner():
+    from dataclasses import asdict
+
+    from replication.book.page import banner
+    from replication.run import results
+    from replication.run.experiment import settings_overridden
+
+    config = asdict(get_profile("msgan_table1", "gpu", quick=True))
+    dataset, changed = settings_overridden("msgan_table1", "gpu", config)
+    assert (dataset, changed) == ("cifar10", {"quick": True})
+    assert results.variant_name(dataset, changed) == "cifar10.quick"
+    config = asdict(get_profile("msgan_table1", "gpu", quick=True, steps=7))
+    assert settings_overridden("msgan_table1", "gpu", config)[1] == {"quick": True, "steps": 7}
+    assert results.variant_name("cifar10", {"quick": True, "steps": 7}) == "cifar10.quick.steps7"
+    provenance = {
+        "dataset": {"name": "cifar10"},
+        "date_utc": "2026-12-05T00:00:00+00:00",
+        "git_commit": "abc",
+        "git_dirty": False,
+        "settings_overridden": {"dataset": "cifar10", "quick": True},
+    }
+    text = banner({"profile": "gpu", "provenance": provenance})
+    assert text.startswith("```{warning}") and "Quick check" in text
+    assert "Quick check" not in banner({"profile": "gpu", "provenance": {**provenance, "settings_overridden": None}})

@@ -55,6 +55,7 @@ profile: str = "auto"  # smoke | cpu | gpu | paper | auto (gpu with CUDA, else c
 seeds: Union[int, list, None] = None  # None: the profile's seeds; n ≥ 1: seeds 0..n-1; or a list of distinct seeds ≥ 0
 dataset: Optional[str] = None  # None: the profile's; digits-captions | cub200
 steps: Optional[int] = None  # None: the profile's number of training steps; else ≥ 1
+quick: bool = False  # True: a quick check of this profile's path (its nets, data, metrics) at the smoke budget, one seed; its numbers mean nothing
 device: str = "auto"  # auto | cpu | cuda | cuda:<index>
 progress: bool = True  # tqdm bars (the batch runner turns them off)
 

@@ -32,5 +32,5 @@ def start(notebook: TableNotebook, namespace: dict) -> tuple[str, Any, torch.dev
         notebook.table_id, namespace["profile"], namespace["device"], notebook.load_data, **overrides
     )
     line = f"{notebook.setup_line(config, data)}; seeds {list(config.seeds)}."
-    page.show_setup(profile_name, device, data.name, line)
+    page.show_setup(profile_name, device, data.name, line, bool(namespace.get("quick")))
     return profile_name, config, device, data

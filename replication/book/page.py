@@ -23,6 +23,10 @@ SMOKE_WARNING = (
     "**Smoke profile**: tiny networks trained for a few dozen steps to test the pipeline. "
     "These numbers are meaningless; build the book at `cpu` or `gpu` to read results."
 )
+QUICK_WARNING = (
+    "**Quick check** (`quick`): this profile's networks, data and metrics run at the smoke profile's budget with "
+    "one seed, to see that the whole path works. Its numbers mean nothing; its results have their own file."
+)
 
 
 NBSP = "\u00a0"  # joins "mean ± std (n=…)" so that a narrow column never breaks it over lines
@@ -330,8 +334,8 @@ def _commit_text(commit: str, dirty: bool | None) -> str:
     return f"`{str(commit)[:10]}` ({state})"
 
 
-def banner_markdown(profile: str, datasets, dates, commits) -> str:
-    """A MyST admonition saying what built the page; `commits` holds (commit, dirty) pairs."""
+def banner_markdown(profile: str, datasets, dates, commits, quick: bool = False) -> str:
+    """A MyST admonition saying what built the page; `commits` holds (commit, dirty) pairs; `quick`: a quick check."""
     datasets = sorted({str(d) for d in datasets}) or ["—"]
     dates = sorted({str(d)[:10] for d in dates})
     date_text = MISSING if not dates else dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
@@ -340,26 +344,32 @@ def banner_markdown(profile: str, datasets, dates, commits) -> str:
         f"Built at profile **{profile}** · data set {', '.join(f'`{d}`' for d in datasets)} · "
         f"date {date_text} (UTC) · commit {commit_text}"
     )
-    if profile == "smoke":
-        return f"```{{warning}}\n{line}\n\n{SMOKE_WARNING}\n```"
+    if profile == "smoke" or quick:
+        return f"```{{warning}}\n{line}\n\n{QUICK_WARNING if quick else SMOKE_WARNING}\n```"
     return f"```{{note}}\n{line}\n```"
 
 
 def banner(results: dict) -> str:
     """The banner of a page built from one results file (its own provenance)."""
     prov = results["provenance"]
+    quick = bool((prov.get("settings_overridden") or {}).get("quick"))
     return banner_markdown(
-        results["profile"], [prov["dataset"]["name"]], [prov["date_utc"]], [(prov["git_commit"], prov["git_dirty"])]
+        results["profile"],
+        [prov["dataset"]["name"]],
+        [prov["date_utc"]],
+        [(prov["git_commit"], prov["git_dirty"])],
+        quick,
     )
 
 
-def run_banner(profile: str, dataset: str) -> str:
+def run_banner(profile: str, dataset: str, quick: bool = False) -> str:
     """The banner at the top of a table notebook: this run's profile, data set, today and the checkout's commit
     (the same values its results file's provenance records)."""
     import datetime as dt
 
     commit, dirty = results_io.git_state()
-    return banner_markdown(profile, [dataset], [dt.datetime.now(dt.timezone.utc).isoformat()], [(commit, dirty)])
+    now = dt.datetime.now(dt.timezone.utc).isoformat()
+    return banner_markdown(profile, [dataset], [now], [(commit, dirty)], quick)
 
 
 def page_banner(profile: str, table_ids: list[str] | None = None, root: Path | None = None) -> str:
@@ -621,12 +631,12 @@ def show_label_use(results: dict, num_classes: int) -> None:
     display(table(wide_frame(results, metrics), caption))
 
 
-def show_setup(profile: str, device, dataset: str, details: str) -> None:
+def show_setup(profile: str, device, dataset: str, details: str, quick: bool = False) -> None:
     """In a notebook: the run banner, then one line with the profile, the device and `details` (the data and
     the budget, as the table states them)."""
     from IPython.display import Markdown, display
 
-    display(Markdown(run_banner(profile, dataset)))
+    display(Markdown(run_banner(profile, dataset, quick)))
     display(Markdown(f"Profile **{profile}** on `{device}`; {details}"))
 
 

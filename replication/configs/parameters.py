@@ -30,7 +30,7 @@ def injected_names(namespace: dict) -> list[str]:
 def check_parameters(namespace: dict, declared: Sequence[str]) -> None:
     """Raise ValueError for a parameter papermill injected that the notebook does not declare (a
     typo like `-p stepz 5`, which papermill itself only logs), listing the valid names; and for a
-    run option (`profile`, `device`, `progress`, `fast`, `gpus_per_run`, `backbone`, `executed_dir`)
+    run option (`profile`, `device`, `progress`, `quick`, `fast`, `gpus_per_run`, `backbone`, `executed_dir`)
     of the wrong type or range. Call it with `globals()` in the first code cell, before anything
     loads or trains. Rerunning a cell interactively is fine: only the injected cell is read."""
     unknown = sorted({name for name in injected_names(namespace) if name not in declared})
@@ -40,6 +40,7 @@ def check_parameters(namespace: dict, declared: Sequence[str]) -> None:
         "profile": lambda v: _require(isinstance(v, str), "profile", v, "a profile name"),
         "device": lambda v: _require(isinstance(v, str), "device", v, 'a device name ("auto", "cpu", "cuda", …)'),
         "progress": lambda v: _require(isinstance(v, bool), "progress", v, "true or false"),
+        "quick": lambda v: _require(isinstance(v, bool), "quick", v, "true or false"),
         "fast": lambda v: _require(v is None or isinstance(v, bool), "fast", v, "null, true or false"),
         "gpus_per_run": lambda v: positive_int("gpus_per_run", v),
         "backbone": lambda v: _require(v is None or isinstance(v, str), "backbone", v, "null or a backbone name"),

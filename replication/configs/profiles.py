@@ -9,6 +9,12 @@
 
 `auto` is `gpu` when CUDA is present, else `cpu`. Each table has one plain dataclass; a profile
 is an instance of it. Notebook parameters override single fields (`overrides`).
+
+A *quick check* (`quick=True`, the notebooks' `-p quick True`) runs a profile's own code path — its networks
+at their width, its data and loader, its feature extractor (Inception at gpu/paper), results and page — with
+the smoke profile's budget (`QUICK_FIELDS`: steps, evaluation sizes) and one seed: minutes on a CPU, seconds
+on a GPU, to see that a gpu/paper run will get through before it spends hours. Its numbers mean nothing; its
+results go to their own file (`replication.run.experiment.save_table`).
 """
 
 from __future__ import annotations
@@ -21,6 +27,16 @@ import torch
 from replication.configs.parameters import check_extractor, check_methods, check_seeds, positive_int
 
 PROFILE_NAMES = ("smoke", "cpu", "gpu", "paper", "auto")
+# the budget a quick check takes from the smoke profile (every table's config has some of them); nets, data,
+# batch and optimiser stay the profile's
+QUICK_FIELDS = (
+    *("steps", "decay_from", "checkpoint_every", "ema_start", "classifier_steps", "critic_steps"),
+    *("samples", "samples_per_class", "ms_ssim_pairs", "recon_images", "prdc_reference", "is_splits"),
+    *("ndb_bins", "ndb_bins_per_class", "ndb_bins_pooled", "plausible_k", "probe_every", "probe_images"),
+    *("eval_inputs", "outputs_per_input", "eval_captions", "outputs_per_caption"),
+    *("inpaint_images", "inpaint_steps", "augment_real_per_class", "augment_fake_per_class", "augment_steps"),
+)
+QUICK_SEEDS = (0,)
 
 
 # One module per paper in replication/configs/, each with PROFILES = {table_id: {profile: config}}.
@@ -50,7 +66,16 @@ def resolve_profile_name(name: str) -> str:
     return name
 
 
-def get_profile(table_id: str, name: str, **overrides):
+def quick_check(table_id: str, config, keep: frozenset[str] = frozenset()):
+    """`config` with the smoke profile's budget (the `QUICK_FIELDS` it has) and one seed, except the fields in
+    `keep` (the notebook's own overrides, which win): a quick check of the config's code path."""
+    smoke = TABLE_PROFILES[table_id]["smoke"]
+    budget = {f.name: getattr(smoke, f.name) for f in fields(config) if f.name in QUICK_FIELDS}
+    budget["seeds"] = QUICK_SEEDS
+    return replace(config, **{name: value for name, value in budget.items() if name not in keep})
+
+
+def get_profile(table_id: str, name: str, quick: bool = False, **overrides):
     """The config of `table_id` at profile `name`, with non-None `overrides` replacing fields.
 
     Overrides are checked before anything runs (`replication.configs.parameters`): seeds (n ≥ 1 → 0..n−1, or
@@ -63,6 +88,8 @@ def get_profile(table_id: str, name: str, **overrides):
         raise ValueError(f"Unknown table {table_id!r}. Valid tables: {', '.join(TABLE_PROFILES)}.")
     profile = resolve_profile_name(name)
     config = TABLE_PROFILES[table_id][profile]
+    if not isinstance(quick, bool):
+        raise ValueError(f"Parameter quick must be true or false, got {quick!r}.")
     valid = {f.name for f in fields(config)}
     unknown = set(overrides) - valid
     if unknown:
@@ -97,7 +124,8 @@ def get_profile(table_id: str, name: str, **overrides):
         from replication.nets.contragan import get_backbone
 
         get_backbone(overrides["overfitting_backbone"])  # raises with the valid backbones
-    return replace(config, **overrides)
+    config = replace(config, **overrides)
+    return quick_check(table_id, config, frozenset(overrides)) if quick else config
 
 
 PAIRED_TABLES = ("msgan_pix2pix",)  # image-conditioned: their data sets are pairs (replication.data.image_pairs)

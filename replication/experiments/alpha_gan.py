@@ -40,7 +40,7 @@ from replication.run.results import seed_rows
 from replication.run.train import seed_everything, train_method
 
 TABLE_ID = "alpha_gan_table"
-PARAMETERS = ("profile", "seeds", "dataset", "steps", "device", "progress")  # its notebook's parameters cell
+PARAMETERS = ("profile", "seeds", "dataset", "steps", "quick", "device", "progress")  # its notebook's parameters cell
 RATIO_1 = "alpha-GAN (1:1)"
 METHODS = ("alpha-GAN", "DCGAN", "WGAN-GP", "AGE", "VAE", RATIO_1)
 RECONSTRUCTS = ("alpha-GAN", "AGE", "VAE", RATIO_1)

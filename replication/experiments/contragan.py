@@ -499,7 +499,7 @@ def _overfitting_setup(config: ContraGANConfig, data: ImageData) -> str:
     return f"data `{data.name}`; backbone **{config.overfitting_backbone}**; {_budget(config)}; {probes} G steps"
 
 
-_PARAMETERS = ("profile", "seeds", "dataset", "steps", "extractor", "device", "progress")  # + each table's own
+_PARAMETERS = ("profile", "seeds", "dataset", "steps", "quick", "extractor", "device", "progress")  # + each table's own
 NOTEBOOKS = {
     TABLE1: TableNotebook(
         TABLE1,
@@ -515,7 +515,7 @@ NOTEBOOKS = {
     ),
     OVERFITTING: TableNotebook(
         OVERFITTING,
-        (*_PARAMETERS[:5], "backbone", *_PARAMETERS[5:]),
+        (*_PARAMETERS[:6], "backbone", *_PARAMETERS[6:]),
         load_data,
         _overfitting_setup,
         {"backbone": "overfitting_backbone"},

@@ -39,7 +39,7 @@ from replication.run.train import TrainResult, seed_everything, train_method
 TABLE_ID = "cvae_gan_table1"
 METHODS = ("CVAE", "CGAN", "FM-CGAN", "CVAE-GAN")
 REAL = "real data"
-PARAMETERS = ("profile", "seeds", "dataset", "steps", "device", "progress")  # its notebook's parameters cell
+PARAMETERS = ("profile", "seeds", "dataset", "steps", "quick", "device", "progress")  # its notebook's parameters cell
 METRICS = ("top-1", "realism")
 ENCODER_METHODS = ("CVAE", "CVAE-GAN")  # the methods whose decoder the label swap tests (regime check)
 SWAP_IMAGES = 1000  # held-out images encoded for the label-swap test

@@ -31,7 +31,7 @@ from replication.run.experiment import TableNotebook, TableRunBase, claim_verdic
 from replication.run.results import seed_rows
 
 TABLE_ID = "cvae_gan_applications"
-PARAMETERS = ("profile", "seeds", "dataset", "steps", "device", "progress")  # its notebook's parameters cell
+PARAMETERS = ("profile", "seeds", "dataset", "steps", "quick", "device", "progress")  # its notebook's parameters cell
 INPAINT_METHODS = ("CVAE", "CVAE-GAN")
 INPAINT_METRICS = ("inpainting PSNR", "inpainting SSIM")
 SETTINGS = ("real subset only", "real subset + CVAE-GAN samples")  # the augmentation study's training sets

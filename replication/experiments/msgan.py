@@ -46,7 +46,18 @@ METHODS = ("DCGAN", "MSGAN")
 DIVERSITY = "same-class L1 diversity"  # the regime check's measure (replication.metrics.diversity)
 METRICS = ("FID", "NDB", "JSD", "FID (pooled)", "NDB (pooled)", "JSD (pooled)", DIVERSITY)
 REAL = "real data (training split)"
-PARAMETERS = ("profile", "seeds", "dataset", "steps", "extractor", "device", "fast", "progress", "gpus_per_run")
+PARAMETERS = (
+    "profile",
+    "seeds",
+    "dataset",
+    "steps",
+    "quick",
+    "extractor",
+    "device",
+    "fast",
+    "progress",
+    "gpus_per_run",
+)
 DIVERSITY_PAIRS, DIVERSITY_SEED = 1000, 0  # random same-class pairs per class, and their seed
 
 

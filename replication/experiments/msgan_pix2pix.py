@@ -59,7 +59,7 @@ METRICS = ("FID", DIVERSITY, "NDB", "JSD")
 CONTENT = "content kept"  # evaluator top-1 on the outputs = the input's class (sets with classes only)
 CONTENT_CLASSES = 10  # the offline set's classes (digits)
 REAL = "real data (plausible targets)"
-PARAMETERS = ("profile", "seeds", "dataset", "steps", "device", "progress")  # its notebook's parameters cell
+PARAMETERS = ("profile", "seeds", "dataset", "steps", "quick", "device", "progress")  # its notebook's parameters cell
 NOISE_SEED = 10_000  # + seed: the noise of the evaluated outputs
 
 

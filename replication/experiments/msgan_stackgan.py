@@ -67,7 +67,7 @@ DIVERSITY = "LPIPS diversity"
 METRICS = ("FID", DIVERSITY, "NDB", "JSD")
 ACCURACY = "caption class accuracy"
 REAL = "real data (nearest captions)"
-PARAMETERS = ("profile", "seeds", "dataset", "steps", "device", "progress")  # its notebook's parameters cell
+PARAMETERS = ("profile", "seeds", "dataset", "steps", "quick", "device", "progress")  # its notebook's parameters cell
 NOISE_SEED = 10_000  # + seed: the noise of the evaluated outputs
 
 

@@ -38,7 +38,7 @@ import torch.nn as nn
 
 from replication.claims import regime
 from replication.claims.stats import PairedComparison, adjust_within_claim, combine_verdicts
-from replication.configs.profiles import get_profile, resolve_profile_name
+from replication.configs.profiles import get_profile, quick_check, resolve_profile_name
 from replication.core import parallel
 from replication.core.device import pick_device
 from replication.run import results
@@ -207,13 +207,21 @@ def settings_overridden(table_id: str, profile: str, config: dict | None) -> tup
             return [plain(v) for v in value]
         return value.replace("<dataset>", str(dataset)) if isinstance(value, str) else value
 
-    changed = {
-        name: value
-        for name, value in config.items()
-        if name != "dataset" and name in own and plain(value) != plain(own[name])
-    }
+    def differences(reference: dict) -> dict:
+        return {
+            name: value
+            for name, value in config.items()
+            if name != "dataset" and name in reference and plain(value) != plain(reference[name])
+        }
+
+    changed = differences(own)
     if dataset == asdict(get_profile(table_id, profile)).get("dataset") and not changed:
         return None
+    # a quick check (`get_profile(..., quick=True)`) is named as one, with whatever the notebook changed besides
+    quick = asdict(quick_check(table_id, get_profile(table_id, profile, dataset=dataset)))
+    beyond_quick = differences(quick)
+    if len(beyond_quick) < len(changed):
+        return str(dataset), {"quick": True, **beyond_quick}
     return str(dataset), changed
 
 

@@ -186,6 +186,8 @@ def _override_token(name: str, value: object) -> str:
     else the name and a hash of the value (`methods-1a2b3c`)."""
     import hashlib
 
+    if name == "quick" and value is True:
+        return "quick"
     if isinstance(value, bool) or value is None:
         return f"{name}-{value}"
     if isinstance(value, int):
@@ -200,7 +202,7 @@ def _override_token(name: str, value: object) -> str:
 
 def variant_name(dataset: str, overrides: dict) -> str:
     """The variant part of an override run's file name: its data set, then each override (sorted by name)."""
-    parts = [_override_token(name, overrides[name]) for name in sorted(overrides)]
+    parts = [_override_token(name, overrides[name]) for name in sorted(overrides, key=lambda n: (n != "quick", n))]
     key = ".".join(parts)
     if len(key) > 60:
         import hashlib
