@@ -237,13 +237,6 @@ class TableRun(TableRunBase):
     recon_spread: dict[str, dict[int, float]] = field(default_factory=dict)
 
 
-def setup_line(config: AlphaGANConfig, data: ImageData) -> str:
-    return f"data `{data.name}`; {config.steps} steps; {config.ge_steps_per_d} E/G updates per D update"
-
-
-NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)
-
-
 def run_table(config: AlphaGANConfig, data: ImageData, device: torch.device, progress: bool = True) -> TableRun:
     start = time.perf_counter()
     evaluator = get_extractor(f"classifier:{data.name}", data, device, ClassifierConfig(steps=config.classifier_steps))
@@ -486,3 +479,10 @@ def regime_details(table: TableRun) -> dict:
         },
         "recon_spread_ratio": {m: {str(s): r for s, r in v.items()} for m, v in table.recon_spread.items()},
     }
+
+
+def setup_line(config: AlphaGANConfig, data: ImageData) -> str:
+    return f"data `{data.name}`; {config.steps} steps; {config.ge_steps_per_d} E/G updates per D update"
+
+
+NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)

@@ -226,13 +226,6 @@ class TableRun(TableRunBase):
     protocol: dict
 
 
-def setup_line(config: CVAEGANConfig, data: ImageData) -> str:
-    return f"data `{data.name}` {data.image_shape}; {budget_line(config)}"
-
-
-NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)
-
-
 def run_table(
     config: CVAEGANConfig, data: ImageData, device: torch.device, progress: bool = True, grid_per_class: int = 8
 ) -> TableRun:
@@ -459,3 +452,10 @@ def regime_details(table: TableRun) -> dict:
     """The label-swap measurements per method and seed, for the results file."""
     swaps = {m: {str(s): v["label swap"] for s, v in table.metrics[m].items()} for m in ENCODER_METHODS}
     return {"label_swap": swaps}
+
+
+def setup_line(config: CVAEGANConfig, data: ImageData) -> str:
+    return f"data `{data.name}` {data.image_shape}; {budget_line(config)}"
+
+
+NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)

@@ -227,13 +227,6 @@ class TableRun(TableRunBase):
     real_diversity: tuple[float, dict[int, float]]
 
 
-def setup_line(config: MSGANTable1Config, data: ImageData) -> str:
-    return f"{images_line(data)}; {budget_line(config)}"
-
-
-NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)
-
-
 def run_table(
     config: MSGANTable1Config, data: ImageData, device: torch.device, progress: bool = True, grid_per_class: int = 8
 ) -> TableRun:
@@ -298,3 +291,10 @@ def regime_checks(table: TableRun, verdict: dict | None = None) -> list[regime.R
     diverse than the real data by same-class pixel L1 diversity, seed-paired against the real value."""
     dcgan = [table.metrics["DCGAN"][s][DIVERSITY] for s in table.config.seeds]
     return [regime.less_diverse_than_data("DCGAN", dcgan, table.real_diversity[0], DIVERSITY)]
+
+
+def setup_line(config: MSGANTable1Config, data: ImageData) -> str:
+    return f"{images_line(data)}; {budget_line(config)}"
+
+
+NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)

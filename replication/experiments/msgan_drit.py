@@ -584,18 +584,6 @@ class TableRun(TableRunBase):
     protocol: dict
 
 
-def setup_line(config: MSGANDRITConfig, data) -> str:
-    images = (
-        f"{len(data.train_a)} + {len(data.train_b)} training images / {len(data.test_a)} + {len(data.test_b)} held out"
-    )
-    crops = f"{tuple(data.train_a.shape[1:])}, trained on {config.crop_size}×{config.crop_size} crops"
-    domains = f"A = {data.domain_a}, B = {data.domain_b}"
-    return f"task: `{data.name}`, {domains} ({images}, {crops}); {budget_line(config)} ({config.d_iter} batches a step)"
-
-
-NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)
-
-
 def run_table(
     config: MSGANDRITConfig, data: UnpairedData, device: torch.device, progress: bool = True, shown: int = 5
 ) -> TableRun:
@@ -670,3 +658,15 @@ def regime_checks(table: TableRun, verdict: dict) -> list[regime.RegimeCheck]:
     metric = metric_name(DIVERSITY, direction)
     baseline = [metrics[BASELINE][s][metric] for s in seeds]
     return checks + [regime.less_diverse_than_data(BASELINE, baseline, table.real_diversity[direction], metric)]
+
+
+def setup_line(config: MSGANDRITConfig, data) -> str:
+    images = (
+        f"{len(data.train_a)} + {len(data.train_b)} training images / {len(data.test_a)} + {len(data.test_b)} held out"
+    )
+    crops = f"{tuple(data.train_a.shape[1:])}, trained on {config.crop_size}×{config.crop_size} crops"
+    domains = f"A = {data.domain_a}, B = {data.domain_b}"
+    return f"task: `{data.name}`, {domains} ({images}, {crops}); {budget_line(config)} ({config.d_iter} batches a step)"
+
+
+NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)

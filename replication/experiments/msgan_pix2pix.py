@@ -245,15 +245,6 @@ class TableRun(TableRunBase):
     protocol: dict
 
 
-def setup_line(config: MSGANPix2PixConfig, data: PairedData) -> str:
-    shapes = f"{tuple(data.train_input.shape[1:])} → {tuple(data.train_target.shape[1:])}"
-    pairs = f"{len(data.train_input)} training pairs / {len(data.test_input)} held-out"
-    return f"task: `{data.name}` ({pairs}, {shapes}); {budget_line(config)}"
-
-
-NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)
-
-
 def run_table(
     config: MSGANPix2PixConfig, data: PairedData, device: torch.device, progress: bool = True, shown: int = 6
 ) -> TableRun:
@@ -314,3 +305,12 @@ def regime_checks(table: TableRun, verdict: dict | None = None) -> list[regime.R
         checks.append(regime.keeps_content(kept, CONTENT_CLASSES, "input → output"))
     baseline = [table.metrics[BASELINE][s][DIVERSITY] for s in seeds]
     return [*checks, regime.less_diverse_than_data(BASELINE, baseline, table.real_diversity, DIVERSITY)]
+
+
+def setup_line(config: MSGANPix2PixConfig, data: PairedData) -> str:
+    shapes = f"{tuple(data.train_input.shape[1:])} → {tuple(data.train_target.shape[1:])}"
+    pairs = f"{len(data.train_input)} training pairs / {len(data.test_input)} held-out"
+    return f"task: `{data.name}` ({pairs}, {shapes}); {budget_line(config)}"
+
+
+NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)

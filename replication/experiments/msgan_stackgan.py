@@ -295,16 +295,6 @@ class TableRun(TableRunBase):
     num_classes: int  # the captions' classes (the regime check's chance level)
 
 
-def setup_line(config: MSGANStackGANConfig, data: TextData) -> str:
-    images = f"{len(data.images.train_x)} training images / {len(data.images.test_x)} held-out"
-    captions = f"{data.train_embeddings.shape[1]} captions each, {data.train_embeddings.shape[2]}-d embeddings"
-    stages = f"{config.stages} stages up to {config.image_size} px"
-    return f"data: `{data.name}` ({images}, {captions} from {data.encoder}); {stages}; {budget_line(config)}"
-
-
-NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)
-
-
 def run_table(
     config: MSGANStackGANConfig, data: TextData, device: torch.device, progress: bool = True, shown: int = 4
 ) -> TableRun:
@@ -365,3 +355,13 @@ def regime_checks(table: TableRun, verdict: dict | None = None) -> list[regime.R
     follows.failed = "the generators do not follow the caption's class"
     baseline = [table.metrics[BASELINE][s][DIVERSITY] for s in seeds]
     return [follows, regime.less_diverse_than_data(BASELINE, baseline, table.real_diversity, DIVERSITY)]
+
+
+def setup_line(config: MSGANStackGANConfig, data: TextData) -> str:
+    images = f"{len(data.images.train_x)} training images / {len(data.images.test_x)} held-out"
+    captions = f"{data.train_embeddings.shape[1]} captions each, {data.train_embeddings.shape[2]}-d embeddings"
+    stages = f"{config.stages} stages up to {config.image_size} px"
+    return f"data: `{data.name}` ({images}, {captions} from {data.encoder}); {stages}; {budget_line(config)}"
+
+
+NOTEBOOK = TableNotebook(TABLE_ID, PARAMETERS, load_data, setup_line)
