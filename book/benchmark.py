@@ -30,7 +30,7 @@ executed_dir: Optional[str] = None  # None: <repo>/book/executed (the runner pas
 import json
 
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import HTML, Markdown, display
 
 from replication import book
 from replication.parameters import check_parameters
@@ -58,18 +58,17 @@ for path in files:
         display(Markdown(f"*{payload['note']}*"))
     if "rows" in payload:  # results/bench/cpu-book.json: the cpu profile's own nets, per method
         frame = pd.DataFrame(payload["rows"]).drop(columns=["timed_at_commit"], errors="ignore")
-        display(
-            book.table(
-                frame.round(2),
-                "The cpu book's training per method at the cpu profile's sizes: ms per step alone (all threads) and "
-                "two runs at a time (one thread each), and the minutes each layout projects",
-            )
+        caption = (
+            "The cpu book's training per method at the cpu profile's sizes: ms per step alone (all threads) and "
+            "two runs at a time (one thread each), and the minutes each layout projects"
         )
+        display(HTML(book.details_block(caption, frame.round(2))))
         continue
     frame = pd.DataFrame(payload["training"])
-    display(book.table(frame.round(2), f"Training speed on {prov['device']}: baseline vs fast, per model family"))
+    caption = f"Training speed on {prov['device']}: baseline vs fast, per model family ({len(frame)} rows)"
+    display(HTML(book.details_block(caption, frame.round(2))))
     fid = pd.DataFrame(payload["fid"]).round(2)
-    display(book.table(fid, f"Time of a FID evaluation on {prov['device']}"))
+    display(HTML(book.details_block(f"Time of a FID evaluation on {prov['device']}", fid)))
 
 # %% [markdown]
 # ## Before you launch: estimated wall time per table and profile
@@ -100,10 +99,8 @@ display(
         "Estimated training hours per table and profile (sequential runs on one device, evaluation not included)",
     )
 )
-display(
-    book.table(
-        estimate.detail_frame(estimates),
-        "How each estimate is made: the runs of a table's methods that share a bench case, the step it times "
-        "and the basis of its ms per step",
-    )
+caption = (
+    "How each estimate is made: the runs of a table's methods that share a bench case, the step it times "
+    "and the basis of its ms per step"
 )
+display(HTML(book.details_block(caption, estimate.detail_frame(estimates))))

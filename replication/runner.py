@@ -324,6 +324,48 @@ def execute_tables(pending: list[tuple[dict, tuple]], jobs: int, root: Path) -> 
                 _finish(entry, outcome, root)
 
 
+def select_notebooks(names: list[str], root: Path) -> set[str]:
+    """The table notebooks (paths relative to `root`) that `names` pick: each name is a notebook's stem
+    (`table1_labels`), its path — relative or absolute, with `.py`, `.ipynb` or no suffix — its table id
+    (`msgan_table1`) or its paper's folder (`msgan`: all of that paper's tables). Raises ValueError, listing
+    the valid names, for an empty list or a name that picks nothing."""
+    from replication.summary import TABLES
+
+    notebooks = [n.relative_to(root).as_posix() for n in table_notebooks(root)]
+    table_ids: dict[str, list[str]] = {}
+    for table_id, page in TABLES.items():
+        table_ids.setdefault(page.notebook, []).append(table_id)
+    valid = (
+        "notebook stems: "
+        + ", ".join(Path(n).stem for n in notebooks)
+        + "; table ids: "
+        + ", ".join(t for n in notebooks for t in table_ids.get(n, []))
+        + "; papers: "
+        + ", ".join(dict.fromkeys(Path(n).parent.name for n in notebooks))
+        + "; or a notebook's path (notebooks/<paper>/<table>.py)"
+    )
+    if not names:
+        raise ValueError(f"--only needs at least one name. Valid names: {valid}.")
+    selected: set[str] = set()
+    for name in names:
+        wanted = name.strip()
+        if Path(wanted).is_absolute():
+            try:
+                wanted = Path(wanted).resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:
+                pass
+        wanted = wanted.removeprefix("./").removesuffix(".py").removesuffix(".ipynb")
+        picked = {
+            n
+            for n in notebooks
+            if wanted in (n.removesuffix(".py"), Path(n).stem, Path(n).parent.name) or wanted in table_ids.get(n, [])
+        }
+        if not picked:
+            raise ValueError(f"--only {name!r} matches no table notebook. Valid names: {valid}.")
+        selected |= picked
+    return selected
+
+
 def run_all(
     profile: str,
     out_dir: Path,
@@ -341,9 +383,10 @@ def run_all(
     previous = load_status(status_path)
     entries: list[dict] = []
     pending: list[tuple[dict, tuple]] = []
+    selected = None if only is None else select_notebooks(only, root)
     for notebook in table_notebooks(root):
         relative = notebook.relative_to(root).as_posix()
-        if only and not any(relative.startswith(o) or o in (notebook.stem, notebook.parent.name) for o in only):
+        if selected is not None and relative not in selected:
             if relative in previous:  # not selected this time: keep its last recorded outcome
                 entries.append(previous[relative])
             continue
@@ -486,7 +529,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="executed notebooks (default <repo>/book/executed)")
     parser.add_argument("--root", type=Path, default=None, help="the checkout (default: this package's)")
     parser.add_argument("--force", action="store_true", help="re-execute up-to-date notebooks too")
-    parser.add_argument("--only", nargs="*", help="run only these table notebooks (path prefix or stem)")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        help="run only these table notebooks: a stem (table1_labels), a path, a table id (msgan_table1) or a paper (msgan)",
+    )
     parser.add_argument(
         "--reference-only",
         action="store_true",
@@ -515,6 +563,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--force and --reference-only exclude each other")
     root = (args.root or repo_root()).resolve()
     out_dir = (args.out or root / "book" / "executed").resolve()
+    if args.only is not None:
+        try:
+            select_notebooks(args.only, root)
+        except ValueError as error:
+            parser.error(str(error))  # exit status 2, before anything runs
     if args.save_reference:
         return save_reference(args.profile, out_dir, root)
     entries = run_all(args.profile, out_dir, root, args.force, args.only, args.reference_only, args.jobs)

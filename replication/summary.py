@@ -16,7 +16,7 @@ from pathlib import Path
 
 from replication import results as results_io
 from replication.regime import claim_methods, verdict_text
-from replication.reported import reported_value
+from replication.reported import data_row, main_row, reported_value
 
 
 @dataclass(frozen=True)
@@ -51,11 +51,12 @@ TABLES: dict[str, TablePage] = {
     ),
 }
 
-COLUMNS = ("paper / table", "claim", "reported", "ours", "verdict", "profile / scale")
+COLUMNS = ("paper / table", "claim", "reported", "ours", "comparable to the paper?", "verdict", "profile / scale")
+VERDICTS = ("holds", "does not hold", "inconclusive", "not tested")  # the tally's columns, in this order
 CAPTION = (
     "Every claim replicated in this book: the paper's reported values and ours (mean ± std over seeds) "
-    "for the methods and metrics the claim compares, the computed verdict, and the profile and scale "
-    "it ran at. Each table links to its page."
+    "for the methods and metrics the claim compares, whether the two measure the same thing (data set and "
+    "features), the computed verdict, and the profile and scale it ran at. Each table links to its page."
 )
 
 
@@ -118,6 +119,27 @@ def scale_text(payload: dict) -> str:
     return f"{payload['profile']} · {name} · {seeds} seed{'s' if seeds != 1 else ''}"
 
 
+def comparability(table_id: str, payload: dict) -> str:
+    """Whether our numbers measure what the paper's do: 'yes' only on the paper's own data set and protocol;
+    else what differs, with both data sets named."""
+    dataset = payload.get("provenance", {}).get("dataset", {})
+    ours = dataset.get("name", "?") if isinstance(dataset, dict) else str(dataset)
+    row = data_row(table_id, ours)
+    shown_row = row or main_row(table_id)  # the paper's row beside ours: its own, else the table's main row
+    paper = shown_row.paper_name if shown_row else "the paper's data set"
+    if row is None:
+        return f"no: ours on {ours}, the paper on {paper}"
+    protocol = payload.get("protocol", {})
+    extractor = protocol.get("extractor")
+    if isinstance(extractor, dict) and extractor.get("stand_in_for"):
+        return f"no: {paper}, but features of a classifier stand in for {extractor['stand_in_for']}"
+    if protocol.get("comparable_to_paper") is False:
+        return f"no: {paper}, another protocol"
+    if row.substitute:
+        return f"partly: {ours} stands in for {paper} ({row.substitute})"
+    return f"yes: {paper}"
+
+
 def _link(table_id: str, prefix: str) -> str:
     """'<paper>, <a>table</a>': the paper and a link to the table's page."""
     page = TABLES.get(table_id)
@@ -151,22 +173,23 @@ def summary_rows(scanned: list[tuple[Path, dict | None, str | None]], profile: s
         where = _link(table_id, prefix)
         if payload is None:
             unreadable = f"<strong>results file unreadable</strong>: {html.escape(str(error))}"
-            rows.append(_row(table_id, where, "—", "—", "—", unreadable, html.escape(profile)))
+            rows.append(_row(table_id, where, "—", "—", "—", "—", unreadable, html.escape(profile)))
             continue
         scale = html.escape(scale_text(payload))
+        same = html.escape(comparability(table_id, payload))
         if not payload["verdicts"]:
-            rows.append(_row(table_id, where, "—", "—", "—", "no claim tested", scale))
+            rows.append(_row(table_id, where, "—", "—", "—", same, "no claim tested", scale))
         for verdict in payload["verdicts"]:
             compared = _compared(verdict)
             dataset = payload.get("provenance", {}).get("dataset", {}).get("name")
             reported = _values(compared, partial(_reported, table_id, dataset))
             ours = _values(compared, partial(_ours, payload))
             claim = html.escape(verdict["claim"])
-            rows.append(_row(table_id, where, claim, reported, ours, _verdict_cell(verdict), scale))
+            rows.append(_row(table_id, where, claim, reported, ours, same, _verdict_cell(verdict), scale))
     for table_id in TABLES:
         if table_id not in seen:
             missing = f"no results yet at profile {html.escape(profile)}"
-            rows.append(_row(table_id, _link(table_id, prefix), "—", "—", "—", missing, "—"))
+            rows.append(_row(table_id, _link(table_id, prefix), "—", "—", "—", "—", missing, "—"))
     order = list(TABLES)
     # by the book's order of tables (unregistered ones last); stable: claims keep their order within a table
     return sorted(rows, key=lambda row: order.index(row["table_id"]) if row["table_id"] in order else len(order))
@@ -183,6 +206,43 @@ def summary_html(rows: list[dict], caption: str = CAPTION) -> str:
     )
 
 
+def verdict_tally(scanned: list[tuple[Path, dict | None, str | None]]) -> dict[str, dict[str, int]]:
+    """paper → verdict → number of claims (every verdict of `VERDICTS`, zeros included), in the book's order."""
+    tally: dict[str, dict[str, int]] = {}
+    for page in TABLES.values():
+        tally.setdefault(page.paper, dict.fromkeys(VERDICTS, 0))
+    for path, payload, _error in scanned:
+        page = TABLES.get(Path(path).stem)
+        if payload is None or page is None:
+            continue
+        for verdict in payload["verdicts"]:
+            counts = tally[page.paper]
+            counts[verdict["verdict"]] = counts.get(verdict["verdict"], 0) + 1
+    return tally
+
+
+def tally_html(tally: dict[str, dict[str, int]]) -> str:
+    """A sentence with the book's totals, then one row per paper: its claims by verdict."""
+    totals = {v: sum(counts.get(v, 0) for counts in tally.values()) for v in VERDICTS}
+    claims = sum(sum(counts.values()) for counts in tally.values())
+    sentence = f"<p><strong>{claims} claims</strong>: " + ", ".join(f"{n} {v}" for v, n in totals.items()) + ".</p>"
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in ("paper", *VERDICTS, "claims"))
+    body = "".join(
+        f"<tr><td>{html.escape(paper)}</td>"
+        + "".join(f"<td>{counts.get(v, 0)}</td>" for v in VERDICTS)
+        + f"<td>{sum(counts.values())}</td></tr>"
+        for paper, counts in tally.items()
+    )
+    body += "<tr><td><strong>all</strong></td>" + "".join(f"<td><strong>{totals[v]}</strong></td>" for v in VERDICTS)
+    body += f"<td><strong>{claims}</strong></td></tr>"
+    return (
+        sentence + '<table class="table replication-tally"><caption>Claims by verdict, per paper</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
 def summary_page(profile: str, root: Path | None = None, prefix: str = "../") -> str:
-    """The summary table of every results file of `profile` (under `root`, default the results folder)."""
-    return summary_html(summary_rows(results_io.scan(profile, root), profile, prefix))
+    """The tally of verdicts, then the summary table of every results file of `profile` (under `root`,
+    default the results folder)."""
+    scanned = results_io.scan(profile, root)
+    return tally_html(verdict_tally(scanned)) + summary_html(summary_rows(scanned, profile, prefix))

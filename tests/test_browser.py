@@ -44,6 +44,7 @@ MACHINE_PATH = re.compile(r"(?<![\w.:/])/(?:tmp|home|root|work|Users|private|var
 PIPE_TABLE = re.compile(r"\|\s*:?-{3,}:?\s*\|")
 REDIRECT = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"#]+)', re.IGNORECASE)
 NAN = re.compile(r"(?<![\w.])nan(?![\w])", re.IGNORECASE)
+PAGE_TEXT: dict[str, str] = {}  # page → the text a reader sees (document.body.innerText), filled by `audit`
 
 # Run in the page after load: everything the checks need, in one round trip.
 AUDIT_JS = """
@@ -171,6 +172,7 @@ def audit(served_book):
                 if PIPE_TABLE.search(paragraph):
                     note("pipe-table paragraph", repr(paragraph[:80]))
             text = seen["body_text"]
+            PAGE_TEXT[page_path] = text
             for match in MACHINE_PATH.finditer(text):
                 note("machine path", repr(text[max(0, match.start() - 30) : match.end() + 40]))
             for path in machine_paths:
@@ -199,3 +201,19 @@ def test_every_page_is_audited(served_book):
 def test_no_page_fails(audit, check):
     found = sorted(set(audit[check]))
     assert not found, f"{len(found)} {check} finding(s):\n" + "\n".join(found[:40])
+
+
+def test_the_summary_opens_with_the_tally_of_verdicts(audit):
+    text = PAGE_TEXT["book/executed/book/summary.html"]
+    assert re.search(r"\d+ claims: \d+ holds, \d+ does not hold, \d+ inconclusive, \d+ not tested\.", text)
+    assert "Claims by verdict, per paper" in text and "comparable to the paper?" in text
+    assert text.index("Claims by verdict") < text.index("comparable to the paper?")  # the tally comes first
+
+
+def test_the_intro_legend_names_all_four_verdicts_and_msgans_four_tables(audit):
+    text = PAGE_TEXT["book/intro.html"]
+    for verdict in ("holds", "does not hold", "inconclusive", "not tested"):
+        assert verdict in text, verdict
+    for table in ("Pix2Pix", "DRIT", "StackGAN++"):
+        assert table in text, table
+    assert "make book" in text

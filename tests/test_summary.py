@@ -71,9 +71,10 @@ def test_one_row_per_claim_with_ours_reported_verdict_scale_and_link():
     assert first[0] == 'MSGAN (Mao et al., CVPR 2019), <a href="../notebooks/msgan/table1_labels.html">Table 1</a>'
     assert first[1] == "MSGAN lowers FID"
     assert first[3] == "FID: DCGAN 30.1 ± 1.5, MSGAN 28.5 ± 0.75"
-    assert first[4] == "<strong>holds</strong>"
-    assert first[5] == "cpu · mnist5k · 3 seeds"
-    assert second[4] == "<strong>not tested</strong>: the baseline collapses does not hold (0.1)"
+    assert first[4] == "no: ours on mnist5k, the paper on CIFAR-10"
+    assert first[5] == "<strong>holds</strong>"
+    assert first[6] == "cpu · mnist5k · 3 seeds"
+    assert second[5] == "<strong>not tested</strong>: the baseline collapses does not hold (0.1)"
     # the reported column comes from the registry: MSGAN's cells are registered (value or "see paper")
     expected = {r.method: r.shown for r in REPORTED if r.table_id == "msgan_table1" and r.metric == "FID"}
     shown = [expected.get(method, "—") for method in ("DCGAN", "MSGAN")]
@@ -82,9 +83,42 @@ def test_one_row_per_claim_with_ours_reported_verdict_scale_and_link():
     else:
         assert first[2] == f"FID: DCGAN {shown[0]}, MSGAN {shown[1]}"
     # every other registered table gets a "no results yet" row
-    missing = [r for r in rows if r[4].startswith("no results yet")]
+    missing = [r for r in rows if r[5].startswith("no results yet")]
     assert len(missing) == len(summary.TABLES) - 1
     assert len(rows) == 2 + len(missing)
+
+
+def test_comparable_only_on_the_papers_data_set_and_features():
+    payload = _payload("msgan_table1", [])
+    assert summary.comparability("msgan_table1", payload) == "no: ours on mnist5k, the paper on CIFAR-10"
+    payload["provenance"]["dataset"] = {"name": "cifar10"}
+    assert summary.comparability("msgan_table1", payload) == "yes: CIFAR-10"
+    payload["protocol"] = {"extractor": {"name": "classifier:cifar10", "stand_in_for": "inception-v3"}}
+    assert summary.comparability("msgan_table1", payload).startswith("no: CIFAR-10, but features of a classifier")
+    payload["protocol"] = {"comparable_to_paper": False}
+    assert summary.comparability("msgan_table1", payload) == "no: CIFAR-10, another protocol"
+
+
+def test_the_tally_counts_every_claim_by_paper_and_verdict(tmp_path):
+    verdicts = [_verdict("a", "holds"), _verdict("b", "not tested"), _verdict("c", "not tested")]
+    scanned = [
+        (Path("cpu/msgan_table1.json"), _payload("msgan_table1", verdicts), None),
+        (Path("cpu/alpha_gan_table.json"), _payload("alpha_gan_table", [_verdict("d", "inconclusive")]), None),
+        (Path("cpu/contragan_table1.json"), None, "not valid JSON"),
+    ]
+    tally = summary.verdict_tally(scanned)
+    assert tally["MSGAN (Mao et al., CVPR 2019)"] == {
+        "holds": 1,
+        "does not hold": 0,
+        "inconclusive": 0,
+        "not tested": 2,
+    }
+    assert sum(tally["alpha-GAN (Rosca et al., 2017)"].values()) == 1
+    assert sum(tally["ContraGAN (Kang & Park, NeurIPS 2020)"].values()) == 0
+    text = summary.tally_html(tally)
+    assert "<strong>4 claims</strong>: 1 holds, 0 does not hold, 1 inconclusive, 2 not tested." in text
+    assert "<caption>Claims by verdict, per paper</caption>" in text
+    assert text.count("<tr>") == 1 + len(tally) + 1  # head, one row per paper, the total
 
 
 def test_an_unreadable_results_file_is_an_error_row(tmp_path):
@@ -93,7 +127,7 @@ def test_an_unreadable_results_file_is_an_error_row(tmp_path):
     (folder / "contragan_table1.json").write_text('{"truncated": ')
     page = summary.summary_page("cpu", root=tmp_path)
     row = next(r for r in _cells(page) if "table1_conditioning" in r[0])
-    assert row[4].startswith("<strong>results file unreadable</strong>: cpu/contragan_table1.json is not valid JSON")
+    assert row[5].startswith("<strong>results file unreadable</strong>: cpu/contragan_table1.json is not valid JSON")
     assert str(tmp_path) not in page  # no machine path on a page
 
 
