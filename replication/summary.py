@@ -111,19 +111,21 @@ def _values(compared: list[tuple[str, list[str]]], value) -> str:
     return "<br>".join(html.escape(line) for line in lines)
 
 
+def dataset_name(payload: dict) -> str:
+    """The data set a results file ran on, as its provenance names it ("?" when it does not)."""
+    dataset = payload.get("provenance", {}).get("dataset", {})
+    return dataset.get("name", "?") if isinstance(dataset, dict) else str(dataset)
+
+
 def scale_text(payload: dict) -> str:
-    prov = payload["provenance"]
-    dataset = prov.get("dataset", {})
-    name = dataset.get("name", "?") if isinstance(dataset, dict) else str(dataset)
-    seeds = len(prov.get("seeds", []))
-    return f"{payload['profile']} · {name} · {seeds} seed{'s' if seeds != 1 else ''}"
+    seeds = len(payload["provenance"].get("seeds", []))
+    return f"{payload['profile']} · {dataset_name(payload)} · {seeds} seed{'s' if seeds != 1 else ''}"
 
 
 def comparability(table_id: str, payload: dict) -> str:
     """Whether our numbers measure what the paper's do: 'yes' only on the paper's own data set and protocol;
     else what differs, with both data sets named."""
-    dataset = payload.get("provenance", {}).get("dataset", {})
-    ours = dataset.get("name", "?") if isinstance(dataset, dict) else str(dataset)
+    ours = dataset_name(payload)
     row = data_row(table_id, ours)
     shown_row = row or main_row(table_id)  # the paper's row beside ours: its own, else the table's main row
     paper = shown_row.paper_name if shown_row else "the paper's data set"
@@ -177,11 +179,11 @@ def summary_rows(scanned: list[tuple[Path, dict | None, str | None]], profile: s
             continue
         scale = html.escape(scale_text(payload))
         same = html.escape(comparability(table_id, payload))
+        dataset = dataset_name(payload)
         if not payload["verdicts"]:
             rows.append(_row(table_id, where, "—", "—", "—", same, "no claim tested", scale))
         for verdict in payload["verdicts"]:
             compared = _compared(verdict)
-            dataset = payload.get("provenance", {}).get("dataset", {}).get("name")
             reported = _values(compared, partial(_reported, table_id, dataset))
             ours = _values(compared, partial(_ours, payload))
             claim = html.escape(verdict["claim"])
@@ -222,18 +224,20 @@ def verdict_tally(scanned: list[tuple[Path, dict | None, str | None]]) -> dict[s
 
 
 def tally_html(tally: dict[str, dict[str, int]]) -> str:
-    """A sentence with the book's totals, then one row per paper: its claims by verdict."""
-    totals = {v: sum(counts.get(v, 0) for counts in tally.values()) for v in VERDICTS}
-    claims = sum(sum(counts.values()) for counts in tally.values())
+    """A sentence with the book's totals, then one row per paper: its claims by verdict (a verdict outside
+    `VERDICTS`, such as "not run", gets a column of its own, so that every row adds up)."""
+    shown = [*VERDICTS, *sorted({v for counts in tally.values() for v in counts} - set(VERDICTS))]
+    totals = {v: sum(counts.get(v, 0) for counts in tally.values()) for v in shown}
+    claims = sum(totals.values())
     sentence = f"<p><strong>{claims} claims</strong>: " + ", ".join(f"{n} {v}" for v, n in totals.items()) + ".</p>"
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in ("paper", *VERDICTS, "claims"))
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in ("paper", *shown, "claims"))
     body = "".join(
         f"<tr><td>{html.escape(paper)}</td>"
-        + "".join(f"<td>{counts.get(v, 0)}</td>" for v in VERDICTS)
+        + "".join(f"<td>{counts.get(v, 0)}</td>" for v in shown)
         + f"<td>{sum(counts.values())}</td></tr>"
         for paper, counts in tally.items()
     )
-    body += "<tr><td><strong>all</strong></td>" + "".join(f"<td><strong>{totals[v]}</strong></td>" for v in VERDICTS)
+    body += "<tr><td><strong>all</strong></td>" + "".join(f"<td><strong>{totals[v]}</strong></td>" for v in shown)
     body += f"<td><strong>{claims}</strong></td></tr>"
     return (
         sentence + '<table class="table replication-tally"><caption>Claims by verdict, per paper</caption>'

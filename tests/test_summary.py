@@ -174,3 +174,10 @@ def test_every_registered_table_names_an_existing_notebook_that_writes_it(table_
 def test_every_table_notebook_is_registered():
     registered = {page.notebook for page in summary.TABLES.values()}
     assert {p.relative_to(REPO).as_posix() for p in REPO.glob("notebooks/*/*.py")} <= registered
+
+
+def test_a_verdict_outside_the_four_gets_its_own_tally_column_so_rows_add_up():
+    scanned = [(Path("cpu/alpha_gan_table.json"), _payload("alpha_gan_table", [_verdict("a", "not run")]), None)]
+    text = summary.tally_html(summary.verdict_tally(scanned))
+    assert "<th>not run</th>" in text
+    assert "<strong>1 claims</strong>: 0 holds, 0 does not hold, 0 inconclusive, 0 not tested, 1 not run." in text
