@@ -84,8 +84,9 @@ class ContraGANConfig:
 # backbones at width 4, batch 32.
 # Issue #24's design, probed (2026-12-05, SNDCGAN at the cpu sizes, 1,500 G steps, 2 D steps per G step, G
 # also taking its label at its input (label_input_dim=16), one thread each, two probes at a time, ~5.5 min a
-# run; label accuracy / label–class NMI of 1,000 samples, seed 0): projection 0.796 / 0.924, ACGAN 0.928 / 0.909,
-# 2C (t = 0.5) 0.116 / 0.942, 2C (t = 1) 0.000 / 0.892. Projection and ACGAN reach the regime; 2C's generator
+# run; label accuracy / label–class NMI of 1,000 samples; seeds 0, 1, 2): projection 0.796 / 0.924 and
+# 0.846 / 0.918, ACGAN 0.928 / 0.909 and 0.811 / 0.867, 2C (t = 0.5) 0.116 / 0.942, 0.300 / 0.966 and
+# 0.100 / 0.893, 2C (t = 1, seed 0) 0.000 / 0.892. Projection and ACGAN reach the regime; 2C's generator
 # uses its label (NMI ≈ 0.9) but draws a consistent wrong digit for each (a permutation: its loss on fakes
 # groups them by label and nothing ties a group to its digit). Not yet adopted: the cpu profile is unchanged
 # until the rest of the probes (seeds, Table 2's backbones, the overfitting study) and the rule for a method
