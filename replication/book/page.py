@@ -65,7 +65,7 @@ def comparison_frame(results: dict, metrics: list[str] | None = None) -> pd.Data
     """One line per (method, metric): the paper's value, ours as mean ± std over seeds, and Δ."""
     lines = []
     same_protocol = results.get("protocol", {}).get("comparable_to_paper", True)
-    dataset = results.get("provenance", {}).get("dataset", {}).get("name")
+    dataset = results_io.dataset_name(results)
     for row in results["rows"]:
         if metrics is not None and row["metric"] not in metrics:
             continue

@@ -19,6 +19,7 @@ from replication.claims.regime import claim_methods, verdict_text
 from replication.claims.stats import ALPHA, DOES_NOT_HOLD, HOLDS, INCONCLUSIVE, claim_p_values, holm
 from replication.reported import data_row, main_row, reported_value
 from replication.run import results as results_io
+from replication.run.results import dataset_name
 
 
 @dataclass(frozen=True)
@@ -127,12 +128,6 @@ def _values(compared: list[tuple[str, list[str]]], value) -> str:
         else:
             lines.append(f"{metric}: " + ", ".join(f"{m} {v}" for m, v in zip(methods, values, strict=True)))
     return "<br>".join(html.escape(line) for line in lines)
-
-
-def dataset_name(payload: dict) -> str:
-    """The data set a results file ran on, as its provenance names it ("?" when it does not)."""
-    dataset = payload.get("provenance", {}).get("dataset", {})
-    return dataset.get("name", "?") if isinstance(dataset, dict) else str(dataset)
 
 
 def scale_text(payload: dict) -> str:

@@ -211,6 +211,12 @@ def variant_name(dataset: str, overrides: dict) -> str:
     return ".".join([_token(dataset), *([key] if key else [])])
 
 
+def dataset_name(payload: dict) -> str:
+    """The data set a results file ran on, as its provenance names it ("?" when it does not)."""
+    dataset = payload.get("provenance", {}).get("dataset", {})
+    return dataset.get("name", "?") if isinstance(dataset, dict) else str(dataset)
+
+
 def results_path(table_id: str, profile: str, root: Path | None = None, variant: str | None = None) -> Path:
     """`<root>/<profile>/<table_id>.json`, or `<table_id>.<variant>.json` for a run with other settings."""
     name = f"{table_id}.{variant}.json" if variant else f"{table_id}.json"
