@@ -112,6 +112,9 @@ def test_the_evaluated_inputs_cover_every_digit_of_the_class_sorted_held_out_spl
         def features(self, x):
             return x.flatten(1)[:, :4]
 
+        def logits(self, x):
+            return x.flatten(1)[:, :10]
+
     class _L1Distance:
         def distance(self, a, b):
             return (a - b).abs().flatten(1).mean(1)
@@ -123,14 +126,98 @@ def test_the_evaluated_inputs_cover_every_digit_of_the_class_sorted_held_out_spl
     assert torch.equal(evaluator.inputs, data.test_input[evenly_spaced(len(data.test_input), config.eval_inputs)])
 
 
+def _with_classes(
+    table: p2p.TableRun, kept: dict[str, list[float]], confidence: dict[str, list[float]]
+) -> p2p.TableRun:
+    """The digits' two extra numbers per (method, seed), and the recognised gate's scale (untrained 0.3, real 0.95)."""
+    for method in p2p.METHODS:
+        for seed, (k, c) in enumerate(zip(kept[method], confidence[method], strict=True)):
+            table.metrics[method][seed].update({p2p.CONTENT: k, p2p.PRECISION: c})
+    table.untrained_precision, table.real_precision = 0.3, 0.95
+    return table
+
+
 def test_a_baseline_that_does_not_keep_the_inputs_digit_leaves_the_claim_not_tested():
     """Issue #29: faint blurs or any digit are no baseline to cure: the content gate applies to the baseline."""
     for kept, tested in (([0.9, 0.85, 0.8], True), ([0.9, 0.3, 0.8], False)):  # the per-seed rule: every seed
         table = _table([0.01, 0.012, 0.011], [0.2, 0.21, 0.23], real=0.3)
-        for seed, value in enumerate(kept):
-            table.metrics[p2p.BASELINE][seed][p2p.CONTENT] = value
-            table.metrics[p2p.MODE_SEEKING][seed][p2p.CONTENT] = 0.1  # MS breaks content: evidence, not a gate
+        _with_classes(table, {p2p.BASELINE: kept, p2p.MODE_SEEKING: kept}, {m: [0.9] * 3 for m in p2p.METHODS})
         [verdict] = _saved(table)
-        assert [c["name"] for c in verdict["regime"]][0] == "the translations (input → output) keep the input's class"
+        names = [c["name"] for c in verdict["regime"]]
+        assert names[1] == "the translations (input → output) keep the input's class"
         assert (verdict["verdict"] == "holds") == tested and (verdict["verdict"] == "not tested") == (not tested)
         assert (p2p.BASELINE, p2p.CONTENT) in {(r["method"], r["metric"]) for r in p2p.result_rows(table)}
+
+
+def test_a_baseline_whose_outputs_are_not_data_leaves_the_claim_not_tested():
+    """The "outputs are data" gate: halfway from an untrained G's precision (0.3) to the real data's (0.95) = 0.625."""
+    for precision, tested in (([0.9, 0.8, 0.7], True), ([0.9, 0.6, 0.9], False)):
+        table = _table([0.01, 0.012, 0.011], [0.2, 0.21, 0.23], real=0.3)
+        _with_classes(
+            table, {m: [0.9] * 3 for m in p2p.METHODS}, {p2p.BASELINE: precision, p2p.MODE_SEEKING: [0.2] * 3}
+        )
+        [verdict] = _saved(table)
+        gate = verdict["regime"][0]
+        assert (
+            gate["name"] == "the outputs are data (inside the real data's feature manifold)" and gate["met"] == tested
+        )
+        assert math.isclose(gate["values"]["threshold"], 0.625)
+        assert (verdict["verdict"] == "not tested") == (not tested)
+        assert (p2p.REAL, p2p.PRECISION) in {(r["method"], r["metric"]) for r in p2p.result_rows(table)}
+
+
+def test_mode_seeking_that_stops_translating_makes_the_quality_part_fail():
+    """Beside a working baseline, MS whose outputs lose the input's digit is evidence: the claim does not hold."""
+    table = _table([0.01, 0.012, 0.011], [0.2, 0.21, 0.23], real=0.3)
+    _with_classes(
+        table,
+        {p2p.BASELINE: [0.9, 0.91, 0.89], p2p.MODE_SEEKING: [0.12, 0.1, 0.11]},
+        {m: [0.9] * 3 for m in p2p.METHODS},
+    )
+    [verdict] = _saved(table)
+    assert all(c["met"] for c in verdict["regime"])
+    content = [p for p in verdict["parts"] if p["metric"] == p2p.CONTENT][0]
+    assert content["claim"] == "not lower" and content["verdict"] == "does not hold"
+    assert verdict["verdict"] == "does not hold"
+    table = _table([0.01, 0.012, 0.011], [0.2, 0.21, 0.23], real=0.3)
+    _with_classes(
+        table,
+        {p2p.BASELINE: [0.9, 0.91, 0.89], p2p.MODE_SEEKING: [0.9, 0.905, 0.895]},
+        {m: [0.9] * 3 for m in p2p.METHODS},
+    )
+    [verdict] = _saved(table)
+    assert verdict["verdict"] == "holds"  # content kept within 5 % of the baseline's, every other part holds
+
+
+def test_the_gates_on_constructed_outputs(mnist5k):
+    """Real digits pass both gates; noise and constant images fail "outputs are data"; a translation that
+    ignores its input (the same digit for every input) fails "keeps the input's class"."""
+    from replication.metrics.features import ClassifierConfig, get_extractor
+    from replication.metrics.label_accuracy import label_accuracy
+    from replication.metrics.prdc import prdc
+
+    classifier = get_extractor("classifier:mnist5k", mnist5k, "cpu", ClassifierConfig(steps=150, width=16))
+    manifold = classifier.features(mnist5k.train_x[:2000])
+
+    def precision(images: torch.Tensor) -> float:
+        return prdc(manifold, classifier.features(images))["precision"]
+
+    halves = torch.arange(len(mnist5k.test_x)).chunk(2)  # two "seeds"
+    real = [mnist5k.test_x[h] for h in halves]
+    labels = [mnist5k.test_y[h] for h in halves]
+    untrained, real_level = (
+        precision(torch.zeros_like(mnist5k.test_x[:200]) + 0.01 * torch.randn(200, 1, 1, 1)),
+        precision(mnist5k.test_x),
+    )
+    noise = [torch.rand_like(x) * 2 - 1 for x in real]
+    constant = [torch.full_like(x, 1.0) for x in real]
+
+    def gate(images):
+        return regime.outputs_are_data({"G": [precision(x) for x in images]}, untrained, real_level)
+
+    assert gate(real).met and not gate(noise).met and not gate(constant).met
+    kept = {"G": [label_accuracy(classifier, x[None], y) for x, y in zip(real, labels, strict=True)]}
+    assert regime.keeps_content(kept, 10, "input → output").met
+    one_digit = [real[0][labels[0] == 3][:1].expand_as(x) for x in real]  # every input → the same 3
+    ignored = {"G": [label_accuracy(classifier, x[None], y) for x, y in zip(one_digit, labels, strict=True)]}
+    assert not regime.keeps_content(ignored, 10, "input → output").met

@@ -58,6 +58,20 @@ def test_not_worse_claim_uses_the_relative_margin():
     assert comparison.verdict == HOLDS and comparison.scale == "log" and math.isclose(comparison.margin, math.log(1.05))
 
 
+def test_not_lower_claim_mirrors_not_worse():
+    a = [0.90, 0.90, 0.90]  # margin 5 % of A's mean = 0.045
+    # B 0.02 lower ± tiny: inside the margin → holds; 0.30 lower (mode seeking that stops translating) → does not
+    assert compare_paired("content kept", "A", a, "B", [0.88, 0.881, 0.879], "not lower", 0.05).verdict == HOLDS
+    assert compare_paired("content kept", "A", a, "B", [0.60, 0.601, 0.599], "not lower", 0.05).verdict == DOES_NOT_HOLD
+    spread = compare_paired("content kept", "A", a, "B", [0.80, 0.95, 0.90], "not lower", 0.05)
+    assert spread.verdict == INCONCLUSIVE and math.isclose(spread.margin, 0.045)
+    # by hand: d = (−0.02, −0.019, −0.021), d̄ = −0.02, se = 0.001/√3; p (holds) = P(T_2 ≥ (d̄ + 0.045)/se)
+    part = compare_paired("content kept", "A", a, "B", [0.88, 0.881, 0.879], "not lower", 0.05)
+    t = (-0.02 + 0.045) / (0.001 / math.sqrt(3))
+    assert math.isclose(part.p_holds, float(scipy_stats.t.sf(t, 2)), rel_tol=1e-6)
+    assert part.confidence == 0.90 and part.ci_low > -0.045
+
+
 def test_compare_rejects_unpaired_input_and_unknown_claims():
     with pytest.raises(ValueError, match="paired"):
         compare_paired("x", "A", [1.0, 2.0], "B", [1.0], "lower")

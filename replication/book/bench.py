@@ -409,10 +409,10 @@ def fid_time(case: BenchCase, data: ImageData, device: torch.device, n: int, ext
 
 # The cpu book's training runs: table → (experiment module, methods trained there, extra runs of one method).
 # Runs shared between tables (ContraGAN Table 1 ↔ the overfitting study; CVAE-GAN Table 1 ↔ its
-# applications) are counted once; CVAE-GAN Table 1 adds four sensitivity runs at one seed (λ, sum/mean).
+# applications) are counted once; CVAE-GAN Table 1 adds four sensitivity runs at one seed (λ, sum/mean), Pix2Pix two (λ_ms 0.1, 0.01).
 CPU_BOOK = {
     "msgan_table1": ("replication.experiments.msgan", None, {}),
-    "msgan_pix2pix": ("replication.experiments.msgan_pix2pix", None, {}),
+    "msgan_pix2pix": ("replication.experiments.msgan_pix2pix", None, {"Pix2Pix + MS": 2}),
     "msgan_drit": ("replication.experiments.msgan_drit", None, {}),
     "msgan_stackgan": ("replication.experiments.msgan_stackgan", None, {}),
     "contragan_table1": ("replication.experiments.contragan", None, {}),

@@ -120,7 +120,7 @@ def is_pix2pix(config) -> bool:
 
 def runs_per_method(table_id: str, config) -> dict[str, int]:
     """Runs the table's notebook trains per method: one per seed, plus `bench.CPU_BOOK`'s extra runs
-    (CVAE-GAN Table 1's λ sensitivity). Runs another table shares are counted here too."""
+    (CVAE-GAN Table 1's and Pix2Pix's λ sensitivity). Runs another table shares are counted here too."""
     if table_id == "cvae_gan_applications":
         from replication.experiments.cvae_gan_applications import INPAINT_METHODS as methods
     elif table_id == "msgan_pix2pix":

@@ -219,6 +219,8 @@ def _part_text(part: dict) -> str:
         return f"{b} within ±{margin} of {a} on {metric}"
     if part["claim"] == "not worse":
         return f"{b} not worse than {a} on {metric} (margin {margin})"
+    if part["claim"] == "not lower":
+        return f"{b} not lower than {a} on {metric} (margin {margin})"
     scale = " (log ratio)" if part.get("scale") == "log" else ""
     return f"{b} {part['claim']} than {a} on {metric}{scale}"
 

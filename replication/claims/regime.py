@@ -175,6 +175,25 @@ def keeps_content(kept: dict[str, Sequence[float]], num_classes: int, direction:
     return check
 
 
+def outputs_are_data(precision: dict[str, Sequence[float]], untrained: float, real: float) -> RegimeCheck:
+    """The outputs are data: every method's precision (share of outputs inside the real data's feature
+    manifold, `metrics.prdc`) is at least halfway from an untrained generator's to the real held-out data's,
+    on every seed (issue #29: a baseline that draws noise, grids or blanks is no baseline)."""
+    threshold = untrained + (real - untrained) / 2
+    check = per_seed_check(
+        "the outputs are data (inside the real data's feature manifold)",
+        "precision",
+        precision,
+        threshold,
+        f"every method's precision ≥ {threshold:.2f}, halfway from an untrained generator's {untrained:.2f} to "
+        f"the real held-out data's {real:.2f}",
+        {"untrained": untrained, "real": real},
+        failed="the outputs are not recognisable data",
+    )
+    check.met = check.met and real > untrained  # no scale to be halfway on otherwise
+    return check
+
+
 def less_diverse_than_data(
     method: str, model: Sequence[float], real: Sequence[float] | float, metric: str
 ) -> RegimeCheck:

@@ -22,6 +22,10 @@ Each part is one test at α = 0.05, with the interval that matches it:
   its 90 % interval (one-sided 95 % bounds). p (holds) = P(T ≤ (d̄ − m)/se): holds when < 0.05,
   i.e. the interval's upper end is below m; p (does not hold) = P(T ≥ (d̄ − m)/se): does not hold
   (B is worse by more than the margin) when < 0.05, i.e. the interval's lower end is above m.
+- "not lower" (non-inferiority; higher is better, margin m): the mirror image, the one-sided t test of
+  H0 d ≤ −m; its 90 % interval. p (holds) = P(T ≥ (d̄ + m)/se): holds when < 0.05, i.e. the interval's
+  lower end is above −m; p (does not hold) = P(T ≤ (d̄ + m)/se): does not hold when < 0.05 (B falls
+  below A by more than the margin: the interval's upper end is below −m).
 - "within" (equivalence within ±m): TOST, the two one-sided tests at α = 0.05; its 90 % interval.
   p (holds) = max(P(T ≥ (d̄ + m)/se), P(T ≤ (d̄ − m)/se)): holds when < 0.05, i.e. the 90 % interval
   lies inside (−m, +m). Does not hold when B differs from A by more than the margin: p (does not
@@ -46,12 +50,12 @@ sidedness as the t test (doubled for "lower" / "higher", the larger of the two f
 stay on the t test; the sign-flip p is a column that shows how far they lean on its normality
 (at n = 5 the smallest attainable two-sided sign-flip p is 2/32 = 0.0625, one-sided 1/32).
 
-Power (80 %, the part's own α: 0.025 one-sided for "lower"/"higher", 0.05 for "not worse" and
+Power (80 %, the part's own α: 0.025 one-sided for "lower"/"higher", 0.05 for "not worse", "not lower" and
 TOST), from the observed sd of the paired differences, by the noncentral t distribution: `mde` is
 the smallest true effect the test detects with 80 % power at the n used (the distance of the true
-mean difference beyond 0 for "lower"/"higher", below the margin for "not worse"; the half-width of
+mean difference beyond 0 for "lower"/"higher", below the margin for "not worse" (above −margin for "not lower"); the half-width of
 the equivalence region for "within"), and `seeds_for_80_power` the n that 80 % power needs for the
-effect of interest: the margin for "not worse" and "within" (with B truly equal to A) and, for
+effect of interest: the margin for "not worse", "not lower" and "within" (with B truly equal to A) and, for
 "lower"/"higher" (no margin), the observed mean difference |d̄|. Both are None where undefined
 (n < 2, sd = 0, or no effect of interest).
 """
@@ -70,7 +74,7 @@ HOLDS, DOES_NOT_HOLD, INCONCLUSIVE = "holds", "does not hold", "inconclusive"
 ONE_SEED = "inconclusive (one seed)"  # n = 1: no interval
 NOT_RUN = "not run"  # a method of the comparison was not trained (a subset of `methods`)
 VERDICTS = (HOLDS, DOES_NOT_HOLD, INCONCLUSIVE, ONE_SEED, NOT_RUN)
-CLAIMS = ("lower", "higher", "not worse", "within")
+CLAIMS = ("lower", "higher", "not worse", "not lower", "within")
 CONFIDENCE = 0.95  # two-sided interval of "lower" / "higher" parts (and of the regime checks)
 ALPHA = 0.05  # every part's test, and the family-wise level of Holm within a claim
 POWER = 0.80
@@ -92,7 +96,7 @@ def summarise(values: Sequence[float]) -> dict:
 @dataclass
 class PairedComparison:
     metric: str
-    claim: str  # "lower", "higher", "not worse" or "within"
+    claim: str  # "lower", "higher", "not worse", "not lower" or "within"
     method_a: str
     method_b: str
     mean_difference: float | None  # mean of B − A in the metric's units (None: not run)
@@ -172,6 +176,8 @@ def _directional(claim: str, below, above, m: float) -> tuple[float, float]:
         return min(1.0, 2 * above(0.0)), min(1.0, 2 * below(0.0))
     if claim == "not worse":
         return below(m), above(m)
+    if claim == "not lower":
+        return above(-m), below(-m)
     return max(above(-m), below(m)), min(above(m), below(-m))  # "within": TOST / wholly outside
 
 
@@ -241,7 +247,8 @@ def compare_paired(
     margin: float = 0.0,
 ) -> PairedComparison:
     """One part of a claim by the analysis plan (module docstring): "B is lower / higher than A",
-    "B is not worse than A" (B may exceed A by up to the relative margin δ, lower is better) or
+    "B is not worse than A" (B may exceed A by up to the relative margin δ, lower is better), "B is not
+    lower than A" (B may fall below A by up to δ, higher is better) or
     "B is within ±δ of A", from seed-paired values. FID-type metrics on the log scale."""
     if len(a) != len(b):
         raise ValueError(f"paired comparison needs one value per seed for both methods ({len(a)} vs {len(b)})")
@@ -250,7 +257,7 @@ def compare_paired(
     raw = [vb - va for va, vb in zip(a, b, strict=False)]
     log = is_ratio_metric(metric) and all(v > 0 for v in (*a, *b))
     differences = [math.log(vb) - math.log(va) for va, vb in zip(a, b, strict=False)] if log else raw
-    relative = claim in ("not worse", "within")
+    relative = claim in ("not worse", "not lower", "within")
     bound = (math.log1p(margin) if log else margin * abs(float(np.mean(a)))) if relative else 0.0
     n = len(differences)
     confidence = CONFIDENCE if claim in ("lower", "higher") else 1 - 2 * ALPHA

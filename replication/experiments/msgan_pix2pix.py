@@ -21,7 +21,7 @@ input, the held-out targets whose inputs are nearest (`image_pairs.plausible_tar
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import torch
@@ -30,6 +30,7 @@ import torch.nn as nn
 from replication.claims import regime
 from replication.claims.stats import compare_methods
 from replication.configs.msgan import MSGANPix2PixConfig
+from replication.core import parallel
 from replication.data.image_pairs import PairedData, load_paired, plausible_targets
 from replication.data.images import BatchSampler, load_dataset
 from replication.experiments.sampling import evenly_spaced
@@ -39,6 +40,7 @@ from replication.metrics.fid import frechet_distance
 from replication.metrics.label_accuracy import label_accuracy
 from replication.metrics.lpips import PerceptualDistance, perceptual_distance
 from replication.metrics.ndb import NDBBins
+from replication.metrics.prdc import prdc
 from replication.nets.pix2pix import MultiScaleDiscriminator, UNetGenerator
 from replication.run.experiment import (
     TableNotebook,
@@ -57,6 +59,7 @@ METHODS = (BASELINE, MODE_SEEKING)
 DIVERSITY = "LPIPS diversity"
 METRICS = ("FID", DIVERSITY, "NDB", "JSD")
 CONTENT = "content kept"  # evaluator top-1 on the outputs = the input's class (sets with classes only)
+PRECISION = "precision"  # share of outputs inside the real digits' feature manifold (sets with classes only)
 CONTENT_CLASSES = 10  # the offline set's classes (digits)
 REAL = "real data (plausible targets)"
 PARAMETERS = ("profile", "seeds", "dataset", "steps", "quick", "device", "progress")  # its notebook's parameters cell
@@ -195,6 +198,15 @@ class Evaluator:
         has_classes = data.test_labels is not None and config.extractor.startswith("classifier:")
         self.input_labels = data.test_labels[self.index.to(data.test_labels.device)] if has_classes else None
         self.real_features = self.extractor.features(data.test_target)
+        # the "outputs are data" gate: precision against the training targets' feature manifold, on its scale
+        # from an untrained generator's outputs to the real held-out targets
+        self.real_precision = self.untrained_precision = None
+        if has_classes:
+            self.manifold = self.extractor.features(data.train_target)
+            self.real_precision = self.precision(self.real_features)
+            untrained = build(config, data, device, seed=0)[0].eval()
+            outputs = translate(untrained, self.inputs, config.nz, config.outputs_per_input, NOISE_SEED)
+            self.untrained_precision = self.precision(self.extractor.features(outputs.flatten(0, 1)))
         self.bins = NDBBins(data.train_target.cpu().numpy(), config.ndb_bins, seed=0, alpha=config.ndb_alpha)
         plausible = plausible_targets(data, config.plausible_k)[self.index]  # [N, k, C, H, W]
         self.real_diversity = float(
@@ -207,18 +219,24 @@ class Evaluator:
             )
         )
 
+    def precision(self, features: torch.Tensor) -> float:
+        """Share of `features` inside the training targets' manifold (k-NN balls, k = 5; metrics/prdc.py)."""
+        return prdc(self.manifold, features)["precision"]
+
     def evaluate(self, generator: nn.Module, seed: int) -> tuple[dict, torch.Tensor]:
         outputs = translate(generator, self.inputs, self.config.nz, self.config.outputs_per_input, NOISE_SEED + seed)
         flat = outputs.flatten(0, 1)
+        features = self.extractor.features(flat)
         bins = self.bins.evaluate(flat.numpy())
         scores = {
-            "FID": frechet_distance(self.real_features, self.extractor.features(flat)),
+            "FID": frechet_distance(self.real_features, features),
             DIVERSITY: consecutive_distance(outputs, self.distance),
             "NDB": float(bins.ndb),
             "JSD": bins.jsd,
         }
         if self.input_labels is not None:
             scores[CONTENT] = label_accuracy(self.extractor, outputs, self.input_labels)
+            scores[PRECISION] = self.precision(features)
         return scores, outputs
 
     def protocol(self) -> dict:
@@ -233,6 +251,16 @@ class Evaluator:
             f"z-test, alpha={c.ndb_alpha}; JSD in nats",
             "real diversity": f"for each evaluated input, the {c.plausible_k} held-out targets whose inputs are "
             "nearest (L1): their mean pairwise LPIPS distance, the data's own spread for one input",
+            **(
+                {
+                    "content kept": "the evaluator's top-1 on every output against the input's digit",
+                    "precision": "share of the outputs inside the training targets' feature manifold (Kynkäänniemi "
+                    "et al. 2019: k-NN balls, k = 5, the extractor's features): real held-out targets "
+                    f"{self.real_precision:.3f}, an untrained generator {self.untrained_precision:.3f}",
+                }
+                if self.input_labels is not None
+                else {}
+            ),
             "extractor": self.extractor.describe(),
             "comparable_to_paper": d.name in ("facades", "maps") and c.extractor == "inception-v3-fid",
         }
@@ -243,6 +271,29 @@ class TableRun(TableRunBase):
     inputs: torch.Tensor  # the shown inputs [n, C, H, W]
     real_diversity: float
     protocol: dict
+    real_precision: float | None = None  # precision of the real held-out targets (sets with classes)
+    untrained_precision: float | None = None  # … and of an untrained generator's outputs
+    sensitivity: list[dict] = field(default_factory=list)  # λ_ms sensitivity rows at the first seed
+
+
+def lambda_sensitivity(
+    config: MSGANPix2PixConfig, data: PairedData, device: torch.device, evaluator: Evaluator, runs
+) -> list[dict]:
+    """Pix2Pix + MS at the first seed with λ_ms at each of `config.sensitivity_lambdas` beside the table's own
+    runs (λ_ms = 0: the baseline; the config's λ_ms): where does mode seeking stop destroying content?"""
+    seed = config.seeds[0]
+    scaled = [replace(config, lambda_ms=lam) for lam in config.sensitivity_lambdas]
+    parallel.train_runs(train_run, [(c, MODE_SEEKING, seed) for c in scaled], data, device)
+    measured = {0.0: runs.metrics[BASELINE][seed], config.lambda_ms: runs.metrics[MODE_SEEKING][seed]}
+    for c in scaled:
+        measured[c.lambda_ms] = evaluator.evaluate(
+            train_run(c, data, MODE_SEEKING, seed, device, False).generator, seed
+        )[0]
+    keys = (CONTENT, PRECISION, DIVERSITY, "FID")
+    return [
+        {"λ_ms": lam, **{k: scores[k] for k in keys if k in scores}, "seed": seed}
+        for lam, scores in sorted(measured.items(), reverse=True)
+    ]
 
 
 def run_table(
@@ -259,19 +310,42 @@ def run_table(
         return scores, outputs[:, shown_index]
 
     runs = train_and_evaluate(train_run, evaluate, config, data, device, METHODS, progress)
+    sensitivity = lambda_sensitivity(config, data, device, evaluator, runs) if config.sensitivity_lambdas else []
     runs.wall_time_s = time.perf_counter() - start  # with the evaluator's reference features
-    return TableRun(config, runs, inputs, evaluator.real_diversity, evaluator.protocol())
+    return TableRun(
+        config,
+        runs,
+        inputs,
+        evaluator.real_diversity,
+        evaluator.protocol(),
+        evaluator.real_precision,
+        evaluator.untrained_precision,
+        sensitivity,
+    )
 
 
 def result_rows(table: TableRun) -> list[dict]:
     seeds = table.config.seeds
+    classes = CONTENT in table.metrics[BASELINE][seeds[0]]
     real = {REAL: {s: {DIVERSITY: table.real_diversity} for s in seeds}}
-    kept = (CONTENT,) if CONTENT in table.metrics[BASELINE][seeds[0]] else ()
-    return seed_rows(table.metrics, METHODS, METRICS + kept, seeds) + seed_rows(real, [REAL], [DIVERSITY], seeds)
+    real_metrics = [DIVERSITY]
+    if classes:
+        for s in seeds:
+            real[REAL][s][PRECISION] = table.real_precision
+        real_metrics.append(PRECISION)
+    kept = (CONTENT, PRECISION) if classes else ()
+    return seed_rows(table.metrics, METHODS, METRICS + kept, seeds) + seed_rows(real, [REAL], real_metrics, seeds)
 
 
 def details(table: TableRun) -> dict:
-    return {"config": asdict(table.config)}
+    return {"config": asdict(table.config), "lambda_sensitivity": table.sensitivity}
+
+
+def gate_line(saved: dict, method: str) -> str:
+    """ "precision 0.93, content kept 0.88" for `method` (mean over seeds), for a figure caption."""
+    rows = {r["metric"]: r["mean"] for r in saved["rows"] if r["method"] == method}
+    parts = [f"{name} {rows[name]:.2f}" for name in (PRECISION, CONTENT) if name in rows]
+    return f"{method}: " + ", ".join(parts) if parts else ""
 
 
 def verdicts(table: TableRun) -> list[dict]:
@@ -283,24 +357,39 @@ def verdicts(table: TableRun) -> list[dict]:
         compare_methods(m, seeds, "JSD", BASELINE, MODE_SEEKING, "lower"),
         compare_methods(m, seeds, "FID", BASELINE, MODE_SEEKING, "not worse", margin),
     ]
+    content = ""
+    if CONTENT in m[BASELINE][seeds[0]]:  # quality is also: the outputs still follow their input
+        kept_margin = table.config.content_non_inferiority
+        parts.append(compare_methods(m, seeds, CONTENT, BASELINE, MODE_SEEKING, "not lower", kept_margin))
+        content = (
+            f"; content kept holds if the 90% interval of the difference lies above −{kept_margin:.0%} of "
+            "Pix2Pix's mean"
+        )
     rule = (
         "seed-paired t tests of (Pix2Pix + MS) − Pix2Pix: LPIPS diversity holds if the 95% interval is above 0, NDB "
         "and JSD if it is below 0; FID, on the log scale, holds if the 90% interval of the log ratio lies below "
-        f"log(1 + {margin:.0%}); Holm within the claim; all parts hold → holds, any part does not hold → does not "
-        "hold, else inconclusive"
+        f"log(1 + {margin:.0%}){content}; Holm within the claim; all parts hold → holds, any part does not hold → "
+        "does not hold, else inconclusive"
     )
     claim = "mode seeking makes Pix2Pix's outputs more diverse (LPIPS up, NDB and JSD down) without hurting FID"
+    if content:
+        claim += " or their content"
     return [claim_verdict(claim, rule, parts)]
 
 
 def regime_checks(table: TableRun, verdict: dict | None = None) -> list[regime.RegimeCheck]:
-    """Two preconditions. (1) Where the inputs have classes (the offline digits), the baseline's outputs keep
-    the input's digit: it translates, rather than drawing blurs or any digit (issue #29: a baseline that fails
-    this is no baseline to cure). (2) Mode seeking cures collapse: Pix2Pix's outputs for one input are less
-    diverse than the real targets that fit such an input (seed-paired against the data's value)."""
+    """Three preconditions. Where the inputs have classes (the offline digits): (1) the baseline's outputs are
+    data — their precision (share inside the real digits' feature manifold) is at least halfway from an
+    untrained generator's to the real held-out targets'; (2) they keep the input's digit: it translates, rather than drawing blurs or any digit (issue
+    #29: a baseline that fails either is no baseline to cure). (3) Mode seeking cures collapse: Pix2Pix's
+    outputs for one input are less diverse than the real targets that fit such an input (seed-paired against
+    the data's value). Mode seeking's own content and recognition are evidence (the claim's quality part),
+    not preconditions."""
     seeds = table.config.seeds
     checks = []
     if all(CONTENT in table.metrics[BASELINE][s] for s in seeds):
+        precision = {BASELINE: [table.metrics[BASELINE][s][PRECISION] for s in seeds]}
+        checks.append(regime.outputs_are_data(precision, table.untrained_precision, table.real_precision))
         kept = {BASELINE: [table.metrics[BASELINE][s][CONTENT] for s in seeds]}
         checks.append(regime.keeps_content(kept, CONTENT_CLASSES, "input → output"))
     baseline = [table.metrics[BASELINE][s][DIVERSITY] for s in seeds]
