@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from replication.book import page
-from replication.book.reproduce import declared_parameters
+from replication.book.notebook_source import declared_parameters
 from replication.claims.stats import (
     DOES_NOT_HOLD,
     HOLDS,

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from replication.book.reproduce import PROFILES, declared_parameters, notebook_parameters, reproduce_markdown
+from replication.book.notebook_source import declared_parameters
+from replication.book.reproduce import PROFILES, notebook_parameters, reproduce_markdown
 
 REPO = Path(__file__).resolve().parents[1]
 TABLE_NOTEBOOKS = sorted(p.relative_to(REPO).as_posix() for p in REPO.glob("notebooks/*/*.py"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from replication.book import summary
-from replication.book.reproduce import notebook_table
+from replication.book.notebook_source import notebook_table
 from replication.reported import REPORTED
 from replication.run import results
 
