@@ -215,3 +215,18 @@ def test_the_cpu_profile_is_costed_from_the_saved_cpu_book_measurement_when_ther
     others = [e for e in estimates if e.profile == "cpu" and e.table != "msgan_table1"]
     assert {e.table for e in others} == set(TABLE_PROFILES) - {"msgan_table1"}  # the rest: the usual basis
     assert all(e.case != "cpu-book" for e in others)
+
+
+def test_pix2pix_counts_its_sensitivity_runs_only_where_its_profile_trains_them():
+    from replication.configs.profiles import get_profile
+
+    cpu = get_profile("msgan_pix2pix", "cpu")
+    assert estimate.runs_per_method("msgan_pix2pix", cpu) == {
+        "Pix2Pix": 5,
+        "Pix2Pix + MS": 5 + len(cpu.sensitivity_lambdas),
+    }
+    assert len(cpu.sensitivity_lambdas) == 2
+    assert estimate.runs_per_method("msgan_pix2pix", get_profile("msgan_pix2pix", "paper")) == {
+        "Pix2Pix": 5,
+        "Pix2Pix + MS": 5,
+    }

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from replication.book.bench import CONTRAGAN_CASES, CPU_BOOK, CPU_BOOK_FILE, case_config
+from replication.book.bench import CONTRAGAN_CASES, CPU_BOOK_FILE, case_config, extra_runs
 
 PROFILE_DEVICE = {"smoke": "cpu", "cpu": "cpu", "gpu": "gpu", "paper": "gpu"}  # which saved bench a profile reads
 NOT_MEASURED = "not measured"
@@ -119,7 +119,7 @@ def is_pix2pix(config) -> bool:
 
 
 def runs_per_method(table_id: str, config) -> dict[str, int]:
-    """Runs the table's notebook trains per method: one per seed, plus `bench.CPU_BOOK`'s extra runs
+    """Runs the table's notebook trains per method: one per seed, plus `bench.extra_runs`
     (CVAE-GAN Table 1's and Pix2Pix's λ sensitivity). Runs another table shares are counted here too."""
     if table_id == "cvae_gan_applications":
         from replication.experiments.cvae_gan_applications import INPAINT_METHODS as methods
@@ -134,7 +134,7 @@ def runs_per_method(table_id: str, config) -> dict[str, int]:
             getattr(config, "methods", None)
             or importlib.import_module(f"replication.experiments.{family(config)}").METHODS
         )
-    extra = CPU_BOOK[table_id][2] if table_id in CPU_BOOK else {}
+    extra = extra_runs(table_id, config)
     return {m: len(config.seeds) + extra.get(m, 0) for m in methods}
 
 
