@@ -166,26 +166,23 @@ def test_a_baseline_whose_outputs_are_not_data_leaves_the_claim_not_tested():
         assert (p2p.REAL, p2p.PRECISION) in {(r["method"], r["metric"]) for r in p2p.result_rows(table)}
 
 
+def _verdict_with_content(ms_kept: list[float]) -> dict:
+    """The saved verdict of a collapsing, working baseline (content kept 0.9, 0.91, 0.89) beside MS's `ms_kept`."""
+    table = _table([0.01, 0.012, 0.011], [0.2, 0.21, 0.23], real=0.3)
+    kept = {p2p.BASELINE: [0.9, 0.91, 0.89], p2p.MODE_SEEKING: ms_kept}
+    _with_classes(table, kept, {m: [0.9] * 3 for m in p2p.METHODS})
+    [verdict] = _saved(table)
+    return verdict
+
+
 def test_mode_seeking_that_stops_translating_makes_the_quality_part_fail():
     """Beside a working baseline, MS whose outputs lose the input's digit is evidence: the claim does not hold."""
-    table = _table([0.01, 0.012, 0.011], [0.2, 0.21, 0.23], real=0.3)
-    _with_classes(
-        table,
-        {p2p.BASELINE: [0.9, 0.91, 0.89], p2p.MODE_SEEKING: [0.12, 0.1, 0.11]},
-        {m: [0.9] * 3 for m in p2p.METHODS},
-    )
-    [verdict] = _saved(table)
+    verdict = _verdict_with_content([0.12, 0.1, 0.11])
     assert all(c["met"] for c in verdict["regime"])
     content = [p for p in verdict["parts"] if p["metric"] == p2p.CONTENT][0]
     assert content["claim"] == "not lower" and content["verdict"] == "does not hold"
     assert verdict["verdict"] == "does not hold"
-    table = _table([0.01, 0.012, 0.011], [0.2, 0.21, 0.23], real=0.3)
-    _with_classes(
-        table,
-        {p2p.BASELINE: [0.9, 0.91, 0.89], p2p.MODE_SEEKING: [0.9, 0.905, 0.895]},
-        {m: [0.9] * 3 for m in p2p.METHODS},
-    )
-    [verdict] = _saved(table)
+    verdict = _verdict_with_content([0.9, 0.905, 0.895])
     assert verdict["verdict"] == "holds"  # content kept within 5 % of the baseline's, every other part holds
 
 
