@@ -222,6 +222,25 @@ def test_prdc_equals_a_naive_loop_and_separates_disjoint_sets():
         prdc(real[:5], fake, k=5)
 
 
+def test_a_fixed_real_manifold_gives_prdcs_precision():
+    from replication.metrics.prdc import RealManifold
+
+    g = torch.Generator().manual_seed(1)
+    real = torch.randn(40, 3, generator=g, dtype=torch.float64)
+    manifold = RealManifold(real, k=5, chunk=9)
+    for shift in (0.0, 0.7, 100.0):
+        fake = torch.randn(30, 3, generator=g, dtype=torch.float64) + shift
+        assert manifold.precision(fake) == pytest.approx(naive_prdc(real, fake, 5)["precision"])
+    # by hand: reals at 0, 1, 3 on a line, k = 1 → radii 1, 1, 2; fakes at 0.5 (inside), 2.5 (inside 3's ball), 6 (no)
+    line = RealManifold(torch.tensor([[0.0], [1.0], [3.0]]), k=1)
+    assert line.precision(torch.tensor([[0.5], [2.5], [6.0]])) == pytest.approx(2 / 3)
+    # above `limit`, evenly spaced reals and fakes (first and last kept)
+    fake = torch.randn(30, 3, generator=g, dtype=torch.float64)
+    keep_real, keep_fake = torch.linspace(0, 39, 20).round().long(), torch.linspace(0, 29, 20).round().long()
+    expected = naive_prdc(real[keep_real], fake[keep_fake], 5)["precision"]
+    assert RealManifold(real, k=5, limit=20).precision(fake) == pytest.approx(expected)
+
+
 def test_method_names_and_their_errors():
     config = get_profile(contragan.TABLE1, "paper")
     assert contragan.method_spec("SNDCGAN + 2C", config) == contragan.MethodSpec("SNDCGAN", "2C")

@@ -191,13 +191,13 @@ def test_the_gates_on_constructed_outputs(mnist5k):
     ignores its input (the same digit for every input) fails "keeps the input's class"."""
     from replication.metrics.features import ClassifierConfig, get_extractor
     from replication.metrics.label_accuracy import label_accuracy
-    from replication.metrics.prdc import prdc
+    from replication.metrics.prdc import RealManifold
 
     classifier = get_extractor("classifier:mnist5k", mnist5k, "cpu", ClassifierConfig(steps=150, width=16))
-    manifold = classifier.features(mnist5k.train_x[:2000])
+    manifold = RealManifold(classifier.features(mnist5k.train_x[:2000]))
 
     def precision(images: torch.Tensor) -> float:
-        return prdc(manifold, classifier.features(images))["precision"]
+        return manifold.precision(classifier.features(images))
 
     halves = torch.arange(len(mnist5k.test_x)).chunk(2)  # two "seeds"
     real = [mnist5k.test_x[h] for h in halves]
@@ -218,3 +218,20 @@ def test_the_gates_on_constructed_outputs(mnist5k):
     one_digit = [real[0][labels[0] == 3][:1].expand_as(x) for x in real]  # every input → the same 3
     ignored = {"G": [label_accuracy(classifier, x[None], y) for x, y in zip(one_digit, labels, strict=True)]}
     assert not regime.keeps_content(ignored, 10, "input → output").met
+
+
+def test_the_sample_caption_states_each_methods_gate_means():
+    from replication.book import page
+
+    saved = {
+        "rows": [
+            {"method": p2p.BASELINE, "metric": p2p.PRECISION, "mean": 0.934},
+            {"method": p2p.BASELINE, "metric": p2p.CONTENT, "mean": 0.876},
+            {"method": p2p.MODE_SEEKING, "metric": p2p.CONTENT, "mean": 0.1},
+            {"method": p2p.REAL, "metric": p2p.PRECISION, "mean": 0.95},
+        ]
+    }
+    assert page.gate_means(saved, p2p.METHODS, [p2p.PRECISION, p2p.CONTENT]) == (
+        "Pix2Pix: precision 0.93, content kept 0.88; Pix2Pix + MS: content kept 0.10"
+    )
+    assert page.gate_means(saved, p2p.METHODS, ["FID"]) == ""

@@ -203,3 +203,30 @@ def test_msgan_verdicts_are_saved_with_the_collapse_check_and_the_real_datas_div
         "0": {msgan.DIVERSITY: [0.18]},
         "1": {msgan.DIVERSITY: [0.192]},
     }
+
+
+def test_msgan_table1_gates_a_dcgan_that_draws_no_data_or_ignores_its_labels():
+    """Issue #29: the baseline must work — its samples are data (precision halfway from an untrained G's 0.0 to
+    the held-out images' 0.8, i.e. 0.4) and follow their label (≥ 0.55), on every seed — before collapse counts."""
+    cases = (
+        ((0.7, 0.6), (0.9, 0.8), True),
+        ((0.7, 0.3), (0.9, 0.8), False),  # seed 1 draws no data
+        ((0.7, 0.6), (0.9, 0.2), False),  # seed 1 ignores its labels
+    )
+    for precision, accuracy, tested in cases:
+        table = _msgan_table([0.10, 0.101])
+        table.real_precision, table.untrained_precision = 0.8, 0.0
+        for s in (0, 1):
+            table.metrics["DCGAN"][s].update({msgan.PRECISION: precision[s], msgan.LABELS: accuracy[s]})
+            table.metrics["MSGAN"][s].update({msgan.PRECISION: 0.1, msgan.LABELS: 0.1})  # evidence, never a gate
+        (saved,) = _msgan_saved(table)
+        names = [c["name"] for c in saved["regime"]]
+        assert names == [
+            "the outputs are data (inside the real data's feature manifold)",
+            "the baseline's samples follow their label",
+            "the baseline (DCGAN) is less diverse than the real data",
+        ]
+        assert saved["regime"][0]["values"]["threshold"] == pytest.approx(0.4)
+        assert (saved["verdict"] != "not tested") == tested
+        rows = {(r["method"], r["metric"]) for r in msgan.result_rows(table)}
+        assert {("DCGAN", msgan.PRECISION), ("MSGAN", msgan.LABELS), (msgan.REAL, msgan.PRECISION)} <= rows

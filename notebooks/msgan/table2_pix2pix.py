@@ -90,7 +90,7 @@ saved = save_results(p2p, table, profile_name, data, torch_device)
 
 # %%
 outputs = table.runs.shown
-gates = "; ".join(line for line in (p2p.gate_line(saved, m) for m in p2p.METHODS) if line)
+gates = page.gate_means(saved, p2p.METHODS, [p2p.PRECISION, p2p.CONTENT])
 fig = plot_translation_rows(table.inputs, outputs)
 show_figure(
     fig,

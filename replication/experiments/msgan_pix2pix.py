@@ -40,7 +40,7 @@ from replication.metrics.fid import frechet_distance
 from replication.metrics.label_accuracy import label_accuracy
 from replication.metrics.lpips import PerceptualDistance, perceptual_distance
 from replication.metrics.ndb import NDBBins
-from replication.metrics.prdc import prdc
+from replication.metrics.prdc import RealManifold
 from replication.nets.pix2pix import MultiScaleDiscriminator, UNetGenerator
 from replication.run.experiment import (
     TableNotebook,
@@ -200,13 +200,11 @@ class Evaluator:
         self.real_features = self.extractor.features(data.test_target)
         # the "outputs are data" gate: precision against the training targets' feature manifold, on its scale
         # from an untrained generator's outputs to the real held-out targets
-        self.real_precision = self.untrained_precision = None
-        if has_classes:
-            self.manifold = self.extractor.features(data.train_target)
-            self.real_precision = self.precision(self.real_features)
-            untrained = build(config, data, device, seed=0)[0].eval()
-            outputs = translate(untrained, self.inputs, config.nz, config.outputs_per_input, NOISE_SEED)
-            self.untrained_precision = self.precision(self.extractor.features(outputs.flatten(0, 1)))
+        self.manifold = RealManifold(self.extractor.features(data.train_target))
+        self.real_precision = self.manifold.precision(self.real_features)
+        untrained = build(config, data, device, seed=0)[0].eval()
+        outputs = translate(untrained, self.inputs, config.nz, config.outputs_per_input, NOISE_SEED)
+        self.untrained_precision = self.manifold.precision(self.extractor.features(outputs.flatten(0, 1)))
         self.bins = NDBBins(data.train_target.cpu().numpy(), config.ndb_bins, seed=0, alpha=config.ndb_alpha)
         plausible = plausible_targets(data, config.plausible_k)[self.index]  # [N, k, C, H, W]
         self.real_diversity = float(
@@ -219,10 +217,6 @@ class Evaluator:
             )
         )
 
-    def precision(self, features: torch.Tensor) -> float:
-        """Share of `features` inside the training targets' manifold (k-NN balls, k = 5; metrics/prdc.py)."""
-        return prdc(self.manifold, features)["precision"]
-
     def evaluate(self, generator: nn.Module, seed: int) -> tuple[dict, torch.Tensor]:
         outputs = translate(generator, self.inputs, self.config.nz, self.config.outputs_per_input, NOISE_SEED + seed)
         flat = outputs.flatten(0, 1)
@@ -233,10 +227,10 @@ class Evaluator:
             DIVERSITY: consecutive_distance(outputs, self.distance),
             "NDB": float(bins.ndb),
             "JSD": bins.jsd,
+            PRECISION: self.manifold.precision(features),
         }
         if self.input_labels is not None:
             scores[CONTENT] = label_accuracy(self.extractor, outputs, self.input_labels)
-            scores[PRECISION] = self.precision(features)
         return scores, outputs
 
     def protocol(self) -> dict:
@@ -251,13 +245,11 @@ class Evaluator:
             f"z-test, alpha={c.ndb_alpha}; JSD in nats",
             "real diversity": f"for each evaluated input, the {c.plausible_k} held-out targets whose inputs are "
             "nearest (L1): their mean pairwise LPIPS distance, the data's own spread for one input",
+            "precision": "share of the outputs inside the training targets' feature manifold (Kynkäänniemi "
+            "et al. 2019: k-NN balls, k = 5, the extractor's features): real held-out targets "
+            f"{self.real_precision:.3f}, an untrained generator {self.untrained_precision:.3f}",
             **(
-                {
-                    "content kept": "the evaluator's top-1 on every output against the input's digit",
-                    "precision": "share of the outputs inside the training targets' feature manifold (Kynkäänniemi "
-                    "et al. 2019: k-NN balls, k = 5, the extractor's features): real held-out targets "
-                    f"{self.real_precision:.3f}, an untrained generator {self.untrained_precision:.3f}",
-                }
+                {"content kept": "the evaluator's top-1 on every output against the input's digit"}
                 if self.input_labels is not None
                 else {}
             ),
@@ -326,26 +318,19 @@ def run_table(
 
 def result_rows(table: TableRun) -> list[dict]:
     seeds = table.config.seeds
-    classes = CONTENT in table.metrics[BASELINE][seeds[0]]
+    first = table.metrics[BASELINE][seeds[0]]
+    gates = tuple(name for name in (CONTENT, PRECISION) if name in first)  # results before #29 lack them
     real = {REAL: {s: {DIVERSITY: table.real_diversity} for s in seeds}}
     real_metrics = [DIVERSITY]
-    if classes:
+    if PRECISION in first:
         for s in seeds:
             real[REAL][s][PRECISION] = table.real_precision
         real_metrics.append(PRECISION)
-    kept = (CONTENT, PRECISION) if classes else ()
-    return seed_rows(table.metrics, METHODS, METRICS + kept, seeds) + seed_rows(real, [REAL], real_metrics, seeds)
+    return seed_rows(table.metrics, METHODS, METRICS + gates, seeds) + seed_rows(real, [REAL], real_metrics, seeds)
 
 
 def details(table: TableRun) -> dict:
     return {"config": asdict(table.config), "lambda_sensitivity": table.sensitivity}
-
-
-def gate_line(saved: dict, method: str) -> str:
-    """ "precision 0.93, content kept 0.88" for `method` (mean over seeds), for a figure caption."""
-    rows = {r["metric"]: r["mean"] for r in saved["rows"] if r["method"] == method}
-    parts = [f"{name} {rows[name]:.2f}" for name in (PRECISION, CONTENT) if name in rows]
-    return f"{method}: " + ", ".join(parts) if parts else ""
 
 
 def verdicts(table: TableRun) -> list[dict]:
@@ -378,18 +363,19 @@ def verdicts(table: TableRun) -> list[dict]:
 
 
 def regime_checks(table: TableRun, verdict: dict | None = None) -> list[regime.RegimeCheck]:
-    """Three preconditions. Where the inputs have classes (the offline digits): (1) the baseline's outputs are
-    data — their precision (share inside the real digits' feature manifold) is at least halfway from an
-    untrained generator's to the real held-out targets'; (2) they keep the input's digit: it translates, rather than drawing blurs or any digit (issue
-    #29: a baseline that fails either is no baseline to cure). (3) Mode seeking cures collapse: Pix2Pix's
-    outputs for one input are less diverse than the real targets that fit such an input (seed-paired against
-    the data's value). Mode seeking's own content and recognition are evidence (the claim's quality part),
-    not preconditions."""
+    """Three preconditions. (1) The baseline's outputs are data: their precision (share inside the training
+    targets' feature manifold) is at least halfway from an untrained generator's to the real held-out
+    targets'. (2) Where the inputs have classes (the offline digits), they keep the input's digit: it
+    translates, rather than drawing blurs or any digit (issue #29: a baseline that fails either is no
+    baseline to cure). (3) Mode seeking cures collapse: Pix2Pix's outputs for one input are less diverse than
+    the real targets that fit such an input (seed-paired against the data's value). Mode seeking's own
+    content and precision are evidence (content kept is the claim's quality part), not preconditions."""
     seeds = table.config.seeds
     checks = []
-    if all(CONTENT in table.metrics[BASELINE][s] for s in seeds):
+    if all(PRECISION in table.metrics[BASELINE][s] for s in seeds):
         precision = {BASELINE: [table.metrics[BASELINE][s][PRECISION] for s in seeds]}
         checks.append(regime.outputs_are_data(precision, table.untrained_precision, table.real_precision))
+    if all(CONTENT in table.metrics[BASELINE][s] for s in seeds):
         kept = {BASELINE: [table.metrics[BASELINE][s][CONTENT] for s in seeds]}
         checks.append(regime.keeps_content(kept, CONTENT_CLASSES, "input → output"))
     baseline = [table.metrics[BASELINE][s][DIVERSITY] for s in seeds]
