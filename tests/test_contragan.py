@@ -223,7 +223,7 @@ def test_prdc_equals_a_naive_loop_and_separates_disjoint_sets():
 
 
 def test_a_fixed_real_manifold_gives_prdcs_precision():
-    from replication.metrics.prdc import RealManifold
+    from replication.metrics.manifold import RealManifold
 
     g = torch.Generator().manual_seed(1)
     real = torch.randn(40, 3, generator=g, dtype=torch.float64)

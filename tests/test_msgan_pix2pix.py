@@ -191,7 +191,7 @@ def test_the_gates_on_constructed_outputs(mnist5k):
     ignores its input (the same digit for every input) fails "keeps the input's class"."""
     from replication.metrics.features import ClassifierConfig, get_extractor
     from replication.metrics.label_accuracy import label_accuracy
-    from replication.metrics.prdc import RealManifold
+    from replication.metrics.manifold import RealManifold
 
     classifier = get_extractor("classifier:mnist5k", mnist5k, "cpu", ClassifierConfig(steps=150, width=16))
     manifold = RealManifold(classifier.features(mnist5k.train_x[:2000]))
@@ -221,7 +221,7 @@ def test_the_gates_on_constructed_outputs(mnist5k):
 
 
 def test_the_sample_caption_states_each_methods_gate_means():
-    from replication.book import page
+    from replication.book.gates import gate_means
 
     saved = {
         "rows": [
@@ -231,7 +231,7 @@ def test_the_sample_caption_states_each_methods_gate_means():
             {"method": p2p.REAL, "metric": p2p.PRECISION, "mean": 0.95},
         ]
     }
-    assert page.gate_means(saved, p2p.METHODS, [p2p.PRECISION, p2p.CONTENT]) == (
+    assert gate_means(saved, p2p.METHODS, [p2p.PRECISION, p2p.CONTENT]) == (
         "Pix2Pix: precision 0.93, content kept 0.88; Pix2Pix + MS: content kept 0.10"
     )
-    assert page.gate_means(saved, p2p.METHODS, ["FID"]) == ""
+    assert gate_means(saved, p2p.METHODS, ["FID"]) == ""

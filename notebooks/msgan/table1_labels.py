@@ -56,6 +56,7 @@ from IPython.display import HTML, Markdown, display
 
 from replication.book import page
 from replication.book.cells import start
+from replication.book.gates import gate_means
 from replication.book.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
 from replication.core import launch
 from replication.experiments import msgan
@@ -84,12 +85,12 @@ saved = save_results(msgan, table, profile_name, data, torch_device)
 # %%
 grids = table.runs.shown
 per_class_shown = grids["DCGAN"].shape[0] // data.num_classes
-gates = page.gate_means(saved, msgan.METHODS, [msgan.PRECISION, msgan.LABELS])
+gate_line = gate_means(saved, msgan.METHODS, [msgan.PRECISION, msgan.LABELS])
 fig = plot_class_grids(grids, per_class=per_class_shown)
 show_figure(
     fig,
     f"Samples of DCGAN and MSGAN (first seed, the same latent codes): one row per class, {per_class_shown} per row."
-    + (f" Mean over seeds — {gates}." if gates else ""),
+    + (f" Mean over seeds — {gate_line}." if gate_line else ""),
     describe_grids(grids, per_class_shown),
 )
 

@@ -66,6 +66,7 @@ from IPython.display import display
 
 from replication.book import page
 from replication.book.cells import start
+from replication.book.gates import gate_means
 from replication.book.plots import plot_loss_curves, plot_translation_rows, show_figure
 from replication.experiments import msgan_pix2pix as p2p
 from replication.run.experiment import save_results
@@ -90,12 +91,12 @@ saved = save_results(p2p, table, profile_name, data, torch_device)
 
 # %%
 outputs = table.runs.shown
-gates = page.gate_means(saved, p2p.METHODS, [p2p.PRECISION, p2p.CONTENT])
+gate_line = gate_means(saved, p2p.METHODS, [p2p.PRECISION, p2p.CONTENT])
 fig = plot_translation_rows(table.inputs, outputs)
 show_figure(
     fig,
     "Held-out inputs (left) and the outputs of Pix2Pix and Pix2Pix + MS for each, one per noise vector (first seed)."
-    + (f" Mean over seeds — {gates}." if gates else ""),
+    + (f" Mean over seeds — {gate_line}." if gate_line else ""),
     f"One row per input: the input, then {outputs[p2p.BASELINE].shape[0]} outputs of each method from different noise.",
 )
 

@@ -10,7 +10,6 @@ import html
 import json
 import math
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -620,18 +619,6 @@ def show_verdicts(results: dict) -> None:
     display(Markdown("**Rule.** " + results["verdicts"][0]["rule"] + "."))
     for verdict in results["verdicts"]:
         display(Markdown(f"**Verdict: {verdict_text(verdict)}** — {verdict['claim']}."))
-
-
-def gate_means(results: dict, methods: Sequence[str], metrics: Sequence[str]) -> str:
-    """ "A: precision 0.93, content kept 0.88; B: …" — each method's mean over seeds of the `metrics` it has (a
-    sample figure's caption states its gates, issue #29); "" when none has any."""
-    means = {(r["method"], r["metric"]): r["mean"] for r in results["rows"]}
-    lines = []
-    for method in methods:
-        parts = [f"{m} {means[(method, m)]:.2f}" for m in metrics if (method, m) in means]
-        if parts:
-            lines.append(f"{method}: " + ", ".join(parts))
-    return "; ".join(lines)
 
 
 def show_label_use(results: dict, num_classes: int) -> None:

@@ -33,8 +33,8 @@ from replication.metrics.features import (
 )
 from replication.metrics.fid import frechet_distance, per_class_frechet_distance
 from replication.metrics.label_accuracy import label_accuracy
+from replication.metrics.manifold import RealManifold
 from replication.metrics.ndb import NDBBins
-from replication.metrics.prdc import RealManifold
 from replication.nets.dcgan import CondDiscriminator32, CondGenerator32
 from replication.run.experiment import (
     TableNotebook,

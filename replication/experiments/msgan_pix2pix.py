@@ -39,8 +39,8 @@ from replication.metrics.features import ClassifierConfig, FeatureExtractor, get
 from replication.metrics.fid import frechet_distance
 from replication.metrics.label_accuracy import label_accuracy
 from replication.metrics.lpips import PerceptualDistance, perceptual_distance
+from replication.metrics.manifold import RealManifold
 from replication.metrics.ndb import NDBBins
-from replication.metrics.prdc import RealManifold
 from replication.nets.pix2pix import MultiScaleDiscriminator, UNetGenerator
 from replication.run.experiment import (
     TableNotebook,
