@@ -200,6 +200,8 @@ def test_verdict_parts_show_interval_level_holm_sign_flip_and_power_and_old_file
     results = {"verdicts": [claim_verdict("mode seeking lowers NDB without hurting FID", "r", parts)]}
     frame = page.verdict_frame(results)
     ndb, fid = frame.to_dict("records")
+    assert ndb["claim"] == "mode seeking lowers NDB without hurting FID" and ndb["claim verdict"]
+    assert fid["claim"] == fid["claim verdict"] == ""  # the claim's second part: written once, on its first line
     assert ndb["interval"].endswith("95%") and fid["interval"].startswith("ratio") and fid["interval"].endswith("90%")
     assert "→" in ndb["p (t) → Holm"]  # two parts: Holm doubles the smaller p
     assert ndb["p (sign-flip)"] == "0.062"  # five seeds all one way: 2/32

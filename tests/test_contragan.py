@@ -275,3 +275,14 @@ def test_the_papers_own_gains_are_compared_with_its_printed_spread():
     tiny = full[full["data set"] == "Tiny ImageNet"].set_index("backbone")  # no ± printed on that row
     assert tiny.loc["BigGAN", "gain of 2C (FID)"] == "+8.887"  # vs projection 40.981 − 32.094
     assert tiny.loc["BigGAN", "gain beyond the paper's spread"] == "cannot say"
+
+
+def test_the_configs_backbone_names_are_the_nets_and_an_unknown_one_is_refused():
+    from replication.configs.contragan import BACKBONE_NAMES, ContraGANConfig
+    from replication.nets.contragan import BACKBONES
+
+    assert BACKBONE_NAMES == tuple(BACKBONES)
+    with pytest.raises(ValueError, match="Valid backbones: SNDCGAN, SNResGAN, SAGAN, BigGAN"):
+        get_profile("contragan_overfitting", "cpu", overfitting_backbone="ResNet")
+    with pytest.raises(ValueError, match="Unknown backbone 'X'"):
+        ContraGANConfig(overfitting_backbone="X")

@@ -127,13 +127,15 @@ def protocol_line(results: dict) -> str:
 
 def verdict_frame(results: dict) -> pd.DataFrame:
     """One line per part of each claim: the seed-paired difference, its interval (with its level), the
-    part's t-test p → Holm-adjusted within its claim, the exact sign-flip p, and its power line."""
+    part's t-test p → Holm-adjusted within its claim, the exact sign-flip p, and its power line. The claim
+    and its verdict are written on its first part's line only (the lines below it are its other parts)."""
     lines = []
     for verdict in results["verdicts"]:
-        for part in verdict["parts"]:
+        for index, part in enumerate(verdict["parts"]):
+            first = index == 0
             lines.append(
                 {
-                    "claim": verdict["claim"],
+                    "claim": verdict["claim"] if first else "",
                     "part": _part_text(part),
                     "mean Δ (B − A)": _signed(part["mean_difference"]),
                     "interval": _part_interval(part),
@@ -142,7 +144,7 @@ def verdict_frame(results: dict) -> pd.DataFrame:
                     "power (80 %)": power_text(part),
                     "n seeds": part["n"],
                     "part verdict": part["verdict"],
-                    "claim verdict": verdict_text(verdict),
+                    "claim verdict": verdict_text(verdict) if first else "",
                 }
             )
     frame = pd.DataFrame(lines)

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 TABLE1_METHODS = tuple(f"{b} + {h}" for b in ("SNDCGAN", "SNResGAN", "BigGAN") for h in ("ACGAN", "projection", "2C"))
 TABLE2_METHODS = ("SNResGAN", "SAGAN", "BigGAN", "ContraGAN", "ContraGAN + CR")
 OVERFITTING_METHODS = ("projection", "2C")
+# replication.nets.contragan.BACKBONES' names (tests/test_contragan.py keeps the two equal): the config checks
+# its own backbone, so that `configs.profiles` need not import the nets (every notebook's key would cover them)
+BACKBONE_NAMES = ("SNDCGAN", "SNResGAN", "SAGAN", "BigGAN")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,12 @@ class ContraGANConfig:
     classifier_steps: int = 1500
     checkpoint_every: int = 5000
     fid_non_inferiority: float = 0.05
+
+    def __post_init__(self) -> None:
+        if self.overfitting_backbone not in BACKBONE_NAMES:
+            raise ValueError(
+                f"Unknown backbone {self.overfitting_backbone!r}. Valid backbones: {', '.join(BACKBONE_NAMES)}."
+            )
 
     def training_config(self) -> dict:
         """What determines a trained model, the method aside (shared by the three notebooks'
