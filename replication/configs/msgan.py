@@ -167,7 +167,8 @@ class MSGANPix2PixConfig:
 # 20-minute budget. Trimmed to 1,000 steps (decay from 500), measured by the cpu rebuild of 2026-12-05 (5 seeds,
 # 1,118 s from scratch on 2 cores): Pix2Pix content kept 0.91 (0.89–0.93 by seed), precision 0.87 (0.83–0.89),
 # LPIPS diversity 0.027, FID 421 (more collapsed than at 2,000 steps: 0.068 and 22.9; the gates and the
-# collapse premise hold on every seed); + MS 0.10, 0.05, 1.33, 1,035. λ_ms sensitivity at seed 0 (content kept /
+# collapse premise hold on every seed; D's loss falls near 0 within ~100 steps in most runs, so G learns mostly
+# from its L1 term: grey, slightly blurred digits of the input's class); + MS 0.10, 0.05, 1.33, 1,035. λ_ms sensitivity at seed 0 (content kept /
 # precision / diversity / FID): λ 1 → 0.10 / 0.16 / 1.71 / 954; 0.1 → 0.46 / 0.35 / 1.29 / 829; 0.01 → 0.80 /
 # 0.73 / 0.31 / 390; 0 → 0.91 / 0.87 / 0.05 / 395.
 _PIX2PIX_CPU = MSGANPix2PixConfig(
