@@ -55,6 +55,7 @@ class ContraGANConfig:
     classifier_steps: int = 1500
     checkpoint_every: int = 5000
     fid_non_inferiority: float = 0.05
+    label_non_inferiority: float = 0.05  # "not lower": the claimed method's label accuracy ≥ its rival's × (1 − this)
 
     def __post_init__(self) -> None:
         if self.overfitting_backbone not in BACKBONE_NAMES:
