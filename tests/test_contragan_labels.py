@@ -77,3 +77,24 @@ def test_the_regime_check_passes_on_real_labelled_digits_and_fails_on_shuffled_l
     assert regime.uses_labels({"real digits": accuracy["true"]}, 10).met
     assert not regime.uses_labels({"real digits": accuracy["shuffled"]}, 10).met
     assert min(nmi["true"]) > 0.5 and max(nmi["shuffled"]) < 0.05
+
+
+def test_the_cpu_adaptation_is_table_1_and_the_overfitting_studys_at_smoke_and_cpu_only():
+    """#24's design (G takes its label at its input too, 2 D steps) at smoke/cpu of Table 1 and the overfitting
+    study, which keep sharing runs; never at gpu/paper, and not in Table 2 (whose ResNets cannot reach the
+    regime in the cpu budget)."""
+    from replication.configs.profiles import get_profile
+    from replication.experiments import contragan
+
+    for table in (contragan.TABLE1, contragan.OVERFITTING):
+        for profile in ("smoke", "cpu"):
+            config = get_profile(table, profile)
+            assert (config.label_input_dim, config.d_steps_per_g) == (16, 2), (table, profile)
+        for profile in ("gpu", "paper"):
+            config = get_profile(table, profile)
+            assert config.label_input_dim == 0 and config.d_steps_per_g == 5, (table, profile)
+    table1, overfitting = get_profile(contragan.TABLE1, "cpu"), get_profile(contragan.OVERFITTING, "cpu")
+    assert table1.training_config() == overfitting.training_config()  # shared runs
+    for method in ("projection", "2C"):
+        assert contragan.method_spec(method, overfitting) == contragan.method_spec(f"SNDCGAN + {method}", table1)
+    assert get_profile(contragan.TABLE2, "cpu").label_input_dim == 0

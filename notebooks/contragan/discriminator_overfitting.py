@@ -28,8 +28,9 @@
 # $\mathrm{embed}(y)^\top\phi(x)$; for 2C it is the unconditional $\psi(\phi(x))$ — each D's own
 # adversarial output, which is what the paper's figure shows.
 #
-# **Scales.** `cpu`: SNDCGAN on MNIST-5k for 600 G steps — the same runs as Table 1's SNDCGAN +
-# projection and + 2C (same settings, so they are trained once); `gpu`/`paper`: BigGAN on CIFAR-10.
+# **Scales.** `cpu`: SNDCGAN on MNIST-5k for 1,000 G steps — the same runs as Table 1's SNDCGAN +
+# projection and + 2C (same settings, so they are trained once), with Table 1's cpu-scale adaptation
+# (G also takes its label at its input, 2 D steps per G step, batch 32); `gpu`/`paper`: BigGAN on CIFAR-10.
 
 # %% tags=["parameters"]
 from typing import Optional, Union  # papermill --help-notebook reads Optional/Union, not X | None
