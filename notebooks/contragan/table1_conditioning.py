@@ -45,7 +45,8 @@
 # `replication/configs/contragan.py`): G also takes its label at its input (a 16-dim embedding beside
 # its conditional batch norm), 2 D steps per G step instead of the paper's 5, batch 32, 1,000 G steps.
 # With the conditional batch norm alone and 1 D step, no head's generator used its label within the
-# cpu budget (label accuracy 0.10–0.34); with this design ACGAN and projection reach 0.7–0.9.
+# cpu budget (label accuracy 0.10–0.34); with this design ACGAN and projection mostly reach 0.7–0.9
+# (the regime check below has each seed's value).
 
 # %% tags=["parameters"]
 from typing import Optional, Union  # papermill --help-notebook reads Optional/Union, not X | None

@@ -109,6 +109,12 @@ class ContraGANConfig:
 # projection) are the working baselines the regime check gates; 2C's label accuracy is a part of the claim
 # ("not lower" than each rival's), so a 2C generator that permutes the labels is a result, not "not tested".
 # The paper's t = 1 is kept: t = 0.5 did not end the permutation (above).
+# Measured by the cpu rebuild of 2026-12-05 (5 seeds, Table 1's notebook 1,089 s from scratch on 2 cores): label
+# accuracy ACGAN 0.89 (0.82–0.97 by seed), projection 0.76 (0.46, 0.68, 0.94, 0.85, 0.87), 2C 0.33 (0.20–0.41,
+# NMI 0.83: mostly wrong digits, consistently). Projection's seed 0 misses the 0.55 gate, so Table 1 still reads
+# "not tested" (in the regime it would not hold: 2C's FID 198 against ACGAN's 107, and its label accuracy
+# below both rivals'). The overfitting study's precondition is not met either: projection's D gap does not grow
+# over these 1,000 steps (first quarter 0.68, last 0.19, seed-paired).
 # Table 2 keeps its old cpu design (not tested): its ResNets with the same adaptation (BigGAN, width 4, batch 32,
 # 2 D steps, label input, seed 0) reach label accuracy 0.10 / 0.17 / 0.51 (NMI 0.55) after 200 / 400 / 600 G
 # steps at 0.39 s a step on one thread: 25 runs (5 methods × 5 seeds) of ~800 steps would take ~65 minutes on
