@@ -340,7 +340,7 @@ def _fid_and_labels(table: TableRun, rivals: list[str], method: str) -> list:
     conditional generator: 2C can learn a label permutation, issue #24)."""
     m, seeds, margin = table.metrics, table.config.seeds, table.config.label_non_inferiority
     fid = [compare_methods(m, seeds, "FID", rival, method, "lower") for rival in rivals]
-    if not all(LABELS in m[name].get(s, {}) for name in (*rivals, method) for s in seeds):
+    if not all(LABELS in m.get(name, {}).get(s, {}) for name in (*rivals, method) for s in seeds):
         return fid  # a method that did not run: its FID part says so
     return fid + [compare_methods(m, seeds, LABELS, rival, method, "not lower", margin) for rival in rivals]
 
