@@ -134,11 +134,14 @@ def _tiny_images():
     )
 
 
-def _table(baseline_lpips, ms_lpips, real, accuracy=0.9):
+def _table(baseline_lpips, ms_lpips, real, accuracy=0.9, ms_accuracy=None, precision=0.9):
+    """Five-ish seeds of constructed scores: the baseline's and MS's diversity, caption class accuracy (MS's
+    defaults to the baseline's) and the baseline's precision (real held-out images 0.95, untrained 0.05)."""
     config = get_profile(sg.TABLE_ID, "smoke", seeds=len(baseline_lpips))
+    ms_accuracy = accuracy if ms_accuracy is None else ms_accuracy
     metrics = {
         sg.BASELINE: {
-            s: {"FID": 10.0, sg.DIVERSITY: v, "NDB": 5.0, "JSD": 0.2, sg.ACCURACY: accuracy}
+            s: {"FID": 10.0, sg.DIVERSITY: v, "NDB": 5.0, "JSD": 0.2, sg.ACCURACY: accuracy, sg.PRECISION: precision}
             for s, v in enumerate(baseline_lpips)
         },
         sg.MODE_SEEKING: {
@@ -147,12 +150,13 @@ def _table(baseline_lpips, ms_lpips, real, accuracy=0.9):
                 sg.DIVERSITY: v,
                 "NDB": 2.0 + 0.1 * s,
                 "JSD": 0.1 + 0.001 * s,
-                sg.ACCURACY: accuracy,
+                sg.ACCURACY: ms_accuracy + 0.001 * s,
+                sg.PRECISION: 0.2,  # MS's own precision is evidence, never a gate
             }
             for s, v in enumerate(ms_lpips)
         },
     }
-    return sg.TableRun(config, Runs(metrics, {}), None, real, {}, num_classes=10)
+    return sg.TableRun(config, Runs(metrics, {}), None, real, {}, 10, real_precision=0.95, untrained_precision=0.05)
 
 
 def _saved(table: sg.TableRun) -> list[dict]:
@@ -160,19 +164,39 @@ def _saved(table: sg.TableRun) -> list[dict]:
     return [regime.attach(v, sg.regime_checks(table)) for v in sg.verdicts(table)]
 
 
-def test_the_verdict_needs_both_a_text_following_and_a_collapsing_baseline():
+def test_the_verdict_needs_a_baseline_that_draws_data_follows_the_text_and_collapses():
     collapsed = _table([0.01, 0.012, 0.011], [0.2, 0.21, 0.23], real=0.3)
     [verdict] = _saved(collapsed)
-    assert [c["met"] for c in verdict["regime"]] == [True, True] and verdict["verdict"] == "holds"
-    assert [p["metric"] for p in verdict["parts"]] == [sg.DIVERSITY, "NDB", "JSD", "FID"]
+    assert [c["met"] for c in verdict["regime"]] == [True, True, True] and verdict["verdict"] == "holds"
+    assert [p["metric"] for p in verdict["parts"]] == [sg.DIVERSITY, "NDB", "JSD", "FID", sg.ACCURACY]
     diverse = _table([0.35, 0.36, 0.34], [0.5, 0.52, 0.51], real=0.3)
     [verdict] = _saved(diverse)
     assert verdict["verdict"] == "not tested" and verdict["verdict_in_regime_would_be"] == "holds"
     ignores_text = _table([0.01, 0.012, 0.011], [0.2, 0.21, 0.23], real=0.3, accuracy=0.3)
     [verdict] = _saved(ignores_text)
     assert verdict["verdict"] == "not tested" and "caption's class" in verdict["not_tested_because"]
+    # halfway from the untrained 0.05 to the real 0.95 is 0.50: a baseline at 0.45 draws no data
+    noise = _table([0.01, 0.012, 0.011], [0.2, 0.21, 0.23], real=0.3, precision=0.45)
+    [verdict] = _saved(noise)
+    assert [c["met"] for c in verdict["regime"]] == [False, True, True] and verdict["verdict"] == "not tested"
     rows = sg.result_rows(collapsed)
-    assert {(r["method"], r["metric"]) for r in rows} >= {(sg.REAL, sg.DIVERSITY), (sg.BASELINE, sg.ACCURACY)}
+    assert {(r["method"], r["metric"]) for r in rows} >= {
+        (sg.REAL, sg.DIVERSITY),
+        (sg.REAL, sg.PRECISION),
+        (sg.BASELINE, sg.ACCURACY),
+        (sg.BASELINE, sg.PRECISION),
+    }
+
+
+def test_mode_seeking_that_stops_following_the_text_is_a_result_not_a_failed_precondition():
+    """A working baseline (0.9 of captions followed) and an MS run that follows 0.3: every gate is met (MS is
+    not gated) and the claim's caption part, hence the claim, does not hold."""
+    table = _table([0.01, 0.012, 0.011, 0.013], [0.2, 0.21, 0.23, 0.22], real=0.3, ms_accuracy=0.3)
+    [verdict] = _saved(table)
+    assert all(c["met"] for c in verdict["regime"])
+    caption = next(p for p in verdict["parts"] if p["metric"] == sg.ACCURACY)
+    assert caption["verdict"] == "does not hold" and verdict["verdict"] == "does not hold"
+    assert verdict["parts"][0]["verdict"] == "holds"  # more diverse all the same
 
 
 def test_the_table_takes_only_text_conditioned_data_sets():
