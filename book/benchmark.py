@@ -104,3 +104,29 @@ caption = (
     "and the basis of its ms per step"
 )
 display(HTML(page.details_block(caption, estimate.detail_frame(estimates))))
+
+# %% [markdown]
+# ## What a claim in its regime costs at `cpu`
+# A claim is *tested* when its preconditions held and its verdict is holds, does not hold or
+# inconclusive; *not tested* claims buy nothing but their measurement. Per table: the estimated
+# training minutes of the cpu profile (the table above: two 1-thread workers on 2 cores, evaluation
+# not included), its claims in the committed `cpu` results, how many were tested in their regime, and
+# the minutes each tested claim cost. Two notebooks train nothing of their own at `cpu` — the ContraGAN
+# overfitting study reuses Table 1's runs, CVAE-GAN's applications reuse Table 1's — so their claims
+# cost no extra training, and the book's total counts every run once.
+
+# %% tags=["remove-input"]
+from replication.configs.profiles import TABLE_PROFILES
+from replication.run import results as results_files
+
+saved_cpu = {payload["table_id"]: payload["verdicts"] for _, payload, _ in results_files.scan("cpu") if payload}
+cpu_verdicts = {t: saved_cpu[t] for t in TABLE_PROFILES if t in saved_cpu}  # the book's order; broken files left out
+if cpu_verdicts:
+    display(
+        page.table(
+            estimate.regime_cost_frame(estimates, cpu_verdicts),
+            "Estimated cpu training minutes per claim tested in its regime, per table and for the book",
+        )
+    )
+else:
+    display(Markdown("No `cpu` results are saved yet: `make book PROFILE=cpu` writes them."))

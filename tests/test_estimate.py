@@ -3,6 +3,7 @@ measurement, and every table at every profile from the committed bench files."""
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -230,3 +231,37 @@ def test_pix2pix_counts_its_sensitivity_runs_only_where_its_profile_trains_them(
         "Pix2Pix": 5,
         "Pix2Pix + MS": 5,
     }
+
+
+def _cpu_estimate(table: str, hours: float | None) -> estimate.Estimate:
+    return estimate.Estimate(
+        table, "cpu", "mnist5k", ("A",), 5, 100, "one step", "case", "basis", "cpu", 1.0, hours, ""
+    )
+
+
+def test_minutes_per_claim_tested_in_regime_by_hand():
+    """msgan_table1: 0.5 h over 2 claims, 1 tested → 30 min per tested claim; contragan_table1 0.25 h, none tested;
+    the overfitting study reuses Table 1's runs (0 of its own); the book: 45 min, 4 claims, 2 tested → 22.5."""
+    estimates = [_cpu_estimate("msgan_table1", 0.2), _cpu_estimate("msgan_table1", 0.3)]
+    estimates += [_cpu_estimate("contragan_table1", 0.25)]
+    estimates += [replace(_cpu_estimate("msgan_table1", None), profile="gpu")]  # another profile's: not counted
+    verdicts = {
+        "msgan_table1": [{"verdict": "holds"}, {"verdict": "not tested"}],
+        "contragan_table1": [{"verdict": "not tested"}],
+        "contragan_overfitting": [{"verdict": "inconclusive"}],
+    }
+    frame = estimate.regime_cost_frame(estimates, verdicts).set_index("table")
+    assert frame.loc["msgan_table1", "training minutes (estimated)"] == "30.0"
+    assert frame.loc["msgan_table1", "minutes per tested claim"] == "30.0"
+    assert frame.loc["contragan_table1", "minutes per tested claim"] == "no claim tested"
+    assert frame.loc["contragan_overfitting", "training minutes (estimated)"].startswith("0 (reuses contragan_table1")
+    assert frame.loc["contragan_overfitting", "minutes per tested claim"] == "0.0"
+    book = frame.loc["the book"]
+    assert (book["training minutes (estimated)"], book["claims"], book["tested in regime"]) == ("45.0", 4, 2)
+    assert book["minutes per tested claim"] == "22.5"
+
+
+def test_a_table_not_measured_leaves_the_books_cost_not_measured():
+    frame = estimate.regime_cost_frame([_cpu_estimate("msgan_drit", None)], {"msgan_drit": [{"verdict": "holds"}]})
+    assert list(frame["training minutes (estimated)"]) == [estimate.NOT_MEASURED] * 2
+    assert list(frame["minutes per tested claim"]) == [estimate.NOT_MEASURED] * 2

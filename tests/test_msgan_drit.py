@@ -282,10 +282,16 @@ def test_where_the_domains_have_classes_a_translation_must_keep_its_input_class_
         {"A→B": [0.2, 0.21, 0.23], "B→A": [0.5, 0.52, 0.51]},
     )
     real = {"A→B": 0.3, "B→A": 0.3}
-    kept = _with_content(_table(*diverse, real), {drit.BASELINE: 0.90, drit.MODE_SEEKING: 0.80})
+    kept = _with_content(_table(*diverse, real), {drit.BASELINE: 0.90, drit.MODE_SEEKING: 0.92})
     for verdict in _gated(kept):
         assert [c["met"] for c in verdict["regime"]] == [True, True] and verdict["verdict"] == "holds"
         assert "keep the input's class" in verdict["regime"][0]["name"]
+        assert verdict["parts"][-1]["metric"].startswith(drit.CONTENT) and verdict["parts"][-1]["verdict"] == "holds"
+    # a working DRIT and an MS that forgets the input's digit: no gate fails (MS is not gated), the claim does not hold
+    forgets = _with_content(_table(*diverse, real), {drit.BASELINE: 0.90, drit.MODE_SEEKING: 0.30})
+    for verdict in _gated(forgets):
+        assert all(c["met"] for c in verdict["regime"]) and verdict["verdict"] == "does not hold"
+        assert verdict["parts"][-1]["verdict"] == "does not hold" and verdict["parts"][0]["verdict"] == "holds"
     lost = _with_content(_table(*diverse, real), {drit.BASELINE: 0.10, drit.MODE_SEEKING: 0.80})
     ab, _ = _gated(lost)
     assert ab["verdict"] == "not tested" and ab["verdict_in_regime_would_be"] == "holds"
@@ -294,3 +300,23 @@ def test_where_the_domains_have_classes_a_translation_must_keep_its_input_class_
     assert (drit.BASELINE, "content kept (A→B)") in rows  # the measurement is saved with the results
     plain = _table(*diverse, real)  # no classes (Yosemite, cat2dog): the diversity check alone
     assert [len(v["regime"]) for v in _gated(plain)] == [1, 1]
+
+
+def test_a_drit_that_draws_no_data_is_no_baseline_and_mode_seekings_precision_is_not_gated():
+    """Precision gate per direction: halfway from an untrained DRIT's 0.0 to the held-out images' 0.9 is 0.45."""
+    diverse = (
+        {"A→B": [0.01, 0.012, 0.011], "B→A": [0.01, 0.012, 0.011]},
+        {"A→B": [0.2, 0.21, 0.23], "B→A": [0.5, 0.52, 0.51]},
+    )
+    table = _table(*diverse, {"A→B": 0.3, "B→A": 0.3})
+    table.real_precision, table.untrained_precision = {"A→B": 0.9, "B→A": 0.9}, {"A→B": 0.0, "B→A": 0.0}
+    for method, values in ((drit.BASELINE, {"A→B": 0.8, "B→A": 0.3}), (drit.MODE_SEEKING, {"A→B": 0.1, "B→A": 0.1})):
+        for s, scores in table.runs.metrics[method].items():
+            for d, value in values.items():
+                scores[drit.metric_name(drit.PRECISION, d)] = value + 0.01 * s
+    ab, ba = _gated(table)
+    assert "(A→B) are data" in ab["regime"][0]["name"] and ab["regime"][0]["met"]  # MS's 0.1 is evidence, not a gate
+    assert not ba["regime"][0]["met"] and ba["verdict"] == "not tested"
+    assert "not recognisable data" in ba["not_tested_because"]
+    rows = {(r["method"], r["metric"]) for r in drit.result_rows(table)}
+    assert {(drit.REAL, "precision (A→B)"), (drit.BASELINE, "precision (B→A)")} <= rows

@@ -67,6 +67,7 @@ progress: bool = True  # tqdm bars (the batch runner turns them off)
 
 from replication.book import page
 from replication.book.cells import start
+from replication.book.gates import gate_means
 from replication.book.plots import plot_loss_curves, plot_translation_rows, show_figure
 from replication.experiments import msgan_drit as drit
 from replication.run.experiment import save_results
@@ -94,11 +95,13 @@ saved = save_results(drit, table, profile_name, data, torch_device)
 for direction in drit.DIRECTIONS:
     outputs = {m: table.runs.shown[m][direction] for m in drit.METHODS}
     translation = drit.direction_text(data.name, direction)
+    gates = [drit.metric_name(drit.PRECISION, direction), drit.metric_name(drit.CONTENT, direction)]
+    gate_line = gate_means(saved, drit.METHODS, gates)
     fig = plot_translation_rows(table.inputs[direction], outputs)
     show_figure(
         fig,
         f"{translation}: held-out inputs (left) and the outputs of DRIT and DRIT + MS for each, one per random "
-        "attribute (first seed).",
+        "attribute (first seed)." + (f" Mean over seeds — {gate_line}." if gate_line else ""),
         f"One row per input: the input, then {outputs[drit.BASELINE].shape[0]} outputs of each method from "
         "different attributes.",
     )
@@ -130,17 +133,22 @@ page.show_table(saved, list(drit.METRICS))
 
 # %% [markdown]
 # ## Regime check
-# Two preconditions per direction. First, on the offline digits, DRIT must actually translate: the
+# Three preconditions per direction, all on the baseline DRIT — the model mode seeking claims to
+# improve. First, its outputs are data: their precision (the share inside the target domain's
+# training feature manifold) is at least halfway from an untrained DRIT's to the target domain's
+# held-out images'. Second, on the offline digits, DRIT must actually translate: the
 # evaluator must classify at least halfway from chance to perfect of the outputs as their input's
 # digit (the book's rule for "uses its labels"); a generator that draws any digit of the target
-# domain is not the model the claim is about. Second, mode seeking is a cure for collapse, so each
+# domain is not the model the claim is about. (Mode seeking's own content kept is not a
+# precondition but a part of the claim: if its translations lose the input's digit, its quality
+# part does not hold.) Third, mode seeking is a cure for collapse, so each
 # direction's claim is tested only where the baseline's outputs for one input are less diverse than
 # the target domain's images. Without pairs there are no "targets that fit this input"; the level to
 # fall below is the target domain's own spread, the mean LPIPS distance between random pairs of its
 # held-out images. That spread mixes different contents, so it is an upper reference: falling below
 # it is necessary for collapse, not proof of it. The seed-paired 95 % interval of (DRIT − real) must
-# lie wholly below 0. If either check fails, that direction's verdict reads "not tested". (Yosemite
-# and cat ⇄ dog have no classes: there only the second check applies.)
+# lie wholly below 0. If any check fails, that direction's verdict reads "not tested". (Yosemite
+# and cat ⇄ dog have no classes: there the content check does not apply.)
 
 # %%
 page.show_regime(saved)

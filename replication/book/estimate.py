@@ -354,3 +354,51 @@ def total_frame(estimates: list[Estimate]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def tested_in_regime(verdicts: list[dict]) -> int:
+    """How many of a results file's claims were tested: a verdict other than "not tested" (its regime met)."""
+    return sum(v.get("verdict") not in ("not tested", None) for v in verdicts)
+
+
+SHARED_RUNS = {  # notebooks that train nothing of their own at cpu: they reuse these tables' runs (bench.CPU_BOOK)
+    "contragan_overfitting": "contragan_table1",
+    "cvae_gan_applications": "cvae_gan_table1",
+}
+
+
+def regime_cost_frame(estimates: list[Estimate], verdicts: dict[str, list[dict]]) -> pd.DataFrame:
+    """Per table at `cpu`: its estimated training minutes, its claims, how many were tested in their regime
+    (`tested_in_regime`) and the minutes each tested claim cost (issue #29: what a claim in regime costs);
+    a last row sums the book. `verdicts`: table id → its cpu results file's verdicts (tables without a file
+    are left out). Minutes are the estimates' (training only); a table that reuses another's runs
+    (`SHARED_RUNS`) costs 0 of its own, and the book's row counts every run once."""
+    rows = []
+    for table, table_verdicts in verdicts.items():
+        hours = [e.hours for e in estimates if e.table == table and e.profile == "cpu"]
+        minutes = 0.0 if table in SHARED_RUNS else None if not hours or None in hours else 60 * sum(hours)
+        rows.append((table, minutes, len(table_verdicts), tested_in_regime(table_verdicts)))
+    minutes = [r[1] for r in rows]
+    book_minutes = None if not rows or None in minutes else sum(minutes)
+    total = ("the book", book_minutes, sum(r[2] for r in rows), sum(r[3] for r in rows))
+
+    def shown(minutes: float | None, table: str) -> str:
+        if minutes is None:
+            return NOT_MEASURED
+        return f"0 (reuses {SHARED_RUNS[table]}'s runs)" if table in SHARED_RUNS else f"{minutes:.1f}"
+
+    def per_claim(minutes: float | None, tested: int) -> str:
+        if minutes is None:
+            return NOT_MEASURED
+        return f"{minutes / tested:.1f}" if tested else "no claim tested"
+
+    return pd.DataFrame(
+        {
+            "table": table,
+            "training minutes (estimated)": shown(minutes, table),
+            "claims": claims,
+            "tested in regime": tested,
+            "minutes per tested claim": per_claim(minutes, tested),
+        }
+        for table, minutes, claims, tested in [*rows, total]
+    )

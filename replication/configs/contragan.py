@@ -115,6 +115,21 @@ class ContraGANConfig:
 # "not tested" (in the regime it would not hold: 2C's FID 198 against ACGAN's 107, and its label accuracy
 # below both rivals'). The overfitting study's precondition is not met either: projection's D gap does not grow
 # over these 1,000 steps (first quarter 0.68, last 0.19, seed-paired).
+# Within-class collapse at this design (2026-12-05, issue #24; "spread" = mean pairwise per-pixel L1 between
+# 100 samples of one class, averaged over classes; real held-out digits 0.21): the trained Table 1 generators
+# draw nearly one image per label, spread 0.04–0.08 (projection seeds 0/1 0.049/0.051, ACGAN 0.076/0.057, 2C
+# 0.044/0.047; the same in eval and train mode, so not a batch-norm artefact), while the old design's (no label
+# input, batch 64, 1 D step, 600 steps) spread 0.23–0.26 and ignored the label. Probes (projection, seed 0 unless
+# named, one thread; label accuracy and spread after the steps named): without the label input (batch 32, 2 D
+# steps) no collapse — spread 0.29 / 0.28 / 0.31 / 0.29 after 125 / 250 / 375 / 500 steps (seed 1: 0.21 / 0.30 /
+# 0.26 / 0.24), label accuracy ≈ 0.10; with it, collapse within the first 250–500 steps in every variant tried —
+# lr 2e-4: spread 0.11 / 0.04 / 0.04 / 0.02 after 250 / 500 / 750 / 1,000 steps (label accuracy 0.10 at 1,000);
+# Adam (0.5, 0.999) at 2e-4: 0.06 / 0.05 / 0.04 / 0.04; 1 D step: 0.03 / 0.04 / 0.05 / 0.06 (label accuracy
+# 0.39); batch 64: 0.04 / 0.05 / 0.04 / 0.04 (0.65); batch 64 with 1 D step: 0.05 / 0.03 / 0.07 / 0.04 after
+# 125–500; the embedding initialised N(0, 0.02) and a fixed one-hot: 0.04–0.13 and 0.007–0.03 over the first
+# 625 steps; and the label-free nets above with the label columns of G's first layer started at zero: 0.08 /
+# 0.03 / 0.004 / 0.002 after 125–500 steps, D's hinge loss 0 (total collapse). So it is the label path's
+# *training*, not its initial values, that collapses G at this width and budget. Not mended (issue #24).
 # Table 2 keeps its old cpu design (not tested): its ResNets with the same adaptation (BigGAN, width 4, batch 32,
 # 2 D steps, label input, seed 0) reach label accuracy 0.10 / 0.17 / 0.51 (NMI 0.55) after 200 / 400 / 600 G
 # steps at 0.39 s a step on one thread: 25 runs (5 methods × 5 seeds) of ~800 steps would take ~65 minutes on

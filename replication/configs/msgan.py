@@ -276,6 +276,7 @@ class MSGANDRITConfig:
     classifier_steps: int = 1500
     checkpoint_every: int = 5000
     fid_non_inferiority: float = 0.05
+    content_non_inferiority: float = 0.05  # "not lower": MS's content kept ≥ DRIT's × (1 − this) (domains with classes)
 
     def training_config(self) -> dict:
         keys = ("dataset", "image_size", "crop_size", "flip", "concat", "nz", "width", "batch_size", "d_iter")

@@ -44,7 +44,7 @@ regime check compares the baseline's same-input diversity with the target domain
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import torch
 import torch.nn as nn
@@ -60,6 +60,7 @@ from replication.metrics.features import ClassifierConfig, FeatureExtractor, get
 from replication.metrics.fid import frechet_distance
 from replication.metrics.label_accuracy import label_accuracy
 from replication.metrics.lpips import PerceptualDistance, perceptual_distance
+from replication.metrics.manifold import RealManifold
 from replication.metrics.ndb import NDBBins
 from replication.nets.drit import (
     AttributeEncoder,
@@ -91,6 +92,7 @@ SIDES = {"A→B": ("a", "b"), "B→A": ("b", "a")}  # direction → (source doma
 DIVERSITY = "LPIPS diversity"
 CONTENT = "content kept"  # evaluator top-1 on the outputs = the input's class (sets with classes only)
 CONTENT_CLASSES = 10  # the offline set's classes (digits)
+PRECISION = "precision"  # share of outputs inside the target domain's training feature manifold (the data gate)
 BASE_METRICS = ("FID", DIVERSITY, "NDB", "JSD")
 REAL = "real data (target domain)"
 NOISE_SEED = 10_000  # + seed: the random attributes of the evaluated outputs
@@ -508,6 +510,12 @@ class Evaluator:
         split = {"a": (data.train_a, data.test_a), "b": (data.train_b, data.test_b)}
         self.inputs, self.real_features, self.bins, self.real_diversity, self.real_count = {}, {}, {}, {}, {}
         self.input_labels: dict[str, torch.Tensor] = {}  # direction → class of each input, where known
+        # the "outputs are data" gate, per direction: precision on the target domain's training feature manifold,
+        # on its scale from an untrained DRIT's outputs to the target domain's held-out images
+        self.manifold: dict[str, RealManifold] = {}
+        self.real_precision: dict[str, float] = {}
+        self.untrained_precision: dict[str, float] = {}
+        untrained = {k: v.eval() for k, v in build(config, data, device, seed=0)[0].items()}
         labels = {"a": data.test_labels_a, "b": data.test_labels_b}
         for direction, (source, target) in SIDES.items():
             train_target, test_target = (center_crop(x, size) for x in split[target])
@@ -517,6 +525,14 @@ class Evaluator:
             if labels[source] is not None and hasattr(self.extractor, "logits"):
                 self.input_labels[direction] = labels[source][chosen.cpu()]
             self.real_features[direction] = self.extractor.features(test_target)
+            self.manifold[direction] = RealManifold(self.extractor.features(train_target))
+            self.real_precision[direction] = self.manifold[direction].precision(self.real_features[direction])
+            out = translate(
+                untrained, self.inputs[direction], direction, config.nz, config.outputs_per_input, NOISE_SEED
+            )
+            self.untrained_precision[direction] = self.manifold[direction].precision(
+                self.extractor.features(out.flatten(0, 1))
+            )
             self.bins[direction] = NDBBins(train_target.cpu().numpy(), config.ndb_bins, seed=0, alpha=config.ndb_alpha)
             self.real_diversity[direction] = domain_diversity(test_target, self.distance)
             self.real_count[direction] = len(test_target)
@@ -534,10 +550,10 @@ class Evaluator:
                 NOISE_SEED + seed,
             )
             flat = out.flatten(0, 1)
+            features = self.extractor.features(flat)
             bins = self.bins[direction].evaluate(flat.numpy())
-            scores[metric_name("FID", direction)] = frechet_distance(
-                self.real_features[direction], self.extractor.features(flat)
-            )
+            scores[metric_name("FID", direction)] = frechet_distance(self.real_features[direction], features)
+            scores[metric_name(PRECISION, direction)] = self.manifold[direction].precision(features)
             scores[metric_name(DIVERSITY, direction)] = consecutive_distance(out, self.distance)
             scores[metric_name("NDB", direction)] = float(bins.ndb)
             scores[metric_name("JSD", direction)] = bins.jsd
@@ -566,6 +582,12 @@ class Evaluator:
                 if self.input_labels
                 else "not measured: the domains have no classes"
             ),
+            "precision": "share of the outputs inside the target domain's training feature manifold (Kynkäänniemi "
+            "et al. 2019: k-NN balls, k = 5, the extractor's features): "
+            + "; ".join(
+                f"{k}: held-out images {self.real_precision[k]:.3f}, an untrained DRIT {self.untrained_precision[k]:.3f}"
+                for k in DIRECTIONS
+            ),
             "NDB/JSD": f"k-means bins (K={c.ndb_bins}, seed 0) on the target domain's training pixels; "
             f"two-proportion z-test, alpha={c.ndb_alpha}; JSD in nats",
             "real diversity": "the target domain's own spread: mean LPIPS distance between disjoint random pairs "
@@ -582,6 +604,8 @@ class TableRun(TableRunBase):
     inputs: dict[str, torch.Tensor]  # direction → the n held-out inputs shown
     real_diversity: dict[str, float]  # direction → the target domain's diversity
     protocol: dict
+    real_precision: dict[str, float] = field(default_factory=dict)  # direction → the held-out targets' precision
+    untrained_precision: dict[str, float] = field(default_factory=dict)  # … and an untrained DRIT's outputs'
 
 
 def run_table(
@@ -598,16 +622,28 @@ def run_table(
     runs = train_and_evaluate(train_run, evaluate, config, data, device, METHODS, progress)
     inputs = {d: evaluator.inputs[d][:shown].cpu() for d in DIRECTIONS}
     runs.wall_time_s = time.perf_counter() - start  # with the evaluator's references
-    return TableRun(config, runs, inputs, dict(evaluator.real_diversity), evaluator.protocol())
+    return TableRun(
+        config,
+        runs,
+        inputs,
+        dict(evaluator.real_diversity),
+        evaluator.protocol(),
+        dict(evaluator.real_precision),
+        dict(evaluator.untrained_precision),
+    )
 
 
 def result_rows(table: TableRun) -> list[dict]:
     seeds = table.config.seeds
     names = [metric_name(DIVERSITY, d) for d in DIRECTIONS]
-    real = {REAL: {s: {metric_name(DIVERSITY, d): table.real_diversity[d] for d in DIRECTIONS} for s in seeds}}
+    real_values = {metric_name(DIVERSITY, d): table.real_diversity[d] for d in DIRECTIONS}
+    for d, value in table.real_precision.items():
+        real_values[metric_name(PRECISION, d)] = value
+        names.append(metric_name(PRECISION, d))
+    real = {REAL: {s: dict(real_values) for s in seeds}}
     first = table.runs.metrics[BASELINE][seeds[0]]
-    kept = [metric_name(CONTENT, d) for d in DIRECTIONS if metric_name(CONTENT, d) in first]
-    rows = seed_rows(table.runs.metrics, METHODS, METRICS + tuple(kept), seeds)
+    gates = [metric_name(m, d) for m in (CONTENT, PRECISION) for d in DIRECTIONS if metric_name(m, d) in first]
+    rows = seed_rows(table.runs.metrics, METHODS, METRICS + tuple(gates), seeds)
     return rows + seed_rows(real, [REAL], names, seeds)
 
 
@@ -617,8 +653,9 @@ def details(table: TableRun) -> dict:
 
 def verdicts(table: TableRun) -> list[dict]:
     """MSGAN's claim, one verdict per direction, seed-paired: LPIPS diversity higher, NDB and JSD lower,
-    FID not worse."""
+    FID not worse, and (where the domains have classes) content kept not lower."""
     m, seeds, margin = table.runs.metrics, table.config.seeds, table.config.fid_non_inferiority
+    kept_margin = table.config.content_non_inferiority
     out = []
     for direction in DIRECTIONS:
         name = lambda metric, d=direction: metric_name(metric, d)  # noqa: E731
@@ -628,32 +665,45 @@ def verdicts(table: TableRun) -> list[dict]:
             compare_methods(m, seeds, name("JSD"), BASELINE, MODE_SEEKING, "lower"),
             compare_methods(m, seeds, name("FID"), BASELINE, MODE_SEEKING, "not worse", margin),
         ]
+        content = ""
+        if name(CONTENT) in m[BASELINE][seeds[0]]:  # quality is also: the translations keep their input's content
+            parts.append(compare_methods(m, seeds, name(CONTENT), BASELINE, MODE_SEEKING, "not lower", kept_margin))
+            content = f"; content kept holds if the 90% interval of the difference lies above −{kept_margin:.0%} of DRIT's mean"
         rule = (
             "seed-paired t tests of (DRIT + MS) − DRIT in the verdict's direction: LPIPS diversity holds if the 95% "
             "interval is above 0, NDB and JSD if it is below 0; FID, on the log scale, holds if the 90% interval of the "
-            f"log ratio lies below log(1 + {margin:.0%}); Holm within the claim; all parts hold → holds, any part does "
-            "not hold → does not hold, else inconclusive"
+            f"log ratio lies below log(1 + {margin:.0%}){content}; Holm within the claim; all parts hold → holds, any "
+            "part does not hold → does not hold, else inconclusive"
         )
         translation = direction_text(table.config.dataset, direction)
         claim = (
             f"mode seeking makes DRIT's {translation} translations more diverse (LPIPS up, NDB and JSD down) "
-            "without hurting FID"
+            "without hurting FID" + (" or the content they keep" if content else "")
         )
         out.append({**claim_verdict(claim, rule, parts), "direction": direction})
     return out
 
 
 def regime_checks(table: TableRun, verdict: dict) -> list[regime.RegimeCheck]:
-    """Two preconditions per direction. (1) Where the domains have classes (the offline digits), the
-    translations keep the input's class: DRIT is translating, not drawing any image of the target
-    domain. (2) Mode seeking cures collapse: DRIT's outputs for one input are less diverse than the
-    target domain itself (seed-paired against the domain's value). The domain's spread is an upper
-    reference (different inputs, different contents), so (2) is necessary for collapse, not a proof."""
+    """Three preconditions per direction, on the baseline DRIT (issue #29: the claim's preconditions; mode
+    seeking's own content kept is a part of the claim, not a gate). (1) Its outputs are data: precision on
+    the target domain's training feature manifold at least halfway from an untrained DRIT's to the held-out
+    target images'. (2) Where the domains have classes (the offline digits), its translations keep the input's
+    class: DRIT is translating, not drawing any image of the target domain. (3) Mode seeking cures collapse:
+    DRIT's outputs for one input are less diverse than the target domain itself (seed-paired against the
+    domain's value). The domain's spread is an upper reference (different inputs, different contents), so
+    (3) is necessary for collapse, not a proof."""
     metrics, seeds, direction = table.runs.metrics, table.config.seeds, verdict["direction"]
     checks = []
+    precision = metric_name(PRECISION, direction)
+    if direction in table.real_precision and all(precision in metrics[BASELINE][s] for s in seeds):
+        values = {BASELINE: [metrics[BASELINE][s][precision] for s in seeds]}
+        check = regime.outputs_are_data(values, table.untrained_precision[direction], table.real_precision[direction])
+        check.name = f"the outputs ({direction}) are data (inside the target domain's feature manifold)"
+        checks.append(check)
     content = metric_name(CONTENT, direction)
-    if all(content in metrics[m][s] for m in METHODS for s in seeds):
-        kept = {m: [metrics[m][s][content] for s in seeds] for m in METHODS}
+    if all(content in metrics[BASELINE][s] for s in seeds):
+        kept = {BASELINE: [metrics[BASELINE][s][content] for s in seeds]}
         checks.append(regime.keeps_content(kept, CONTENT_CLASSES, direction))
     metric = metric_name(DIVERSITY, direction)
     baseline = [metrics[BASELINE][s][metric] for s in seeds]
