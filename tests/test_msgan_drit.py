@@ -320,3 +320,7 @@ def test_a_drit_that_draws_no_data_is_no_baseline_and_mode_seekings_precision_is
     assert "not recognisable data" in ba["not_tested_because"]
     rows = {(r["method"], r["metric"]) for r in drit.result_rows(table)}
     assert {(drit.REAL, "precision (A→B)"), (drit.BASELINE, "precision (B→A)")} <= rows
+    # an instrument with no scale (an untrained DRIT scores as high as the held-out images): never met, and says why
+    table.untrained_precision = {"A→B": 0.95, "B→A": 0.0}
+    ab, _ = _gated(table)
+    assert not ab["regime"][0]["met"] and "cannot tell" in ab["not_tested_because"]
