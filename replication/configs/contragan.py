@@ -132,7 +132,7 @@ class ContraGANConfig:
 # *training*, not its initial values, that collapses G at this width and budget. More probes (same day; label
 # accuracy / label–class NMI / spread): a fixed random label code (neither the embedding nor its columns train):
 # no collapse (spread 0.09 / 0.24 / 0.24 / 0.23 after 250 / 500 / 750 / 1,000 steps) but label accuracy only 0.11 /
-# 0.09 / 0.15 / 0.24; the code scaled by 0.1 (its path learns slower): total collapse (spread 0.01–0.04); a weaker
+# 0.09 / 0.15 / 0.24; the code scaled by 0.1 (its path learns slower): total collapse (spread 0.01–0.05); a weaker
 # D, lr_d 1e-4 (2 D steps): label accuracy 0.10 / 0.10 / 0.60 / 0.50, spread 0.02–0.04; lr_d 1e-4 with 1 D step
 # (0.074 s a G step, 40 % cheaper): 0.17 / 0.09 / 0.46 / 0.72 after 250–1,000 steps, and at 500 / 1,000 / 1,500
 # steps projection seed 0 0.09 / 0.72 / 0.51, seed 1 0.00 / 0.51 / 0.75 (NMI 0.66 at 500: a permutation), seed 2
