@@ -215,3 +215,24 @@ def test_verdict_parts_show_interval_level_holm_sign_flip_and_power_and_old_file
     assert line["power (80 %)"] == "—"
     html = page.html_table(frame)
     assert "nan" not in html.lower() and "None" not in html
+
+
+def test_a_part_that_does_not_hold_shows_the_p_against_it_and_needs_no_power():
+    from replication.claims.stats import compare_paired
+    from replication.run.experiment import claim_verdict
+
+    # StackGAN++'s caption part: + MS far below the baseline on every seed
+    accuracy = compare_paired(
+        "caption class accuracy",
+        "StackGAN++",
+        [0.84, 0.82, 0.86, 0.85, 0.83],
+        "StackGAN++ + MS",
+        [0.55, 0.52, 0.58, 0.56, 0.54],
+        "not lower",
+        0.05,
+    )
+    assert accuracy.verdict == "does not hold" and accuracy.p_holds > 0.99
+    (line,) = page.verdict_frame({"verdicts": [claim_verdict("c", "r", [accuracy])]}).to_dict("records")
+    assert line["p (t) → Holm"].endswith(" (against)") and line["p (t) → Holm"].startswith("<0.001")
+    assert line["p (sign-flip)"] == "0.031"  # all five seeds one way, against the claim: 1/32
+    assert line["power (80 %)"] == "decided: the part does not hold"

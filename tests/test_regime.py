@@ -84,3 +84,21 @@ def test_converged_tolerates_the_curves_own_noise():
     assert not regime.converged(noisy, noise_z=0.0)["met"]  # without the noise term: moved by 0.4 > 0.11
     rising = [0.1 * i for i in range(50)]  # a steady rise moves its window means far more than its noise
     assert not regime.converged(rising)["met"]
+
+
+def test_a_label_gate_says_whose_labels_in_its_name_and_its_failure():
+    check = regime.uses_labels({"A": [0.1, 0.2]}, 10, "the baseline follows its label", "A ignores its labels")
+    assert (check.name, check.failed, check.met) == ("the baseline follows its label", "A ignores its labels", False)
+    assert regime.verdict_text(regime.attach(_verdict(), [check])).startswith("not tested: A ignores its labels at")
+
+
+def test_the_data_gate_is_halfway_from_untrained_to_real_and_says_when_precision_has_no_scale():
+    scaled = regime.outputs_are_data({"G": [0.50, 0.46]}, untrained=0.0, real=0.9)
+    assert scaled.values["threshold"] == pytest.approx(0.45) and scaled.met
+    assert not regime.outputs_are_data({"G": [0.50, 0.44]}, 0.0, 0.9).met  # one seed below: not met
+    flat = regime.outputs_are_data({"G": [0.99, 0.99]}, untrained=0.965, real=0.954, name="the outputs (A→B) are data")
+    assert not flat.met and flat.name == "the outputs (A→B) are data"
+    assert flat.failed.startswith(
+        "precision cannot tell real images from an untrained generator's outputs (untrained 0.965"
+    )
+    assert scaled.failed == "the outputs are not recognisable data"

@@ -139,8 +139,8 @@ def verdict_frame(results: dict) -> pd.DataFrame:
                     "part": _part_text(part),
                     "mean Δ (B − A)": _signed(part["mean_difference"]),
                     "interval": _part_interval(part),
-                    "p (t) → Holm": _p_pair(part.get("p_holds"), part.get("p_holds_adjusted")),
-                    "p (sign-flip)": _p(part.get("p_signflip_holds")),
+                    "p (t) → Holm": _p_for_verdict(part),
+                    "p (sign-flip)": _p(part.get(_direction(part, "p_signflip_holds", "p_signflip_does_not_hold"))),
                     "power (80 %)": power_text(part),
                     "n seeds": part["n"],
                     "part verdict": part["verdict"],
@@ -150,7 +150,8 @@ def verdict_frame(results: dict) -> pd.DataFrame:
     frame = pd.DataFrame(lines)
     frame.attrs["caption"] = (
         "Verdicts: each part of each claim, with the seed-paired difference, its interval, the p-value of the claim's "
-        "direction (t test → Holm-adjusted within the claim; the exact sign-flip p beside it) and its power"
+        "direction (t test → Holm-adjusted within the claim; the exact sign-flip p beside it; for a part that does not "
+        "hold, the p-value of the opposite direction, marked (against)) and its power"
     )
     return frame
 
@@ -196,9 +197,26 @@ def _p_pair(raw: float | None, adjusted: float | None) -> str:
     return f"{_p(raw)} → {_p(adjusted)}"
 
 
+def _direction(part: dict, holds_key: str, against_key: str) -> str:
+    """The key of the p-value behind the part's verdict: the claim's direction, or the opposite one for a part
+    that does not hold."""
+    return against_key if part.get("verdict") == "does not hold" else holds_key
+
+
+def _p_for_verdict(part: dict) -> str:
+    """The t-test p → Holm of the direction the part's verdict took; "(against)" for a part that does not hold,
+    whose p is that of the opposite conclusion (the claim's own p is near 1 there and says nothing)."""
+    if part.get("verdict") == "does not hold":
+        return _p_pair(part.get("p_does_not_hold"), part.get("p_does_not_hold_adjusted")) + " (against)"
+    return _p_pair(part.get("p_holds"), part.get("p_holds_adjusted"))
+
+
 def power_text(part: dict) -> str:
     """'underpowered at n = 5: ≈ 60 seeds needed for 80 % power' when the part needs more seeds than it had;
-    else the seeds it needs and its minimum detectable effect; "—" where undefined (one seed, no spread)."""
+    else the seeds it needs and its minimum detectable effect; "—" where undefined (one seed, no spread).
+    Power is that of showing the part holds: a part already shown not to hold needs none."""
+    if part.get("verdict") == "does not hold":
+        return "decided: the part does not hold"
     needed, n, mde = part.get("seeds_for_80_power"), part.get("n", 0), part.get("mde")
     if mde is None and needed is None:
         return MISSING

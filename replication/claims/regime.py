@@ -158,11 +158,16 @@ def halfway_share(name: str, measured: str, noun: str, key: str, shares: dict[st
     return check
 
 
-def uses_labels(accuracy: dict[str, Sequence[float]], num_classes: int) -> RegimeCheck:
-    """The conditional generators use their labels: every method's label accuracy ≥ `label_threshold` on every seed."""
-    name = "the conditional generators use their labels"
+def uses_labels(
+    accuracy: dict[str, Sequence[float]],
+    num_classes: int,
+    name: str = "the conditional generators use their labels",
+    failed: str = "the conditional generators do not all use their labels",
+) -> RegimeCheck:
+    """The conditional generators use their labels: every method's label accuracy ≥ `label_threshold` on every
+    seed. `name` and `failed` say whose labels (a baseline's, the rivals', a caption's class)."""
     check = halfway_share(name, "label accuracy", "label accuracy", "label_accuracy", accuracy, num_classes)
-    check.failed = "the conditional generators do not all use their labels"
+    check.failed = failed
     return check
 
 
@@ -175,22 +180,34 @@ def keeps_content(kept: dict[str, Sequence[float]], num_classes: int, direction:
     return check
 
 
-def outputs_are_data(precision: dict[str, Sequence[float]], untrained: float, real: float) -> RegimeCheck:
+def outputs_are_data(
+    precision: dict[str, Sequence[float]],
+    untrained: float,
+    real: float,
+    name: str = "the outputs are data (inside the real data's feature manifold)",
+) -> RegimeCheck:
     """The outputs are data: every method's precision (share of outputs inside the real data's feature
     manifold, `metrics.prdc`) is at least halfway from an untrained generator's to the real held-out data's,
-    on every seed (issue #29: a baseline that draws noise, grids or blanks is no baseline)."""
+    on every seed (issue #29: a baseline that draws noise, grids or blanks is no baseline). Where an untrained
+    generator scores as high as real data, precision has no scale and the gate is not met, saying so."""
     threshold = untrained + (real - untrained) / 2
+    has_scale = real > untrained
     check = per_seed_check(
-        "the outputs are data (inside the real data's feature manifold)",
+        name,
         "precision",
         precision,
         threshold,
         f"every method's precision ≥ {threshold:.2f}, halfway from an untrained generator's {untrained:.2f} to "
         f"the real held-out data's {real:.2f}",
         {"untrained": untrained, "real": real},
-        failed="the outputs are not recognisable data",
+        failed="the outputs are not recognisable data"
+        if has_scale
+        else (
+            f"precision cannot tell real images from an untrained generator's outputs (untrained {untrained:.3f} "
+            f"≥ held-out images {real:.3f}), so the outputs are not shown to be data"
+        ),
     )
-    check.met = check.met and real > untrained  # no scale to be halfway on otherwise
+    check.met = check.met and has_scale
     return check
 
 

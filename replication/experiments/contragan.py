@@ -400,11 +400,13 @@ def _rule(table: TableRun) -> str:
     )
 
 
-def labels_check(table: TableRun, methods: list[str]) -> regime.RegimeCheck:
-    """`regime.uses_labels` over the evaluator's label accuracy of `methods`, per seed."""
+def labels_check(table: TableRun, rivals: list[str]) -> regime.RegimeCheck:
+    """`regime.uses_labels` over the evaluator's label accuracy of a claim's `rivals`, per seed."""
     seeds = table.config.seeds
-    accuracy = {m: [table.metrics[m][s]["label accuracy"] for s in seeds] for m in methods}
-    return regime.uses_labels(accuracy, table.num_classes)
+    accuracy = {m: [table.metrics[m][s]["label accuracy"] for s in seeds] for m in rivals}
+    return regime.uses_labels(
+        accuracy, table.num_classes, "the rivals use their labels", "a rival does not use its labels"
+    )
 
 
 def probed_gaps(history: dict[str, list[float]], probe_every: int) -> list[float]:
@@ -445,9 +447,7 @@ def regime_checks(table_id: str, table: TableRun, verdict: dict) -> list[regime.
     if table_id == OVERFITTING:
         return [overfitting_check(table)]
     rivals = list(dict.fromkeys(part["method_a"] for part in verdict["parts"]))
-    check = labels_check(table, rivals)
-    check.name, check.failed = "the rivals use their labels", "a rival does not use its labels"
-    return [check]
+    return [labels_check(table, rivals)]
 
 
 def probe_curves(table: TableRun) -> dict[str, dict[str, list[float]]]:

@@ -344,9 +344,9 @@ def regime_checks(table: TableRun, verdict: dict | None = None) -> list[regime.R
         precision = {"DCGAN": [table.metrics["DCGAN"][s][PRECISION] for s in seeds]}
         checks.append(regime.outputs_are_data(precision, table.untrained_precision, table.real_precision))
     if all(LABELS in table.metrics["DCGAN"][s] for s in seeds):
-        follows = regime.uses_labels({"DCGAN": [table.metrics["DCGAN"][s][LABELS] for s in seeds]}, table.num_classes)
-        follows.name, follows.failed = "the baseline's samples follow their label", "DCGAN ignores its labels"
-        checks.append(follows)
+        accuracy = {"DCGAN": [table.metrics["DCGAN"][s][LABELS] for s in seeds]}
+        name, failed = "the baseline's samples follow their label", "DCGAN ignores its labels"
+        checks.append(regime.uses_labels(accuracy, table.num_classes, name, failed))
     dcgan = [table.metrics["DCGAN"][s][DIVERSITY] for s in seeds]
     return [*checks, regime.less_diverse_than_data("DCGAN", dcgan, table.real_diversity[0], DIVERSITY)]
 

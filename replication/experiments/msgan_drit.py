@@ -698,15 +698,10 @@ def regime_checks(table: TableRun, verdict: dict) -> list[regime.RegimeCheck]:
     precision = metric_name(PRECISION, direction)
     if direction in table.real_precision and all(precision in metrics[BASELINE][s] for s in seeds):
         values = {BASELINE: [metrics[BASELINE][s][precision] for s in seeds]}
-        check = regime.outputs_are_data(values, table.untrained_precision[direction], table.real_precision[direction])
-        check.name = f"the outputs ({direction}) are data (inside the target domain's feature manifold)"
+        name = f"the outputs ({direction}) are data (inside the target domain's feature manifold)"
         untrained, real = table.untrained_precision[direction], table.real_precision[direction]
-        if untrained >= real:  # the offline colour digits: an untrained DRIT's flat squares score as high as data
-            check.failed = (
-                f"precision cannot tell the target domain's images from an untrained DRIT's outputs ({direction}: "
-                f"untrained {untrained:.3f} ≥ held-out images {real:.3f}), so DRIT's outputs are not shown to be data"
-            )
-        checks.append(check)
+        # the offline colour digits A→B: an untrained DRIT's flat squares score as high as data (no scale)
+        checks.append(regime.outputs_are_data(values, untrained, real, name))
     content = metric_name(CONTENT, direction)
     if all(content in metrics[BASELINE][s] for s in seeds):
         kept = {BASELINE: [metrics[BASELINE][s][content] for s in seeds]}

@@ -387,9 +387,12 @@ def regime_checks(table: TableRun, verdict: dict | None = None) -> list[regime.R
     seeds = table.config.seeds
     precision = {BASELINE: [table.metrics[BASELINE][s][PRECISION] for s in seeds]}
     data_gate = regime.outputs_are_data(precision, table.untrained_precision, table.real_precision)
-    follows = regime.uses_labels({BASELINE: [table.metrics[BASELINE][s][ACCURACY] for s in seeds]}, table.num_classes)
-    follows.name = f"the baseline ({BASELINE}) follows the caption's class"
-    follows.failed = f"the baseline ({BASELINE}) does not follow the caption's class"
+    follows = regime.uses_labels(
+        {BASELINE: [table.metrics[BASELINE][s][ACCURACY] for s in seeds]},
+        table.num_classes,
+        name=f"the baseline ({BASELINE}) follows the caption's class",
+        failed=f"the baseline ({BASELINE}) does not follow the caption's class",
+    )
     baseline = [table.metrics[BASELINE][s][DIVERSITY] for s in seeds]
     return [data_gate, follows, regime.less_diverse_than_data(BASELINE, baseline, table.real_diversity, DIVERSITY)]
 
