@@ -199,6 +199,19 @@ def test_verdict_parts_show_interval_level_holm_sign_flip_and_power_and_old_file
     ]
     results = {"verdicts": [claim_verdict("mode seeking lowers NDB without hurting FID", "r", parts)]}
     frame = page.verdict_frame(results)
+    # the verdicts come right after the claim and its part: at 1400 px a wide table clips its last columns
+    assert list(frame.columns) == [
+        "claim",
+        "part",
+        "part verdict",
+        "claim verdict",
+        "mean Δ (B − A)",
+        "interval",
+        "p (t) → Holm",
+        "p (sign-flip)",
+        "power (80 %)",
+        "n seeds",
+    ]
     ndb, fid = frame.to_dict("records")
     assert ndb["claim"] == "mode seeking lowers NDB without hurting FID" and ndb["claim verdict"]
     assert fid["claim"] == fid["claim verdict"] == ""  # the claim's second part: written once, on its first line

@@ -126,9 +126,11 @@ def protocol_line(results: dict) -> str:
 
 
 def verdict_frame(results: dict) -> pd.DataFrame:
-    """One line per part of each claim: the seed-paired difference, its interval (with its level), the
-    part's t-test p → Holm-adjusted within its claim, the exact sign-flip p, and its power line. The claim
-    and its verdict are written on its first part's line only (the lines below it are its other parts)."""
+    """One line per part of each claim: the claim, the part and the two verdicts first (a wide table scrolls
+    sideways, and the verdicts must show without scrolling), then the seed-paired difference, its interval (with
+    its level), the part's t-test p → Holm-adjusted within its claim, the exact sign-flip p, and its power line.
+    The claim and its verdict are written on its first part's line only (the lines below it are its other
+    parts)."""
     lines = []
     for verdict in results["verdicts"]:
         for index, part in enumerate(verdict["parts"]):
@@ -137,14 +139,14 @@ def verdict_frame(results: dict) -> pd.DataFrame:
                 {
                     "claim": verdict["claim"] if first else "",
                     "part": _part_text(part),
+                    "part verdict": part["verdict"],
+                    "claim verdict": verdict_text(verdict) if first else "",
                     "mean Δ (B − A)": _signed(part["mean_difference"]),
                     "interval": _part_interval(part),
                     "p (t) → Holm": _p_for_verdict(part),
                     "p (sign-flip)": _p(part.get(_direction(part, "p_signflip_holds", "p_signflip_does_not_hold"))),
                     "power (80 %)": power_text(part),
                     "n seeds": part["n"],
-                    "part verdict": part["verdict"],
-                    "claim verdict": verdict_text(verdict) if first else "",
                 }
             )
     frame = pd.DataFrame(lines)
