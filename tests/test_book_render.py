@@ -110,6 +110,21 @@ def test_sources_are_links():
     )
 
 
+def test_sources_escape_emphasis_outside_link_targets():
+    # a quoted column name 'StackGAN++*' and '+MS*' is not italics; a URL keeps its underscores
+    linked = page.link_sources(
+        "columns 'StackGAN++*' and '+MS*' of a_b, see [my_repo issue](https://example.org/a_b*c) and arXiv 2006.12681"
+    )
+    assert "'StackGAN++\\*' and '+MS\\*' of a\\_b" in linked
+    assert "[my\\_repo issue](https://example.org/a_b*c)" in linked
+    assert "[arXiv 2006.12681](https://arxiv.org/abs/2006.12681)" in linked
+    sources = page.sources_markdown("msgan_stackgan")
+    assert "'StackGAN++\\*' and '+MS\\* [Mao et al. 2019]'" in sources
+    assert "*'" not in sources.replace("\\*", "")  # no unescaped star left
+    drit = page.sources_markdown("msgan_drit")
+    assert "[ruiliu-ai/DivCo issue #2](https://github.com/ruiliu-ai/DivCo/issues/2)" in drit
+
+
 def test_the_banner_says_profile_data_set_date_and_commit_and_warns_at_smoke():
     smoke = page.banner(_results(profile="smoke", dirty=True))
     assert smoke.startswith("```{warning}") and "meaningless" in smoke

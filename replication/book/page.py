@@ -435,9 +435,31 @@ REPOSITORIES = (
 _ARXIV = re.compile(r"arXiv[: ]?(\d{4}\.\d{4,5})(?: (v\d+))?")
 
 
+_LINK = re.compile(r"(\[[^\]]*\]\([^)\s]*\))")  # a Markdown link: [text](url)
+
+
+def escape_emphasis(text: str) -> str:
+    """Plain `text` with Markdown's emphasis characters (and the backslash) escaped: a source quoting the
+    columns 'StackGAN++*' and '+MS*' is not italics."""
+    return re.sub(r"([\\*_])", r"\\\1", text)
+
+
+def _escape_outside_urls(text: str) -> str:
+    """`text` (Markdown whose only markup is links) with `*` and `_` escaped everywhere but in link targets."""
+    parts = _LINK.split(text)
+    for i, part in enumerate(parts):
+        if i % 2:  # a link: escape its text, keep its URL
+            label, url = part[1:].split("](", 1)
+            parts[i] = f"[{escape_emphasis(label)}]({url}"
+        else:
+            parts[i] = escape_emphasis(part)
+    return "".join(parts)
+
+
 def link_sources(text: str) -> str:
-    """`text` (Markdown) with arXiv identifiers, the known GitHub repositories and the commits cited in
-    them turned into links."""
+    """`text` (plain text, or Markdown whose only markup is links) with arXiv identifiers, the known GitHub
+    repositories and the commits cited in them turned into links, and Markdown's emphasis characters (`*`,
+    `_`) escaped outside the link targets."""
     text = _ARXIV.sub(
         lambda m: f"[{m.group(0)}](https://arxiv.org/abs/{m.group(1)}{m.group(2) or ''})",
         text,
@@ -451,7 +473,7 @@ def link_sources(text: str) -> str:
             lambda m: f"commit [{m.group(1)}](https://github.com/{cited[0]}/commit/{m.group(1)})",
             text,
         )
-    return text
+    return _escape_outside_urls(text)
 
 
 def sources_markdown(table_id: str) -> str:
@@ -469,8 +491,8 @@ def sources_markdown(table_id: str) -> str:
     if not sources:
         return ""
     lines = [
-        f"{i}. {link_sources(source)} — for {', '.join(cells)}"
-        + (f" ({', '.join(r for r in rows[source] if r)})" if any(rows[source]) else "")
+        f"{i}. {link_sources(source)} — for {escape_emphasis(', '.join(cells))}"
+        + (f" ({escape_emphasis(', '.join(r for r in rows[source] if r))})" if any(rows[source]) else "")
         for i, (source, cells) in enumerate(sources.items(), 1)
     ]
     marks = "P primary, S secondary (quoted by a third party), B widely quoted, not found: no number available"
