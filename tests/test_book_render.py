@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import matplotlib
 import nbformat
@@ -264,3 +265,15 @@ def test_a_part_that_does_not_hold_shows_the_p_against_it_and_needs_no_power():
     assert line["p (t) → Holm"].endswith(" (against)") and line["p (t) → Holm"].startswith("<0.001")
     assert line["p (sign-flip)"] == "0.031"  # all five seeds one way, against the claim: 1/32
     assert line["power (80 %)"] == "decided: the part does not hold"
+
+
+def test_the_book_does_not_number_figures_and_tables_across_pages():
+    # jupyter-book's default numfig: true numbered a card's table "Table 3" under a page headed Table 1
+    from jupyter_book.config import get_final_config
+
+    root = Path(__file__).resolve().parents[1]
+    config, _ = get_final_config(
+        user_yaml=root / "_config.yml", cli_config={"latex_individualpages": False}, sourcedir=root
+    )
+    assert config["numfig"] is False
+    assert config["html_css_files"] == ["replication.css"] and config["nb_render_markdown_format"] == "myst"
