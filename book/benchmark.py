@@ -93,12 +93,8 @@ for path in files:
 from replication.book import estimate
 
 estimates = estimate.all_estimates(estimate.load_bench(results_root() / "bench"))
-display(
-    page.table(
-        estimate.total_frame(estimates),
-        "Estimated training hours per table and profile (sequential runs on one device, evaluation not included)",
-    )
-)
+caption = "Estimated training hours per table and profile (sequential runs on one device, evaluation not included)"
+display(HTML(page.details_block(caption, estimate.total_frame(estimates))))
 caption = (
     "How each estimate is made: the runs of a table's methods that share a bench case, the step it times "
     "and the basis of its ms per step"
