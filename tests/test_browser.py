@@ -3,7 +3,9 @@ driven by Playwright through `executable_path`; `.ci/run` installs it), once per
 
 Each test is one check over every page: no console error, no failed request, no broken internal
 link, no image that does not load, no raw TeX left unrendered, no `nan` table cell, no pipe table
-left as a paragraph, no absolute machine path, no traceback or stderr block in an output.
+left as a paragraph, no absolute machine path, no traceback or stderr block in an output; and on every
+table page, the verdict table's verdict columns in view without scrolling. Pages are opened in a 1400×900
+window (a laptop's; the content column is then about 850 px wide).
 Skipped, with the reason, only where Playwright or Chromium is not installed.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
@@ -44,11 +47,19 @@ MACHINE_PATH = re.compile(r"(?<![\w.:/])/(?:tmp|home|root|work|Users|private|var
 PIPE_TABLE = re.compile(r"\|\s*:?-{3,}:?\s*\|")
 REDIRECT = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"#]+)', re.IGNORECASE)
 NAN = re.compile(r"(?<![\w.])nan(?![\w])", re.IGNORECASE)
+VIEWPORT = {"width": 1400, "height": 900}
+VERDICT_COLUMNS = ("part verdict", "claim verdict")  # replication/book/page.py: verdict_frame
 PAGE_TEXT: dict[str, str] = {}  # page → the text a reader sees (document.body.innerText), filled by `audit`
+SECTIONS: dict[str, dict[str, str]] = {}  # page → section id → the section's text (innerText), filled by `audit`
+VERDICT_HEADERS: dict[str, list[dict]] = {}  # page → the verdict columns' header cells and their edges, by `audit`
 
-# Run in the page after load: everything the checks need, in one round trip.
+# Run in the page after load: everything the checks need, in one round trip. A verdict column's header cell
+# is clipped when its right edge passes the right edge of its nearest ancestor that clips or scrolls sideways
+# (overflow-x auto, scroll, hidden or clip), or of the window where none does. The walk starts above the
+# table: a table grows to hold its cells, so its own overflow (the book's CSS sets auto) never clips them.
 AUDIT_JS = """
 async () => {
+  const VERDICT_COLUMNS = __VERDICT_COLUMNS__;
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
   const main = document.querySelector('main') || document.body;
   const clone = main.cloneNode(true);
@@ -63,9 +74,22 @@ async () => {
     paragraphs: Array.from(main.querySelectorAll('p')).map(p => p.textContent),
     error_outputs: Array.from(main.querySelectorAll('.output.stderr, .output.traceback, .output.error'))
                         .map(e => e.innerText.slice(0, 200)),
+    sections: Object.fromEntries(Array.from(main.querySelectorAll('section[id]')).map(s => [s.id, s.innerText])),
+    verdict_headers: Array.from(main.querySelectorAll('th'))
+      .filter(th => VERDICT_COLUMNS.includes(th.innerText.trim()))
+      .map(th => {
+        let limit = document.documentElement.clientWidth;
+        for (let e = th.closest('table').parentElement; e; e = e.parentElement) {
+          if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(e).overflowX)) {
+            limit = Math.min(limit, e.getBoundingClientRect().right);
+            break;
+          }
+        }
+        return {text: th.innerText.trim(), right: th.getBoundingClientRect().right, limit: limit};
+      }),
   };
 }
-"""
+""".replace("__VERDICT_COLUMNS__", json.dumps(VERDICT_COLUMNS))
 
 
 def chromium_path() -> str | None:
@@ -133,7 +157,7 @@ def audit(served_book):
     findings: dict[str, list[str]] = {check: [] for check in CHECKS}
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        context = browser.new_context()
+        context = browser.new_context(viewport=VIEWPORT)
         for page_path in _pages(html):
 
             def note(check: str, text: str, where: str = page_path) -> None:
@@ -173,6 +197,8 @@ def audit(served_book):
                     note("pipe-table paragraph", repr(paragraph[:80]))
             text = seen["body_text"]
             PAGE_TEXT[page_path] = text
+            SECTIONS[page_path] = seen["sections"]
+            VERDICT_HEADERS[page_path] = seen["verdict_headers"]
             for match in MACHINE_PATH.finditer(text):
                 note("machine path", repr(text[max(0, match.start() - 30) : match.end() + 40]))
             for path in machine_paths:
@@ -213,8 +239,40 @@ def test_the_summary_opens_with_the_tally_of_verdicts(audit):
 
 def test_the_intro_legend_names_all_four_verdicts_and_msgans_four_tables(audit):
     text = PAGE_TEXT["book/intro.html"]
+    sections = SECTIONS["book/intro.html"]
+    assert "how-to-read-a-table" in sections, sorted(sections)  # book/intro.md: "## How to read a table"
+    legend = sections["how-to-read-a-table"]
+    assert "A verdict" in legend, legend[:200]
+    legend = legend[legend.index("A verdict") :]  # the legend: the list item that defines the four verdicts
     for verdict in ("holds", "does not hold", "inconclusive", "not tested"):
-        assert verdict in text, verdict
+        assert verdict in legend, verdict
     for table in ("Pix2Pix", "DRIT", "StackGAN++"):
         assert table in text, table
     assert "make book" in text
+
+
+def _table_pages() -> list[str]:
+    """The built page of every table notebook (notebooks/<paper>/<table>.py)."""
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    return sorted(f"book/executed/notebooks/{p.parent.name}/{p.stem}.html" for p in notebooks.glob("*/*.py"))
+
+
+def test_every_table_pages_verdict_columns_are_in_view(audit):
+    """At 1400 px the verdict table's "part verdict" and "claim verdict" columns show without scrolling: each
+    header cell ends inside the box that clips or scrolls it (see AUDIT_JS)."""
+    offending = []
+    for page in _table_pages():
+        if page not in PAGE_TEXT:
+            offending.append(f"{page}: not audited")
+            continue
+        headers = VERDICT_HEADERS[page]
+        missing = [c for c in VERDICT_COLUMNS if c not in {h["text"] for h in headers}]
+        if missing and "No verdict: none of the paper's claims" not in PAGE_TEXT[page]:
+            offending.append(f"{page}: no verdict table with the column(s) {missing}")
+        for header in headers:
+            if header["right"] > header["limit"] + 1:  # 1 px for sub-pixel layout
+                offending.append(
+                    f"{page}: '{header['text']}' ends at x = {header['right']:.0f} px, past the right edge of "
+                    f"the box that clips it, x = {header['limit']:.0f} px"
+                )
+    assert not offending, f"{len(offending)} verdict column(s) clipped or missing:\n" + "\n".join(offending)
