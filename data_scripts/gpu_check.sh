@@ -16,9 +16,10 @@
 #
 # 1. Here (no GPU), once: the carry (.carry/ and .whl/, both git-ignored; ≤ 64 MiB with the tree):
 #        bash data_scripts/gpu_check.sh --prepare [folder with cifar10-jpeg-train.zip and cifar10-jpeg-test.zip]
-#    writes the Inception FID network's weights rounded to fp16 (≈ 44 MB; restored to fp32 on load,
+#    writes the Inception FID network's weights rounded to fp16 (≈ 45 MB; restored to fp32 on load,
 #    replication/metrics/inception_carry.py), the wheels the device image lacks (papermill, jupytext, ipykernel
-#    and their needs, for its Python 3.12) and, in what is left, a CIFAR-10 slice.
+#    and their needs, for its Python 3.12: ≈ 5 MB) and, in what is left beside the ≈ 11 MB tree, a CIFAR-10 slice
+#    (200 held-out and ≈ 300 training images per class).
 # 2. On the device machine (the session's `run` tool, timeout_s 560):
 #        run(command="CHECK_COMMIT=<git rev-parse HEAD here> bash data_scripts/gpu_check.sh", carry=[".carry", ".whl"])
 #    then copy files_at/* into results/ and commit them.
@@ -38,13 +39,15 @@ INCEPTION_PER_S=2000 # assumed Inception FID throughput on an H200 (not measured
 CARRY_INCEPTION=.carry/inception-v3-fid.fp16.pt
 CARRY_ZIP=.carry/cifar10-jpeg-slice.zip
 CARRY_LIMIT=$((64 * 1024 * 1024))
-# what the device image lacks to run notebooks with papermill (its package list: /work/.library/device/KINDS.md)
+# What the device image lacks to run notebooks with papermill (its package list: /work/.library/device/KINDS.md),
+# about 5 MB; debugpy and jedi (10 MB) stay behind: ipykernel and IPython import them only to debug and complete.
 WHEELS="papermill nbclient nbformat jupyter_client jupyter_core ipykernel ipython ipython_pygments_lexers traitlets
-tornado pyzmq comm debugpy matplotlib-inline nest-asyncio jedi parso prompt_toolkit wcwidth pexpect ptyprocess decorator
+tornado pyzmq comm matplotlib-inline nest-asyncio prompt_toolkit wcwidth pexpect ptyprocess decorator
 stack_data executing asttokens pure_eval fastjsonschema jsonschema jsonschema-specifications referencing rpds-py
 platformdirs tenacity ansicolors jupytext mdit-py-plugins"
 
 if [ "${1:-}" = "--prepare" ]; then
+    rm -rf .whl "$CARRY_ZIP"
     mkdir -p .carry .whl
     "$PY" -m replication.metrics.inception_carry "$CARRY_INCEPTION"
     "$PY" -m pip download --quiet --only-binary=:all: --python-version 3.12 --implementation cp --no-deps \
