@@ -44,7 +44,7 @@ CARRY_LIMIT=$((64 * 1024 * 1024))
 WHEELS="papermill nbclient nbformat jupyter_client jupyter_core ipykernel ipython ipython_pygments_lexers traitlets
 tornado pyzmq comm matplotlib-inline nest-asyncio prompt_toolkit wcwidth pexpect ptyprocess decorator
 stack_data executing asttokens pure_eval fastjsonschema jsonschema jsonschema-specifications referencing rpds-py
-platformdirs tenacity ansicolors jupytext mdit-py-plugins"
+platformdirs tenacity ansicolors jupytext mdit-py-plugins lpips"
 
 if [ "${1:-}" = "--prepare" ]; then
     rm -rf .whl "$CARRY_ZIP"

@@ -6,7 +6,8 @@ Each builder takes the data root and writes a handful of random images per class
 `replication.data` read them as they would the real set. CIFAR-10's loader (torchvision) checks the official
 MD5 of every batch file, which no fixture can match: `cifar10` writes the fixture's own MD5s beside the batches
 and `rehearsal_site/sitecustomize.py` (on the kernel's PYTHONPATH) points torchvision's check at them, so the
-check still runs, against the fixture's files.
+check still runs, against the fixture's files. Likewise AlexNet's weights for LPIPS (`alexnet_features`), under
+`<root>/torch` (the kernel's TORCH_HOME).
 
     python tests/rehearsal_fixtures.py DATA_ROOT    # every fixture (what gpu_check.sh does on the device)
 """
@@ -24,6 +25,8 @@ import numpy as np
 SITE_DIR = Path(__file__).resolve().parent / "rehearsal_site"  # put first on the kernel's PYTHONPATH
 CIFAR_MD5_ENV = "REHEARSAL_CIFAR_MD5"  # the JSON {file name: md5} that sitecustomize gives torchvision
 CIFAR_FOLDER = "cifar-10-batches-py"  # what the official tarball unpacks to (download.py cifar10)
+TORCH_HOME = "torch"  # under the data root: the kernel's TORCH_HOME, with the AlexNet fixture in its hub cache
+ALEXNET_ENV = "REHEARSAL_ALEXNET"  # the fixture AlexNet's weights file (sitecustomize points LPIPS at it)
 
 
 def _rng(name: str) -> np.random.Generator:
@@ -144,6 +147,23 @@ def cub200_text(root: Path, classes: int = 5, per_class: int = 10, test_classes:
     return root / "cub200-text"
 
 
+def alexnet_features(torch_home: Path) -> Path:
+    """AlexNet's `features.*` weights (random, in torchvision's format), all of AlexNet that LPIPS reads
+    (`replication.metrics.lpips`; the Pix2Pix, DRIT and StackGAN++ tables need real LPIPS at gpu/paper), in
+    `<torch_home>/hub/checkpoints/alexnet-owt-<its own sha256 prefix>.pth`: torch hub's naming, which
+    `rehearsal_site/sitecustomize.py` makes LPIPS look for instead of the published file."""
+    import torch
+    from torchvision.models import alexnet
+
+    torch.manual_seed(0)
+    state = {k: v for k, v in alexnet(weights=None).state_dict().items() if k.startswith("features.")}
+    folder = torch_home / "hub" / "checkpoints"
+    folder.mkdir(parents=True, exist_ok=True)
+    torch.save(state, folder / "alexnet.part")
+    digest = hashlib.sha256((folder / "alexnet.part").read_bytes()).hexdigest()
+    return (folder / "alexnet.part").rename(folder / f"alexnet-owt-{digest[:8]}.pth")
+
+
 BUILDERS = {
     "cifar10": cifar10,
     "facades": facades,
@@ -158,6 +178,7 @@ def build_all(root: Path) -> Path:
     """Every fixture under `root` (the data root a rehearsal points REPLICATION_DATA_ROOT at)."""
     for build in BUILDERS.values():
         build(root)
+    alexnet_features(root / TORCH_HOME)
     return root
 
 
