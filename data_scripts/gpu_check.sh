@@ -26,7 +26,8 @@
 # 3. On CPU, for a test: bash data_scripts/gpu_check.sh --device cpu --quick   (one rehearsal case; the slice at
 #    -p quick True; a few minutes on 2 cores)
 #
-# Settings (environment): CHECK_SEEDS (3), CHECK_STEPS (2000), CHECK_LIMIT_A (240), CHECK_LIMIT_B (300),
+# Settings (environment): CHECK_SEEDS (3), CHECK_STEPS (2000), CHECK_LIMIT_A (240), CHECK_LIMIT_B (300), CHECK_DATASET
+# (the slice's data set: default the carried CIFAR-10 slice, else the fixture `cifar10`),
 # CHECK_WORK (a fresh temporary folder: runs, results, caches, fixtures), CHECK_COMMIT, PYTHON (python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -119,7 +120,10 @@ if [ "$QUICK" = 1 ]; then
 fi
 SLICE_DATA=cifar10 # the CIFAR-10-layout fixture (random images), unless --prepare carried a slice of the real set
 SLICE_DESC="cifar10 (the CIFAR-10-layout fixture: random images)"
-if [ -f "$CARRY_ZIP" ]; then
+if [ -n "${CHECK_DATASET:-}" ]; then
+    SLICE_DATA=$CHECK_DATASET
+    SLICE_DESC=$CHECK_DATASET
+elif [ -f "$CARRY_ZIP" ]; then
     SLICE_DATA="imagefolder:$CARRY_ZIP"
     SLICE_DESC="$SLICE_DATA (a slice of the real CIFAR-10)"
 fi
