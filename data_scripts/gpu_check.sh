@@ -174,7 +174,7 @@ START=$(date +%s)
 
 echo "== (a) dress rehearsal"
 STATUS_A=0
-timeout "$LIMIT_A" "$PY" -m pytest -q -p no:cacheprovider tests/test_gpu_rehearsal.py "${REHEARSAL_ARGS[@]}" || STATUS_A=$?
+timeout -k 10 "$LIMIT_A" "$PY" -m pytest -q -p no:cacheprovider tests/test_gpu_rehearsal.py "${REHEARSAL_ARGS[@]}" || STATUS_A=$?
 A_DONE=$(date +%s)
 
 echo "== (b) MSGAN Table 1 slice on $SLICE_DATA"
@@ -184,7 +184,7 @@ STATUS_B=0
 cp notebooks/msgan/table1_labels.py "$WORK/"
 "$PY" -c "import sys; from pathlib import Path; from replication.book.runner import to_ipynb; to_ipynb(Path(sys.argv[1]))" \
     "$WORK/table1_labels.py"
-PYTHONPATH="$PWD/tests/rehearsal_site:$PYTHONPATH" timeout "$LIMIT_B" "$PY" -m papermill --no-progress-bar \
+PYTHONPATH="$PWD/tests/rehearsal_site:$PYTHONPATH" timeout -k 10 "$LIMIT_B" "$PY" -m papermill --no-progress-bar \
     "$WORK/table1_labels.ipynb" "$WORK/table1_labels.executed.ipynb" -p profile gpu -p dataset "$SLICE_DATA" \
     -p device "$DEVICE" -p progress False "${SLICE_ARGS[@]}" || STATUS_B=$?
 B_DONE=$(date +%s)
@@ -194,6 +194,7 @@ echo "== (c) results → ${OUT:-(no \$OUT: $WORK)}"
     "$START" "$A_DONE" "$B_DONE" "$STATUS_A" "$STATUS_B" <<'COLLECT'
 import base64
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -213,9 +214,9 @@ for result in sorted((work / "results").rglob("*.json")):  # the slice's results
 executed = work / "table1_labels.executed.ipynb"
 if executed.exists():
     shutil.copy(executed, out / executed.name)
-    figures = [o["data"]["image/png"] for c in json.loads(executed.read_text())["cells"] for o in c.get("outputs", [])
-               if "image/png" in o.get("data", {})]
-    for index, png in enumerate(figures):
+    html = "".join("".join(o.get("data", {}).get("text/html", "")) for c in json.loads(executed.read_text())["cells"]
+                   for o in c.get("outputs", []))  # the page's figures: <img src="data:image/png;base64,…">
+    for index, png in enumerate(re.findall(r'src="data:image/png;base64,([^"]+)"', html)):
         (out / "figures").mkdir(exist_ok=True)
         (out / "figures" / f"msgan_table1-{index}.png").write_bytes(base64.b64decode(png))
 times = [json.loads(line) for line in (work / "rehearsal-times.jsonl").read_text().splitlines()] if (
@@ -225,7 +226,8 @@ start, a_done, b_done = int(start), int(a_done), int(b_done)
 slice_s = b_done - a_done
 payload = {
     "title": "gpu_check.sh: the dress rehearsal and a slice of MSGAN Table 1",
-    "settings": {"device": device, "quick": quick == "1", "seeds": int(seeds), "steps": int(steps), "dataset": data},
+    "settings": {"device": device, "quick": quick == "1", "dataset": data}
+    | ({} if quick == "1" else {"seeds": int(seeds), "steps": int(steps)}),
     "rehearsal": {"exit_status": int(status_a), "wall_s": a_done - start, "cases": times},
     "slice": {
         "exit_status": int(status_b),
