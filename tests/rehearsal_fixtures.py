@@ -92,8 +92,9 @@ def celeba_identities(root: Path, identities: int = 3, train: int = 24, test: in
     return image_folder(root / "celeba-identities64", names, train, test, (64, 64))
 
 
-def facades(root: Path, train: int = 4, val: int = 4, side: int = 64) -> Path:
-    """`<root>/facades/{train,val}/*.jpg`: each file photo | label map side by side (pix2pix's archive)."""
+def facades(root: Path, train: int = 8, val: int = 6, side: int = 64) -> Path:
+    """`<root>/facades/{train,val}/*.jpg`: each file photo | label map side by side (pix2pix's archive). The quick
+    check's NDB fits 5 bins to the training targets and compares each input with its 5 nearest: ≥ 5 of each."""
     rng = _rng("facades")
     for split, count in (("train", train), ("val", val)):
         (root / "facades" / split).mkdir(parents=True, exist_ok=True)
@@ -102,8 +103,9 @@ def facades(root: Path, train: int = 4, val: int = 4, side: int = 64) -> Path:
     return root / "facades"
 
 
-def yosemite(root: Path, per_split: int = 4, side: int = 64) -> Path:
-    """`<root>/yosemite/{trainA,trainB,testA,testB}/*.jpg` (CycleGAN's summer2winter layout, as DRIT reads it)."""
+def yosemite(root: Path, per_split: int = 6, side: int = 64) -> Path:
+    """`<root>/yosemite/{trainA,trainB,testA,testB}/*.jpg` (CycleGAN's summer2winter layout, as DRIT reads it);
+    ≥ 5 a domain for the quick check's 5 NDB bins."""
     rng = _rng("yosemite")
     for s, split in enumerate(("trainA", "trainB", "testA", "testB")):
         (root / "yosemite" / split).mkdir(parents=True, exist_ok=True)

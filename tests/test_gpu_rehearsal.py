@@ -48,8 +48,8 @@ LPIPS_TABLES = ("msgan_pix2pix", "msgan_drit", "msgan_stackgan")
 # What each fixture holds (train, held out): the split a loader must have read.
 SPLIT_SIZES = {
     "cifar10": (80, 20),
-    "facades": (4, 4),  # val/, not train/ twice
-    "yosemite": ([4, 4], [4, 4]),
+    "facades": (8, 6),  # val/, not train/ twice
+    "yosemite": ([6, 6], [6, 6]),
     "cub200": (30, 20),  # StackGAN's split by class
     "flowers102": (72, 18),
     "celeba-identities": (72, 9),
