@@ -50,7 +50,8 @@ platformdirs tenacity ansicolors jupytext mdit-py-plugins lpips"
 if [ "${1:-}" = "--prepare" ]; then
     rm -rf .whl "$CARRY_ZIP"
     mkdir -p .carry .whl
-    "$PY" -m replication.metrics.inception_carry "$CARRY_INCEPTION"
+    SOURCE=$("$PY" -c "from replication.metrics.features import inception_weights_path as p; print(p())")
+    "$PY" -m replication.metrics.inception_carry "$SOURCE" "$CARRY_INCEPTION"
     "$PY" -m pip download --quiet --only-binary=:all: --python-version 3.12 --implementation cp --no-deps \
         --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 \
         -d .whl $WHEELS

