@@ -57,12 +57,12 @@ if [ "${1:-}" = "--prepare" ]; then
         -d .whl $WHEELS
     TREE=$(git ls-files -z | xargs -0 du -cb 2>/dev/null | tail -1 | cut -f1)
     USED=$((TREE + $(du -cb .carry .whl | tail -1 | cut -f1)))
-    "$PY" - "${2:-../shared/data}" "$CARRY_ZIP" $((CARRY_LIMIT - USED - 2 * 1024 * 1024)) <<'PREPARE'
+    "$PY" - "${2:-}" "$CARRY_ZIP" $((CARRY_LIMIT - USED - 2 * 1024 * 1024)) <<'PREPARE'
 import sys
 import zipfile
 from pathlib import Path
 
-source, target, budget = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+source, target, budget = Path(sys.argv[1] or "."), Path(sys.argv[2]), int(sys.argv[3])
 test_per_class = 200  # the held-out images every FID compares with; train takes the rest of the budget
 if not (source / "cifar10-jpeg-train.zip").exists():
     sys.exit(f"no CIFAR-10 JPEG copy in {source}: the slice will train on the CIFAR-10-layout fixture")
@@ -175,7 +175,8 @@ START=$(date +%s)
 
 echo "== (a) dress rehearsal"
 STATUS_A=0
-timeout -k 10 "$LIMIT_A" "$PY" -m pytest -q -p no:cacheprovider tests/test_gpu_rehearsal.py "${REHEARSAL_ARGS[@]}" || STATUS_A=$?
+timeout -k 10 "$LIMIT_A" "$PY" -m pytest -q -p no:cacheprovider -m rehearsal tests/test_gpu_rehearsal.py \
+    "${REHEARSAL_ARGS[@]}" || STATUS_A=$?
 A_DONE=$(date +%s)
 
 echo "== (b) MSGAN Table 1 slice on $SLICE_DATA"
