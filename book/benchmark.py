@@ -41,7 +41,10 @@ check_parameters(globals(), declared=("profile", "executed_dir"))
 
 display(Markdown(page.page_banner(resolve_profile_name(profile))))
 
-files = sorted((results_root() / "bench").glob("*.json"))
+# the benches (training and FID timings); the quick checks' and gpu_check.sh's files have their own section below
+files = [
+    p for p in sorted((results_root() / "bench").glob("*.json")) if not p.name.startswith(("rehearsal-", "gpu-check-"))
+]
 if not files:
     display(Markdown("No benchmark has been saved yet: run `make bench BENCH_ARGS=--save`."))
 for path in files:
@@ -126,3 +129,30 @@ if cpu_verdicts:
     )
 else:
     display(Markdown("No `cpu` results are saved yet: `make book PROFILE=cpu` writes them."))
+
+# %% [markdown]
+# ## Check the gpu path first: quick checks and the prepared GPU script
+# Before a day of GPU time, a quick check runs a table's gpu (or paper) path end to end — the paper's
+# networks at their width, the paper's data loader, the Inception FID network, the results file and the
+# page — for two training steps on a handful of images (`-p profile gpu -p quick True`; its numbers mean
+# nothing and go to their own `.quick.json` file). The table gives each quick check's measured time on
+# fixture data in the papers' on-disk layouts (the CI dress rehearsal, `tests/test_gpu_rehearsal.py`):
+# on a GPU the training part takes seconds, and most of what is left is the kernel's start. The
+# prepared script `data_scripts/gpu_check.sh` runs every quick check and then the largest slice of MSGAN
+# Table 1 that fits 10 minutes of a lent GPU; its plan, from the settings and the saved H200 bench, is
+# below it (`bash data_scripts/gpu_check.sh --dry-run`).
+
+# %% tags=["remove-input"]
+import subprocess
+
+from replication.core.paths import repo_root
+
+quick_checks = estimate.quick_check_frame(results_root() / "bench")
+if quick_checks is not None:
+    display(page.table(quick_checks, "Measured time of each quick check (-p quick True) on fixture data"))
+else:
+    display(Markdown("No quick-check times are saved yet: see `tests/test_gpu_rehearsal.py` (REHEARSAL_SAVE)."))
+plan = subprocess.run(
+    ["bash", "data_scripts/gpu_check.sh", "--dry-run"], capture_output=True, text=True, cwd=repo_root()
+)
+display(Markdown("```text\n" + (plan.stdout or plan.stderr).strip() + "\n```"))

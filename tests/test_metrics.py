@@ -40,6 +40,26 @@ def test_fid_agrees_with_a_naive_scipy_implementation():
     assert math.isclose(frechet_distance(torch.from_numpy(a), torch.from_numpy(b)), naive_frechet(a, b), rel_tol=1e-5)
 
 
+@pytest.mark.parametrize(("n_real", "n_fake"), [(40, 25), (25, 40), (64, 64), (300, 20)])
+def test_fid_with_fewer_images_than_dimensions_is_exact_and_matches_torchmetrics(n_real, n_fake):
+    # rank-deficient covariances (N ≤ D = 64): the trace term through the smaller set's N × N matrix
+    from torchmetrics.image.fid import FrechetInceptionDistance
+
+    from replication.metrics.fid import _PrecomputedFeatures
+
+    g = torch.Generator().manual_seed(n_real + n_fake)
+    real = torch.randn(n_real, 64, generator=g, dtype=torch.float64) @ torch.randn(
+        64, 64, generator=g, dtype=torch.float64
+    )
+    fake = 0.7 * torch.randn(n_fake, 64, generator=g, dtype=torch.float64) + 0.3
+    reference = FrechetInceptionDistance(feature=_PrecomputedFeatures(64), normalize=False)
+    reference.update(real, real=True)
+    reference.update(fake, real=False)
+    assert math.isclose(frechet_distance(real, fake), float(reference.compute()), rel_tol=1e-6)
+    assert math.isclose(frechet_distance(real, fake), naive_frechet(real.numpy(), fake.numpy()), rel_tol=1e-6)
+    assert abs(frechet_distance(fake, fake.clone())) < 1e-6
+
+
 def test_fid_rejects_mismatched_feature_sets():
     with pytest.raises(ValueError, match="feature sets"):
         frechet_distance(torch.zeros(5, 3), torch.zeros(5, 4))

