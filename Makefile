@@ -7,7 +7,7 @@ PROFILE ?= auto
 JOBS ?= 1
 STAMP := $(VENV)/.installed
 
-.PHONY: venv test book reference bench notebooks build-book lab lint clean help
+.PHONY: venv test rehearsal book reference bench notebooks build-book lab lint clean help
 
 help:
 	@echo "make book [PROFILE=auto|smoke|cpu|gpu|paper] [JOBS=n]  run the notebooks (papermill), n at once, and build the HTML book"
@@ -33,6 +33,12 @@ test: $(STAMP)
 	$(PY) -m ruff check replication tests data_scripts notebooks book
 	$(PY) -m ruff format --check replication tests data_scripts notebooks book
 	$(PY) -m pytest
+
+# The dress rehearsal of the gpu profile (tests/test_gpu_rehearsal.py): every table notebook at
+# -p profile gpu -p quick True on fixture data, two at a time (~10 min on 2 cores). CI runs it after `make test`;
+# the paper profile's cases (minutes each on a CPU) run on a GPU: data_scripts/gpu_check.sh.
+rehearsal: $(STAMP)
+	$(PY) -m pytest -m "rehearsal and not rehearsal_paper" tests/test_gpu_rehearsal.py
 
 # The runner exits 0 (all ran), 1 (some notebooks failed: build the book anyway, then fail) or
 # anything else (2: bad arguments such as an unknown profile; interrupted; crashed): stop, build nothing.

@@ -4,8 +4,8 @@ on-disk layout `data_scripts/download.py` leaves (`tests/rehearsal_fixtures.py`)
 network where the profile uses it. Each case checks that the notebook finished, that it wrote a quick results
 file with provenance, and that the data set, split and image size it loaded are the profile's.
 
-Marked `rehearsal`: CI runs its gpu cases with the rest (the paper cases are also `rehearsal_paper`, which
-`make test` leaves out: see CASES); `pytest -m "not rehearsal"` skips it, `pytest -m rehearsal` runs every case. The selected cases run once,
+Marked `rehearsal`: `make test` leaves it out (pyproject's addopts) and CI runs it after, as `make rehearsal`
+(the gpu cases; the paper cases are also `rehearsal_paper`: see CASES). The selected cases run once,
 in a module fixture, two papermill processes at a time with one thread each (REHEARSAL_JOBS, REHEARSAL_THREADS).
 REHEARSAL_DEVICE (default cpu) picks the device: `data_scripts/gpu_check.sh` runs this file with
 REHEARSAL_DEVICE=cuda.
@@ -34,10 +34,10 @@ SAVE_ENV = "REHEARSAL_SAVE"  # results/bench/rehearsal-<device>.json: the times 
 
 # (notebook, table id, profile): paper only where its networks differ from gpu's (StackGAN++'s third stage,
 # CVAE-GAN's 128 px); every other table's paper profile differs from gpu only in steps, seeds and sizes.
-# The paper cases are marked `rehearsal_paper` as well, which `make test` leaves out (pyproject's addopts): on
-# a CPU at one thread each takes 8–12 minutes however small the budget (measured: CVAE-GAN Table 1 at 128 px,
-# 492 s in its training cell; StackGAN++'s 256-px third stage longer), against 20 s to 2 min for a gpu case.
-# `data_scripts/gpu_check.sh` runs them on the device (`-m rehearsal`); `pytest -m rehearsal` runs them here.
+# The paper cases are marked `rehearsal_paper` as well, which `make rehearsal` leaves out: on a CPU at one thread
+# each takes minutes however small the budget (measured: CVAE-GAN Table 1 at 128 px 501 s, StackGAN++'s 256-px
+# third stage 1,023 s), where a gpu case takes 0.5–4 min. `data_scripts/gpu_check.sh` runs all thirteen on the
+# device (`-m rehearsal`); `pytest -m rehearsal tests/test_gpu_rehearsal.py` runs them here.
 CASES = [
     ("msgan/table1_labels", "msgan_table1", "gpu"),
     ("msgan/table2_pix2pix", "msgan_pix2pix", "gpu"),
