@@ -265,3 +265,24 @@ def test_a_table_not_measured_leaves_the_books_cost_not_measured():
     frame = estimate.regime_cost_frame([_cpu_estimate("msgan_drit", None)], {"msgan_drit": [{"verdict": "holds"}]})
     assert list(frame["training minutes (estimated)"]) == [estimate.NOT_MEASURED] * 2
     assert list(frame["minutes per tested claim"]) == [estimate.NOT_MEASURED] * 2
+
+
+def test_the_quick_check_table_reads_every_saved_rehearsal_file(tmp_path):
+    assert estimate.quick_check_frame(tmp_path) is None  # nothing saved: the page says so
+    provenance = {"git_commit": "0123456789abcdef", "device": "cpu (2 threads)"}
+    cases = [
+        {"table": "msgan_table1", "profile": "gpu", "wall_s": 45.0, "cpu_s": 40.2, "ok": True},
+        {"table": "msgan_drit", "profile": "gpu", "wall_s": 600.0, "cpu_s": 300.0, "ok": False},
+    ]
+    payload = {
+        "title": "t",
+        "layout": "2 notebooks at a time, 1 thread(s) each",
+        "cases": cases,
+        "provenance": provenance,
+    }
+    (tmp_path / "rehearsal-cpu.json").write_text(json.dumps(payload))
+    (tmp_path / "cpu.json").write_text("{}")  # a bench file: not a rehearsal, not read here
+    frame = estimate.quick_check_frame(tmp_path)
+    assert list(frame["table"]) == ["msgan_table1", "msgan_drit"] and list(frame["wall (min)"]) == [0.8, 10.0]
+    assert list(frame["profile"]) == ["gpu quick"] * 2 and list(frame["ran"]) == ["yes", "failed"]
+    assert set(frame["commit"]) == {"0123456"} and frame["measured on"][0].startswith("cpu (2 threads), 2 notebooks")
