@@ -74,6 +74,24 @@ def test_imagefolder_reads_a_zip_and_a_folder_alike(tmp_path):
     assert same.checksum == data.checksum and torch.equal(same.train_x, data.train_x)
 
 
+def test_a_set_loaded_at_another_size_has_another_checksum(tmp_path):
+    # the cached evaluator classifiers and real-image features are keyed by the checksum: a set read at 64 and at
+    # 128 px (CVAE-GAN's gpu and paper profiles) must not share them (the dress rehearsal loaded a 128-px
+    # classifier into the 64-px one)
+    archive = tmp_path / "set.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for split in ("train", "test"):
+            for label, value in (("cat", 0), ("dog", 255)):
+                zf.writestr(f"top/{split}/{label}/0.png", _png(value))
+    native, small, large = (load_dataset(f"imagefolder:{archive}", image_size=size) for size in (None, 8, 16))
+    assert small.train_x.shape[-1] == 8 and large.train_x.shape[-1] == 16
+    assert len({native.checksum, small.checksum, large.checksum}) == 3
+    assert load_dataset(f"imagefolder:{archive}", image_size=8).checksum == small.checksum  # and stays stable
+    digits = load_dataset("mnist5k")
+    assert load_dataset("mnist5k", image_size=digits.image_shape[-1]).checksum == digits.checksum  # no resize
+    assert load_dataset("mnist5k", image_size=16).checksum != digits.checksum
+
+
 def test_imagefolder_errors_are_clear(tmp_path):
     with pytest.raises(DatasetNotFoundError, match="does not exist"):
         load_dataset(f"imagefolder:{tmp_path / 'nothing'}")

@@ -314,7 +314,7 @@ def load_image_folder(path: str | Path, image_size: int | None = None) -> ImageD
         test_x=_to_unit_range(test_px, 255.0),
         test_y=torch.from_numpy(test_y),
         class_names=class_names,
-        checksum=digest.hexdigest(),
+        checksum=digest.hexdigest() if image_size is None else resized_checksum(digest.hexdigest(), image_size),
     )
 
 
@@ -412,10 +412,17 @@ def load_dataset(
         return require_classes(load_image_folder(name.split(":", 1)[1], image_size), min_classes, table)
     else:
         raise ValueError(f"Unknown data set {name!r}. Valid names: {', '.join(DATASET_NAMES)}.")
-    if image_size is not None:
+    if image_size is not None and tuple(data.image_shape[-2:]) != (image_size, image_size):
         data.train_x = resize_images(data.train_x, image_size)
         data.test_x = resize_images(data.test_x, image_size)
+        data.checksum = resized_checksum(data.checksum, image_size)
     return require_classes(data, min_classes, table)
+
+
+def resized_checksum(checksum: str, image_size: int) -> str:
+    """The checksum of a set resized on loading: the cached classifiers and real-image features keyed by it
+    (`metrics.features`) must not serve one size's model or features to another (CVAE-GAN's 64 and 128 px)."""
+    return hashlib.sha256(f"{checksum}|resized to {image_size}".encode()).hexdigest()
 
 
 class BatchSampler:
