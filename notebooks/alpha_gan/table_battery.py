@@ -49,8 +49,9 @@ import torch
 from IPython.display import Markdown, display
 
 from replication.book import page
-from replication.book.cells import run_and_save, start
-from replication.book.plots import image_grid, plot_class_grids, show_figure, show_loss_curves
+from replication.book.cells import start
+from replication.book.plots import image_grid, plot_class_grids, show_figure
+from replication.book.sections import run_and_save, show_loss_curves
 from replication.experiments import alpha_gan
 
 profile_name, config, torch_device, data = start(alpha_gan.NOTEBOOK, globals())

@@ -68,7 +68,7 @@ from IPython.display import display
 from replication.book import page
 from replication.book.cells import start
 from replication.book.gates import show_class_samples
-from replication.book.plots import show_loss_curves
+from replication.book.sections import show_loss_curves
 from replication.experiments import contragan
 
 profile_name, config, torch_device, data = start(contragan.NOTEBOOKS[contragan.TABLE1], globals())

@@ -54,7 +54,7 @@ gpus_per_run: int = 1  # ≥ 1; > 1: train each (method, seed) with torchrun DDP
 from replication.book import page
 from replication.book.cells import start
 from replication.book.gates import show_class_samples
-from replication.book.plots import show_loss_curves
+from replication.book.sections import show_loss_curves
 from replication.experiments import contragan
 
 profile_name, config, torch_device, data = start(contragan.NOTEBOOKS[contragan.TABLE2], globals())

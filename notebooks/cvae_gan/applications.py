@@ -37,8 +37,9 @@ import matplotlib.pyplot as plt
 import torch
 
 from replication.book import page
-from replication.book.cells import run_and_save, start
+from replication.book.cells import start
 from replication.book.plots import image_grid, show_figure
+from replication.book.sections import run_and_save
 from replication.experiments import cvae_gan_applications as apps
 
 profile_name, config, torch_device, data = start(apps.NOTEBOOK, globals())

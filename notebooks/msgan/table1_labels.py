@@ -55,9 +55,10 @@ gpus_per_run: int = 1  # ≥ 1; > 1: train each (method, seed) with torchrun DDP
 from IPython.display import HTML, Markdown, display
 
 from replication.book import page
-from replication.book.cells import run_and_save, start
+from replication.book.cells import start
 from replication.book.gates import show_gated_figure
-from replication.book.plots import describe_grids, plot_class_grids, show_loss_curves
+from replication.book.plots import describe_grids, plot_class_grids
+from replication.book.sections import run_and_save, show_loss_curves
 from replication.core import launch
 from replication.experiments import msgan
 

@@ -68,9 +68,10 @@ import pandas as pd
 from IPython.display import display
 
 from replication.book import page
-from replication.book.cells import run_and_save, start
+from replication.book.cells import start
 from replication.book.gates import show_gated_figure
-from replication.book.plots import plot_translation_rows, show_loss_curves
+from replication.book.plots import plot_translation_rows
+from replication.book.sections import run_and_save, show_loss_curves
 from replication.experiments import msgan_pix2pix as p2p
 
 profile_name, config, torch_device, data = start(p2p.NOTEBOOK, globals())

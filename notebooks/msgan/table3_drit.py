@@ -66,9 +66,10 @@ progress: bool = True  # tqdm bars (the batch runner turns them off)
 # %%
 
 from replication.book import page
-from replication.book.cells import run_and_save, start
+from replication.book.cells import start
 from replication.book.gates import show_gated_figure
-from replication.book.plots import plot_translation_rows, show_loss_curves
+from replication.book.plots import plot_translation_rows
+from replication.book.sections import run_and_save, show_loss_curves
 from replication.experiments import msgan_drit as drit
 
 profile_name, config, torch_device, data = start(drit.NOTEBOOK, globals())

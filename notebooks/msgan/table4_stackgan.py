@@ -72,9 +72,10 @@ progress: bool = True  # tqdm bars (the batch runner turns them off)
 from IPython.display import Markdown, display
 
 from replication.book import page
-from replication.book.cells import run_and_save, start
+from replication.book.cells import start
 from replication.book.gates import show_gated_figure
-from replication.book.plots import plot_caption_rows, show_loss_curves
+from replication.book.plots import plot_caption_rows
+from replication.book.sections import run_and_save, show_loss_curves
 from replication.experiments import msgan_stackgan as sg
 
 profile_name, config, torch_device, data = start(sg.NOTEBOOK, globals())

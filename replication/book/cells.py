@@ -8,15 +8,13 @@ of the table is a `replication.run.experiment.TableNotebook`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from types import ModuleType
 from typing import Any
 
 import torch
 
 from replication.book import page
 from replication.configs.parameters import check_parameters
-from replication.run.experiment import TableNotebook, save_results, setup
+from replication.run.experiment import TableNotebook, setup
 
 RUN_OPTIONS = ("profile", "device", "progress", "gpus_per_run", "executed_dir")  # not config overrides
 
@@ -36,19 +34,3 @@ def start(notebook: TableNotebook, namespace: dict) -> tuple[str, Any, torch.dev
     line = f"{notebook.setup_line(config, data)}; seeds {list(config.seeds)}."
     page.show_setup(profile_name, device, data.name, line, bool(namespace.get("quick")))
     return profile_name, config, device, data
-
-
-def run_and_save(
-    experiment: ModuleType,
-    profile_name: str,
-    config: Any,
-    data: Any,
-    device: torch.device,
-    progress: bool,
-    run: Callable | None = None,
-    details: dict | None = None,
-) -> tuple[Any, dict]:
-    """(table, saved results): train and evaluate every (method, seed) of `experiment`'s table with `run`
-    (default its `run_table`; finished runs load) and write its results file with the notebook's `details`."""
-    table = (run or experiment.run_table)(config, data, device, progress=progress)
-    return table, save_results(experiment, table, profile_name, data, device, details)

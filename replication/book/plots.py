@@ -116,11 +116,6 @@ def show_figure(fig, caption: str, alt: str) -> None:
     plt.close(fig)
 
 
-def show_loss_curves(histories: dict[str, dict[str, list[float]]], keys: list[str], caption: str, alt: str) -> None:
-    """`plot_loss_curves` of `keys`, shown as the next numbered figure."""
-    show_figure(plot_loss_curves(histories, keys), caption, alt)
-
-
 def describe_grids(grids: dict[str, torch.Tensor], per_class: int) -> str:
     """Alt text of a `plot_class_grids` figure."""
     names = ", ".join(grids)
