@@ -11,6 +11,7 @@ import torch
 from replication.claims import regime
 from replication.configs.profiles import get_profile
 from replication.experiments import msgan_pix2pix as p2p
+from replication.experiments.translation import consecutive_distance
 from replication.run.experiment import Runs
 
 
@@ -60,7 +61,7 @@ def test_translations_are_deterministic_and_their_diversity_is_the_consecutive_d
     noise = torch.Generator().manual_seed(5)
     means = [torch.randn(3, 2, generator=noise).mean(1) for _ in range(4)]
     expected = torch.stack([(means[k + 1] - means[k]).abs() for k in range(3)]).mean()
-    assert math.isclose(p2p.consecutive_distance(first, _L1Distance()), float(expected), rel_tol=1e-6)
+    assert math.isclose(consecutive_distance(first, _L1Distance()), float(expected), rel_tol=1e-6)
 
 
 def _table(baseline_lpips: list[float], ms_lpips: list[float], real: float) -> p2p.TableRun:
@@ -119,7 +120,7 @@ def test_the_evaluated_inputs_cover_every_digit_of_the_class_sorted_held_out_spl
         def distance(self, a, b):
             return (a - b).abs().flatten(1).mean(1)
 
-    monkeypatch.setattr(p2p, "get_extractor", lambda *a, **k: _NoExtractor())
+    monkeypatch.setattr(p2p, "named_extractor", lambda *a, **k: _NoExtractor())
     monkeypatch.setattr(p2p, "perceptual_distance", lambda *a, **k: _L1Distance())
     config = get_profile(p2p.TABLE_ID, "cpu")
     evaluator = p2p.Evaluator(config, data, torch.device("cpu"))

@@ -50,15 +50,14 @@ from IPython.display import Markdown, display
 
 from replication.book import page
 from replication.book.cells import start
-from replication.book.plots import image_grid, plot_class_grids, plot_loss_curves, show_figure
+from replication.book.plots import image_grid, plot_class_grids, show_figure
+from replication.book.sections import run_and_save, show_loss_curves
 from replication.experiments import alpha_gan
-from replication.run.experiment import save_results
 
 profile_name, config, torch_device, data = start(alpha_gan.NOTEBOOK, globals())
 
 # %%
-table = alpha_gan.run_table(config, data, torch_device, progress=progress)
-saved = save_results(alpha_gan, table, profile_name, data, torch_device)
+table, saved = run_and_save(alpha_gan, profile_name, config, data, torch_device, progress)
 
 # %% [markdown]
 # ## Samples (first seed)
@@ -107,11 +106,9 @@ show_figure(
     "The independent critic's Wasserstein estimate on its training batches, per method and seed.",
     "Line plot of the critic's W estimate against the critic step, one line per method and seed.",
 )
-fig = plot_loss_curves(
-    {k: v for k, v in table.runs.histories.items() if k.startswith("alpha-GAN seed")}, ["L_rec", "L_D", "L_C"]
-)
-show_figure(
-    fig,
+show_loss_curves(
+    {k: v for k, v in table.runs.histories.items() if k.startswith("alpha-GAN seed")},
+    ["L_rec", "L_D", "L_C"],
     "alpha-GAN's losses per seed: reconstruction, discriminator and code discriminator (running mean over 25 steps).",
     "Line plots of L_rec, L_D and L_C against the training step, one line per seed.",
 )

@@ -67,8 +67,8 @@ from IPython.display import display
 
 from replication.book import page
 from replication.book.cells import start
-from replication.book.gates import gate_means
-from replication.book.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
+from replication.book.gates import show_class_samples
+from replication.book.sections import show_loss_curves
 from replication.experiments import contragan
 
 profile_name, config, torch_device, data = start(contragan.NOTEBOOKS[contragan.TABLE1], globals())
@@ -88,14 +88,7 @@ table, saved = contragan.run_and_save(
 # One row per class, the first seed of each method.
 
 # %%
-fig = plot_class_grids(table.runs.shown, per_class=8)
-label_line = gate_means(saved, list(table.runs.shown), [contragan.LABELS, "label NMI"])
-show_figure(
-    fig,
-    f"Samples of {len(table.runs.shown)} methods (first seed): one row per class, 8 per row. "
-    f"Mean over seeds — {label_line}.",
-    describe_grids(table.runs.shown, 8),
-)
+show_class_samples(table.runs.shown, saved, [contragan.LABELS, "label NMI"])
 
 # %% [markdown]
 # ## Loss curves
@@ -103,9 +96,9 @@ show_figure(
 # inside D's logit).
 
 # %%
-fig = plot_loss_curves(table.runs.histories, ["d_adv", "g_adv", "d_cond", "g_cond"])
-show_figure(
-    fig,
+show_loss_curves(
+    table.runs.histories,
+    ["d_adv", "g_adv", "d_cond", "g_cond"],
     "Training curves per run: the adversarial and conditioning terms of D and G (running mean over 25 steps).",
     "Line plots of d_adv, g_adv, d_cond, g_cond against the training step, one line per method and seed.",
 )

@@ -39,14 +39,13 @@ import torch
 from replication.book import page
 from replication.book.cells import start
 from replication.book.plots import image_grid, show_figure
+from replication.book.sections import run_and_save
 from replication.experiments import cvae_gan_applications as apps
-from replication.run.experiment import save_results
 
 profile_name, config, torch_device, data = start(apps.NOTEBOOK, globals())
 
 # %%
-run = apps.run_applications(config, data, torch_device, progress=progress)
-saved = save_results(apps, run, profile_name, data, torch_device)
+run, saved = run_and_save(apps, profile_name, config, data, torch_device, progress, apps.run_applications)
 
 # %% [markdown]
 # ## (a) Inpainting

@@ -56,11 +56,11 @@ from IPython.display import HTML, Markdown, display
 
 from replication.book import page
 from replication.book.cells import start
-from replication.book.gates import gate_means
-from replication.book.plots import describe_grids, plot_class_grids, plot_loss_curves, show_figure
+from replication.book.gates import show_gated_figure
+from replication.book.plots import describe_grids, plot_class_grids
+from replication.book.sections import run_and_save, show_loss_curves
 from replication.core import launch
 from replication.experiments import msgan
-from replication.run.experiment import save_results
 
 profile_name, config, torch_device, data = start(msgan.NOTEBOOK, globals())
 
@@ -75,8 +75,7 @@ if gpus_per_run > 1:
     launch.train_with_torchrun(
         msgan.TABLE_ID, profile_name, msgan.METHODS, config.seeds, gpus_per_run, dataset=dataset, steps=steps
     )
-table = msgan.run_table(config, data, torch_device, progress=progress)
-saved = save_results(msgan, table, profile_name, data, torch_device)
+table, saved = run_and_save(msgan, profile_name, config, data, torch_device, progress)
 
 # %% [markdown]
 # ## Samples
@@ -85,13 +84,13 @@ saved = save_results(msgan, table, profile_name, data, torch_device)
 # %%
 grids = table.runs.shown
 per_class_shown = grids["DCGAN"].shape[0] // data.num_classes
-gate_line = gate_means(saved, msgan.METHODS, [msgan.PRECISION, msgan.LABELS])
-fig = plot_class_grids(grids, per_class=per_class_shown)
-show_figure(
-    fig,
-    f"Samples of DCGAN and MSGAN (first seed, the same latent codes): one row per class, {per_class_shown} per row."
-    + (f" Mean over seeds — {gate_line}." if gate_line else ""),
+show_gated_figure(
+    plot_class_grids(grids, per_class=per_class_shown),
+    f"Samples of DCGAN and MSGAN (first seed, the same latent codes): one row per class, {per_class_shown} per row.",
     describe_grids(grids, per_class_shown),
+    saved,
+    msgan.METHODS,
+    [msgan.PRECISION, msgan.LABELS],
 )
 
 # %% [markdown]
@@ -100,9 +99,9 @@ show_figure(
 # maximises (it is logged for the baseline too, where it is not trained).
 
 # %%
-fig = plot_loss_curves(table.runs.histories, ["d_loss", "g_gan", "ms_ratio"])
-show_figure(
-    fig,
+show_loss_curves(
+    table.runs.histories,
+    ["d_loss", "g_gan", "ms_ratio"],
     "Training curves per run: D loss, G adversarial loss and the mode-seeking ratio (running mean over 25 steps).",
     "Line plots of d_loss, g_gan and ms_ratio against the training step, one line per method and seed.",
 )

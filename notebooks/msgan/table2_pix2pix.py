@@ -69,10 +69,10 @@ from IPython.display import display
 
 from replication.book import page
 from replication.book.cells import start
-from replication.book.gates import gate_means
-from replication.book.plots import plot_loss_curves, plot_translation_rows, show_figure
+from replication.book.gates import show_gated_figure
+from replication.book.plots import plot_translation_rows
+from replication.book.sections import run_and_save, show_loss_curves
 from replication.experiments import msgan_pix2pix as p2p
-from replication.run.experiment import save_results
 
 profile_name, config, torch_device, data = start(p2p.NOTEBOOK, globals())
 
@@ -84,8 +84,7 @@ profile_name, config, torch_device, data = start(p2p.NOTEBOOK, globals())
 # noise drawn from a fixed seed.
 
 # %%
-table = p2p.run_table(config, data, torch_device, progress=progress)
-saved = save_results(p2p, table, profile_name, data, torch_device)
+table, saved = run_and_save(p2p, profile_name, config, data, torch_device, progress)
 
 # %% [markdown]
 # ## Outputs for one input, from different noise
@@ -94,13 +93,13 @@ saved = save_results(p2p, table, profile_name, data, torch_device)
 
 # %%
 outputs = table.runs.shown
-gate_line = gate_means(saved, p2p.METHODS, [p2p.PRECISION, p2p.CONTENT])
-fig = plot_translation_rows(table.inputs, outputs)
-show_figure(
-    fig,
-    "Held-out inputs (left) and the outputs of Pix2Pix and Pix2Pix + MS for each, one per noise vector (first seed)."
-    + (f" Mean over seeds — {gate_line}." if gate_line else ""),
+show_gated_figure(
+    plot_translation_rows(table.inputs, outputs),
+    "Held-out inputs (left) and the outputs of Pix2Pix and Pix2Pix + MS for each, one per noise vector (first seed).",
     f"One row per input: the input, then {outputs[p2p.BASELINE].shape[0]} outputs of each method from different noise.",
+    saved,
+    p2p.METHODS,
+    [p2p.PRECISION, p2p.CONTENT],
 )
 
 # %% [markdown]
@@ -109,9 +108,9 @@ show_figure(
 # where it is not trained); `l1` the reconstruction term on the first output.
 
 # %%
-fig = plot_loss_curves(table.runs.histories, ["d_loss", "g_gan", "l1", "ms_ratio"])
-show_figure(
-    fig,
+show_loss_curves(
+    table.runs.histories,
+    ["d_loss", "g_gan", "l1", "ms_ratio"],
     "Training curves per run: D loss, G adversarial loss, L1 to the target and the mode-seeking ratio (running mean).",
     "Line plots of d_loss, g_gan, l1 and ms_ratio against the training step, one line per method and seed.",
 )

@@ -67,10 +67,10 @@ progress: bool = True  # tqdm bars (the batch runner turns them off)
 
 from replication.book import page
 from replication.book.cells import start
-from replication.book.gates import gate_means
-from replication.book.plots import plot_loss_curves, plot_translation_rows, show_figure
+from replication.book.gates import show_gated_figure
+from replication.book.plots import plot_translation_rows
+from replication.book.sections import run_and_save, show_loss_curves
 from replication.experiments import msgan_drit as drit
-from replication.run.experiment import save_results
 
 profile_name, config, torch_device, data = start(drit.NOTEBOOK, globals())
 
@@ -82,8 +82,7 @@ profile_name, config, torch_device, data = start(drit.NOTEBOOK, globals())
 # other, several times each with random attributes drawn from a fixed seed.
 
 # %%
-table = drit.run_table(config, data, torch_device, progress=progress)
-saved = save_results(drit, table, profile_name, data, torch_device)
+table, saved = run_and_save(drit, profile_name, config, data, torch_device, progress)
 
 # %% [markdown]
 # ## Outputs for one input, from different attributes
@@ -96,14 +95,15 @@ for direction in drit.DIRECTIONS:
     outputs = {m: table.runs.shown[m][direction] for m in drit.METHODS}
     translation = drit.direction_text(data.name, direction)
     gates = [drit.metric_name(drit.PRECISION, direction), drit.metric_name(drit.CONTENT, direction)]
-    gate_line = gate_means(saved, drit.METHODS, gates)
-    fig = plot_translation_rows(table.inputs[direction], outputs)
-    show_figure(
-        fig,
+    show_gated_figure(
+        plot_translation_rows(table.inputs[direction], outputs),
         f"{translation}: held-out inputs (left) and the outputs of DRIT and DRIT + MS for each, one per random "
-        "attribute (first seed)." + (f" Mean over seeds — {gate_line}." if gate_line else ""),
+        "attribute (first seed).",
         f"One row per input: the input, then {outputs[drit.BASELINE].shape[0]} outputs of each method from "
         "different attributes.",
+        saved,
+        drit.METHODS,
+        gates,
     )
 
 # %% [markdown]
@@ -113,9 +113,9 @@ for direction in drit.DIRECTIONS:
 # cross-cycle reconstruction, `d_loss` the four domain discriminators' loss.
 
 # %%
-fig = plot_loss_curves(table.runs.histories, ["d_loss", "g_gan", "cycle_l1", "ms_ratio_ab", "ms_ratio_ba"])
-show_figure(
-    fig,
+show_loss_curves(
+    table.runs.histories,
+    ["d_loss", "g_gan", "cycle_l1", "ms_ratio_ab", "ms_ratio_ba"],
     "Training curves per run: domain discriminators' loss, the adversarial loss of the translations, "
     "the cross-cycle L1 and the two mode-seeking ratios (running mean).",
     "Line plots of d_loss, g_gan, cycle_l1, ms_ratio_ab and ms_ratio_ba against the training step, one line per "

@@ -73,10 +73,10 @@ from IPython.display import Markdown, display
 
 from replication.book import page
 from replication.book.cells import start
-from replication.book.gates import gate_means
-from replication.book.plots import plot_caption_rows, plot_loss_curves, show_figure
+from replication.book.gates import show_gated_figure
+from replication.book.plots import plot_caption_rows
+from replication.book.sections import run_and_save, show_loss_curves
 from replication.experiments import msgan_stackgan as sg
-from replication.run.experiment import save_results
 
 profile_name, config, torch_device, data = start(sg.NOTEBOOK, globals())
 if data.train_captions:
@@ -90,8 +90,7 @@ if data.train_captions:
 # with noise from a fixed seed.
 
 # %%
-table = sg.run_table(config, data, torch_device, progress=progress)
-saved = save_results(sg, table, profile_name, data, torch_device)
+table, saved = run_and_save(sg, profile_name, config, data, torch_device, progress)
 
 # %% [markdown]
 # ## Images for one caption, from different noise
@@ -99,13 +98,13 @@ saved = save_results(sg, table, profile_name, data, torch_device)
 # noise vectors for both methods). A generator that ignores its noise repeats one image along a row.
 
 # %%
-gate_line = gate_means(saved, sg.METHODS, [sg.PRECISION, sg.ACCURACY])
-fig = plot_caption_rows(table.captions, table.runs.shown)
-show_figure(
-    fig,
-    "Held-out captions and the images StackGAN++ and StackGAN++ + MS draw for each, one per noise vector (first seed)."
-    + (f" Mean over seeds — {gate_line}." if gate_line else ""),
+show_gated_figure(
+    plot_caption_rows(table.captions, table.runs.shown),
+    "Held-out captions and the images StackGAN++ and StackGAN++ + MS draw for each, one per noise vector (first seed).",
     f"One row per caption: {table.runs.shown[sg.BASELINE].shape[0]} images of each method from different noise.",
+    saved,
+    sg.METHODS,
+    [sg.PRECISION, sg.ACCURACY],
 )
 
 # %% [markdown]
@@ -114,9 +113,9 @@ show_figure(
 # baseline too, where it is not trained); `kl` the conditioning-augmentation penalty.
 
 # %%
-fig = plot_loss_curves(table.runs.histories, ["d_loss", "g_gan", "kl", "ms_ratio"])
-show_figure(
-    fig,
+show_loss_curves(
+    table.runs.histories,
+    ["d_loss", "g_gan", "kl", "ms_ratio"],
     "Training curves per run: D loss (all stages), G adversarial loss, KL term and the mode-seeking ratio.",
     "Line plots of d_loss, g_gan, kl and ms_ratio against the training step, one line per method and seed.",
 )

@@ -54,9 +54,9 @@ from replication.claims import regime
 from replication.claims.stats import compare_methods
 from replication.configs.msgan import MSGANDRITConfig
 from replication.data.image_pairs import DOMAINS, UnpairedData, load_unpaired
-from replication.data.images import load_dataset
+from replication.experiments.translation import DIVERSITY, SPREAD_METRICS, consecutive_distance, named_extractor
 from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio, mode_seeking_weight
-from replication.metrics.features import ClassifierConfig, FeatureExtractor, get_extractor
+from replication.metrics.features import ClassifierConfig
 from replication.metrics.fid import frechet_distance
 from replication.metrics.label_accuracy import label_accuracy
 from replication.metrics.lpips import PerceptualDistance, perceptual_distance
@@ -89,11 +89,10 @@ BASELINE, MODE_SEEKING = "DRIT", "DRIT + MS"
 METHODS = (BASELINE, MODE_SEEKING)
 DIRECTIONS = ("A→B", "B→A")
 SIDES = {"A→B": ("a", "b"), "B→A": ("b", "a")}  # direction → (source domain, target domain)
-DIVERSITY = "LPIPS diversity"
 CONTENT = "content kept"  # evaluator top-1 on the outputs = the input's class (sets with classes only)
 CONTENT_CLASSES = 10  # the offline set's classes (digits)
 PRECISION = "precision"  # share of outputs inside the target domain's training feature manifold (the data gate)
-BASE_METRICS = ("FID", DIVERSITY, "NDB", "JSD")
+BASE_METRICS = SPREAD_METRICS
 REAL = "real data (target domain)"
 NOISE_SEED = 10_000  # + seed: the random attributes of the evaluated outputs
 PARAMETERS = ("profile", "seeds", "dataset", "steps", "quick", "device", "progress")  # its notebook's parameters cell
@@ -475,11 +474,6 @@ def translate(
     return torch.stack(results).cpu()
 
 
-def consecutive_distance(outputs: torch.Tensor, distance: PerceptualDistance) -> float:
-    """Mean distance between outputs k and k+1 of the same input (the LPIPS diversity of `outputs`)."""
-    return float(torch.cat([distance.distance(outputs[k], outputs[k + 1]) for k in range(len(outputs) - 1)]).mean())
-
-
 def eval_indices(n: int, k: int, seed: int = INPUTS_SEED) -> torch.Tensor:
     """The first k of a fixed random permutation of n held-out images (the evaluated inputs)."""
     return torch.randperm(n, generator=torch.Generator().manual_seed(seed))[:k]
@@ -499,11 +493,8 @@ class Evaluator:
 
     def __init__(self, config: MSGANDRITConfig, data: UnpairedData, device: torch.device):
         self.config, self.data = config, data
-        classifier_data = None
-        if config.extractor.startswith("classifier:"):
-            classifier_data = load_dataset(config.extractor.split(":", 1)[1], image_size=config.crop_size)
-        self.extractor: FeatureExtractor = get_extractor(
-            config.extractor, classifier_data, device, ClassifierConfig(steps=config.classifier_steps)
+        self.extractor = named_extractor(
+            config.extractor, config.crop_size, device, ClassifierConfig(steps=config.classifier_steps)
         )
         self.distance = perceptual_distance(self.extractor, device)
         size = config.crop_size

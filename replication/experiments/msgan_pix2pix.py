@@ -32,13 +32,13 @@ from replication.claims.stats import compare_methods
 from replication.configs.msgan import MSGANPix2PixConfig
 from replication.core import parallel
 from replication.data.image_pairs import PairedData, load_paired, plausible_targets
-from replication.data.images import BatchSampler, load_dataset
+from replication.data.images import BatchSampler
 from replication.experiments.sampling import evenly_spaced
+from replication.experiments.translation import DIVERSITY, SPREAD_METRICS, named_extractor, spread_scores
 from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio, mode_seeking_weight
-from replication.metrics.features import ClassifierConfig, FeatureExtractor, get_extractor
-from replication.metrics.fid import frechet_distance
+from replication.metrics.features import ClassifierConfig
 from replication.metrics.label_accuracy import label_accuracy
-from replication.metrics.lpips import PerceptualDistance, perceptual_distance
+from replication.metrics.lpips import perceptual_distance
 from replication.metrics.manifold import RealManifold
 from replication.metrics.ndb import NDBBins
 from replication.nets.pix2pix import MultiScaleDiscriminator, UNetGenerator
@@ -56,8 +56,7 @@ from replication.run.train import seed_everything, train_method
 TABLE_ID = "msgan_pix2pix"
 BASELINE, MODE_SEEKING = "Pix2Pix", "Pix2Pix + MS"
 METHODS = (BASELINE, MODE_SEEKING)
-DIVERSITY = "LPIPS diversity"
-METRICS = ("FID", DIVERSITY, "NDB", "JSD")
+METRICS = SPREAD_METRICS
 CONTENT = "content kept"  # evaluator top-1 on the outputs = the input's class (sets with classes only)
 PRECISION = "precision"  # share of outputs inside the real digits' feature manifold (sets with classes only)
 CONTENT_CLASSES = 10  # the offline set's classes (digits)
@@ -174,22 +173,14 @@ def translate(generator: nn.Module, inputs: torch.Tensor, nz: int, outputs: int,
     return torch.stack(results).cpu()
 
 
-def consecutive_distance(outputs: torch.Tensor, distance: PerceptualDistance) -> float:
-    """Mean distance between outputs k and k+1 of the same input (the LPIPS diversity of `outputs`)."""
-    return float(torch.cat([distance.distance(outputs[k], outputs[k + 1]) for k in range(len(outputs) - 1)]).mean())
-
-
 class Evaluator:
     """The fixed reference: real features of the held-out targets, NDB bins of the training targets,
     the perceptual distance, and the data's own same-input diversity."""
 
     def __init__(self, config: MSGANPix2PixConfig, data: PairedData, device: torch.device):
         self.config, self.data = config, data
-        classifier_data = None
-        if config.extractor.startswith("classifier:"):
-            classifier_data = load_dataset(config.extractor.split(":", 1)[1], image_size=config.image_size)
-        self.extractor: FeatureExtractor = get_extractor(
-            config.extractor, classifier_data, device, ClassifierConfig(steps=config.classifier_steps)
+        self.extractor = named_extractor(
+            config.extractor, config.image_size, device, ClassifierConfig(steps=config.classifier_steps)
         )
         self.distance = perceptual_distance(self.extractor, device)
         self.index = evenly_spaced(len(data.test_input), config.eval_inputs)  # every class (mnist5k is class-sorted)
@@ -219,16 +210,8 @@ class Evaluator:
 
     def evaluate(self, generator: nn.Module, seed: int) -> tuple[dict, torch.Tensor]:
         outputs = translate(generator, self.inputs, self.config.nz, self.config.outputs_per_input, NOISE_SEED + seed)
-        flat = outputs.flatten(0, 1)
-        features = self.extractor.features(flat)
-        bins = self.bins.evaluate(flat.numpy())
-        scores = {
-            "FID": frechet_distance(self.real_features, features),
-            DIVERSITY: consecutive_distance(outputs, self.distance),
-            "NDB": float(bins.ndb),
-            "JSD": bins.jsd,
-            PRECISION: self.manifold.precision(features),
-        }
+        scores, features = spread_scores(outputs, self.extractor, self.real_features, self.bins, self.distance)
+        scores[PRECISION] = self.manifold.precision(features)
         if self.input_labels is not None:
             scores[CONTENT] = label_accuracy(self.extractor, outputs, self.input_labels)
         return scores, outputs

@@ -41,13 +41,11 @@ from replication.claims import regime
 from replication.claims.stats import compare_methods
 from replication.configs.msgan import MSGANStackGANConfig
 from replication.data.captions import load_text
-from replication.data.images import load_dataset
 from replication.data.text import TextData
-from replication.experiments.msgan_pix2pix import consecutive_distance
 from replication.experiments.sampling import evenly_spaced
+from replication.experiments.translation import DIVERSITY, SPREAD_METRICS, named_extractor, spread_scores
 from replication.losses.msgan import mode_seeking_loss, mode_seeking_ratio, mode_seeking_weight
-from replication.metrics.features import ClassifierConfig, ClassifierExtractor, classifier_extractor, get_extractor
-from replication.metrics.fid import frechet_distance
+from replication.metrics.features import ClassifierConfig, ClassifierExtractor, classifier_extractor
 from replication.metrics.label_accuracy import label_accuracy
 from replication.metrics.lpips import perceptual_distance
 from replication.metrics.manifold import RealManifold
@@ -67,8 +65,7 @@ from replication.run.train import seed_everything, train_method
 TABLE_ID = "msgan_stackgan"
 BASELINE, MODE_SEEKING = "StackGAN++", "StackGAN++ + MS"
 METHODS = (BASELINE, MODE_SEEKING)
-DIVERSITY = "LPIPS diversity"
-METRICS = ("FID", DIVERSITY, "NDB", "JSD")
+METRICS = SPREAD_METRICS
 ACCURACY = "caption class accuracy"
 PRECISION = "precision"  # share of outputs inside the training images' feature manifold (the data gate)
 REAL = "real data (nearest captions)"
@@ -236,10 +233,7 @@ class Evaluator:
         self.config, self.data = config, data
         images = data.images
         classifier_config = ClassifierConfig(steps=config.classifier_steps)
-        extractor_data = None
-        if config.extractor.startswith("classifier:"):
-            extractor_data = load_dataset(config.extractor.split(":", 1)[1], image_size=config.image_size)
-        self.extractor = get_extractor(config.extractor, extractor_data, device, classifier_config)
+        self.extractor = named_extractor(config.extractor, config.image_size, device, classifier_config)
         self.classifier = (
             self.extractor
             if isinstance(self.extractor, ClassifierExtractor) and self.extractor.name == f"classifier:{images.name}"
@@ -268,17 +262,9 @@ class Evaluator:
 
     def evaluate(self, generator: nn.Module, seed: int) -> tuple[dict, torch.Tensor]:
         outputs = generate(generator, self.texts, self.config.nz, self.config.outputs_per_caption, NOISE_SEED + seed)
-        flat = outputs.flatten(0, 1)
-        features = self.extractor.features(flat)
-        bins = self.bins.evaluate(flat.numpy())
-        scores = {
-            "FID": frechet_distance(self.real_features, features),
-            DIVERSITY: consecutive_distance(outputs, self.distance),
-            "NDB": float(bins.ndb),
-            "JSD": bins.jsd,
-            ACCURACY: label_accuracy(self.classifier, outputs, self.labels),
-            PRECISION: self.manifold.precision(features),
-        }
+        scores, features = spread_scores(outputs, self.extractor, self.real_features, self.bins, self.distance)
+        scores[ACCURACY] = label_accuracy(self.classifier, outputs, self.labels)
+        scores[PRECISION] = self.manifold.precision(features)
         return scores, outputs
 
     def protocol(self) -> dict:
