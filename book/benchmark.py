@@ -134,7 +134,7 @@ else:
 # ## Check the gpu path first: quick checks and the prepared GPU script
 # Before a day of GPU time, a quick check runs a table's gpu (or paper) path end to end — the paper's
 # networks at their width, the paper's data loader, the Inception FID network, the results file and the
-# page — for two training steps on a handful of images (`-p profile gpu -p quick True`; its numbers mean
+# page — for three training steps on a handful of images (`-p profile gpu -p quick True`; its numbers mean
 # nothing and go to their own `.quick.json` file). The table gives each quick check's measured time on
 # fixture data in the papers' on-disk layouts (the CI dress rehearsal, `tests/test_gpu_rehearsal.py`):
 # on a GPU the training part takes seconds, and most of what is left is the kernel's start. The
