@@ -72,7 +72,7 @@ def test_one_row_per_claim_with_ours_reported_verdict_scale_and_link():
     first, second = rows[0], rows[1]
     assert first[0] == 'MSGAN (Mao et al., CVPR 2019), <a href="../notebooks/msgan/table1_labels.html">Table 1</a>'
     assert first[1] == "MSGAN lowers FID"
-    assert first[3] == "FID: DCGAN 30.1 ± 1.5, MSGAN 28.5 ± 0.75"
+    assert first[3] == "<em>mnist5k</em><br>FID: DCGAN 30.1 ± 1.5, MSGAN 28.5 ± 0.75"
     assert first[4] == "no: ours on mnist5k, the paper on CIFAR-10"
     assert first[5] == "<strong>holds</strong>"
     assert first[6] == "—"  # parts without p-values (a results file from before the analysis plan)
@@ -82,9 +82,9 @@ def test_one_row_per_claim_with_ours_reported_verdict_scale_and_link():
     expected = {r.method: r.shown for r in REPORTED if r.table_id == "msgan_table1" and r.metric == "FID"}
     shown = [expected.get(method, "—") for method in ("DCGAN", "MSGAN")]
     if shown == ["see paper", "see paper"]:
-        assert first[2] == "FID: see paper"
+        assert first[2] == "<em>CIFAR-10</em><br>FID: see paper"
     else:
-        assert first[2] == f"FID: DCGAN {shown[0]}, MSGAN {shown[1]}"
+        assert first[2] == f"<em>CIFAR-10</em><br>FID: DCGAN {shown[0]}, MSGAN {shown[1]}"
     # every other registered table gets a "no results yet" row
     missing = [r for r in rows if r[5].startswith("no results yet")]
     assert len(missing) == len(summary.TABLES) - 1
@@ -140,7 +140,7 @@ def test_a_method_that_was_not_run_and_html_in_texts_are_shown_safely():
     scanned = [(Path("cpu/alpha_gan_table.json"), _payload("alpha_gan_table", [verdict]), None)]
     row = next(r for r in _cells(summary.summary_html(summary.summary_rows(scanned, "cpu"))) if "battery" in r[0])
     assert row[1] == "&lt;b&gt;VAE&lt;/b&gt; &amp; co"
-    assert row[3] == "FID: DCGAN 30.1 ± 1.5, VAE not run"
+    assert row[3] == "<em>mnist5k</em><br>FID: DCGAN 30.1 ± 1.5, VAE not run"
 
 
 @pytest.mark.parametrize("table_id", sorted(summary.TABLES))
@@ -229,3 +229,25 @@ def test_the_gallery_shows_each_tables_first_figure_scaled_down_and_linked(tmp_p
     shown = base64.b64decode(gallery.split("data:image/png;base64,")[1].split('"')[0])
     assert Image.open(io.BytesIO(shown)).size == (240, 120)
     assert thumbnails.gallery_html(tmp_path / "nothing") == ""
+
+
+def test_numbers_sit_under_their_data_set_beside_the_real_datas_value_and_not_tested_links_its_regime_check():
+    failed_check = {"name": "the baseline collapses", "met": False, "failed": "the baseline does not collapse"}
+    failed_check["measurement"] = "LPIPS 0.9 vs real 0.8"  # on the table's page, not in the summary
+    skipped = _verdict("MSGAN is more diverse", "not tested", regime=[failed_check, {"name": "x", "met": True}])
+    payload = _payload("msgan_table1", [skipped])
+    payload["rows"].append(
+        {"method": "real data (held-out)", "metric": "FID", "mean": 1.87, "std": 0.0, "n": 3, "values": [1.87] * 3}
+    )
+    scanned = [(Path("cpu/msgan_table1.json"), payload, None)]
+    row = _cells(summary.summary_html(summary.summary_rows(scanned, "cpu")))[0]
+    assert row[2].startswith("<em>CIFAR-10</em><br>FID: ")  # the paper's number under the paper's data set
+    assert row[3] == "<em>mnist5k</em><br>FID: DCGAN 30.1 ± 1.5, MSGAN 28.5 ± 0.75; real data (held-out) 1.87"
+    href = "../notebooks/msgan/table1_labels.html#regime-check"
+    assert row[5] == f'<strong>not tested</strong>: the baseline does not collapse (<a href="{href}">regime check</a>)'
+
+
+@pytest.mark.parametrize("table_id", sorted(summary.TABLES))
+def test_every_table_page_has_the_regime_check_section_the_summary_links_to(table_id):
+    source = (REPO / summary.TABLES[table_id].notebook).read_text()
+    assert re.search(r"^# ## Regime check$", source, re.MULTILINE), summary.TABLES[table_id].notebook

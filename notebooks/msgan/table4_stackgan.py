@@ -129,7 +129,7 @@ show_loss_curves(
 page.show_table(saved, list(sg.METRICS))
 
 # %% [markdown]
-# ## Regime checks
+# ## Regime check
 # Three preconditions, all on the baseline StackGAN++ — the model mode seeking claims to improve.
 # (a) Its images are data: their precision (the share inside the training images' feature manifold)
 # is at least halfway from an untrained generator's to the real held-out images'. (b) They follow the

@@ -67,9 +67,11 @@ COLUMNS = (
 )
 VERDICTS = ("holds", "does not hold", "inconclusive", "not tested")  # the tally's columns, in this order
 CAPTION = (
-    "Every claim replicated in this book: the paper's reported values and ours (mean ± std over seeds) "
-    "for the methods and metrics the claim compares, whether the two measure the same thing (data set and "
-    "features), the computed verdict, and the profile and scale it ran at. Each table links to its page."
+    "Every claim replicated in this book: the paper's reported values and ours (mean ± std over seeds, with the "
+    "real data's own value where the table measured one), each under its data set, for the methods and metrics the "
+    "claim compares; whether the two measure the same thing (data set and features), the computed verdict (a claim "
+    "not tested names its failed preconditions and links to its page's regime check), and the profile and scale it "
+    "ran at. Each table links to its page."
 )
 BOOK_FAMILY_NOTE = (
     "<p><em>Verdict, Holm over the book</em>: each verdict is tested at family-wise α = 0.05 within its own claim "
@@ -117,17 +119,25 @@ def _reported(table_id: str, dataset: str | None, metric: str, method: str) -> s
     return entry.shown
 
 
-def _values(compared: list[tuple[str, list[str]]], value) -> str:
-    """'metric: A x, B y' for each compared metric, one metric a line ('metric: see paper' when no
-    method has a number)."""
+def real_reference(payload: dict, metric: str) -> str:
+    """'; real data (held-out) 3.33': the real images' own value of `metric` in the results, where the table
+    measured one (the data's diversity, a real-vs-real FID), so that a stand-in's scale can be read."""
+    refs = [row for row in payload["rows"] if row["metric"] == metric and str(row["method"]).startswith("real")]
+    return "".join(f"; {row['method']} {row['mean']:.3g}" for row in refs)
+
+
+def _values(compared: list[tuple[str, list[str]]], value, dataset: str, extra=None) -> str:
+    """The data set in italics, then 'metric: A x, B y' for each compared metric, one metric a line ('metric:
+    see paper' when no method has a number); `extra(metric)` is appended to a metric's line."""
     lines = []
     for metric, methods in compared:
         values = [value(metric, method) for method in methods]
         if all(v == "see paper" for v in values):
             lines.append(f"{metric}: see paper")
         else:
-            lines.append(f"{metric}: " + ", ".join(f"{m} {v}" for m, v in zip(methods, values, strict=True)))
-    return "<br>".join(html.escape(line) for line in lines)
+            shown = ", ".join(f"{m} {v}" for m, v in zip(methods, values, strict=True))
+            lines.append(f"{metric}: {shown}{extra(metric) if extra else ''}")
+    return f"<em>{html.escape(dataset)}</em><br>" + "<br>".join(html.escape(line) for line in lines)
 
 
 def scale_text(payload: dict) -> str:
@@ -164,8 +174,13 @@ def _link(table_id: str, prefix: str) -> str:
     return f'{html.escape(page.paper)}, <a href="{href}">{html.escape(page.table)}</a>'
 
 
-def _verdict_cell(verdict: dict) -> str:
-    """The verdict in bold, then the reason where the claim was not tested."""
+def _verdict_cell(verdict: dict, regime_href: str | None = None) -> str:
+    """The verdict in bold, then the reason where the claim was not tested: each failed precondition's short
+    phrase (its measurement is on the table's page), linked to the page's regime check."""
+    failed = [c.get("failed") or c["name"] for c in verdict.get("regime", []) if not c.get("met", True)]
+    if verdict["verdict"] == "not tested" and failed and regime_href:
+        reasons = "; ".join(html.escape(reason) for reason in dict.fromkeys(failed))
+        return f'<strong>not tested</strong>: {reasons} (<a href="{html.escape(regime_href)}">regime check</a>)'
     text = verdict_text(verdict)
     head, sep, reason = text.partition(": ")
     if sep and head == verdict["verdict"]:
@@ -237,15 +252,20 @@ def summary_rows(scanned: list[tuple[Path, dict | None, str | None]], profile: s
         scale = html.escape(scale_text(payload))
         same = html.escape(comparability(table_id, payload))
         dataset = dataset_name(payload)
+        shown_row = data_row(table_id, dataset) or main_row(table_id)
+        paper_data = shown_row.paper_name if shown_row else "the paper's data set"
+        page = TABLES.get(table_id)
+        regime_href = page_href(page.notebook, prefix) + "#regime-check" if page else None
         if not payload["verdicts"]:
             rows.append(_row(table_id, where, "—", "—", "—", same, "no claim tested", "—", scale))
         for index, verdict in enumerate(payload["verdicts"]):
             compared = _compared(verdict)
-            reported = _values(compared, partial(_reported, table_id, dataset))
-            ours = _values(compared, partial(_ours, payload))
+            reported = _values(compared, partial(_reported, table_id, dataset), paper_data)
+            ours = _values(compared, partial(_ours, payload), dataset, partial(real_reference, payload))
             claim = html.escape(verdict["claim"])
             wide = _family_cell(family.get((table_id, index)))
-            rows.append(_row(table_id, where, claim, reported, ours, same, _verdict_cell(verdict), wide, scale))
+            cell = _verdict_cell(verdict, regime_href)
+            rows.append(_row(table_id, where, claim, reported, ours, same, cell, wide, scale))
     for table_id in TABLES:
         if table_id not in seen:
             missing = f"no results yet at profile {html.escape(profile)}"
