@@ -35,10 +35,11 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 # The dress rehearsal of the gpu profile (tests/test_gpu_rehearsal.py): every table notebook at
-# -p profile gpu -p quick True on fixture data, two at a time (~10 min on 2 cores). CI runs it after `make test`;
-# the paper profile's cases (minutes each on a CPU) run on a GPU: data_scripts/gpu_check.sh.
+# -p profile gpu -p quick True on fixture data, two at a time (~11 min on 2 cores), then data_scripts/gpu_check.sh
+# --device cpu --quick end to end (tests/test_gpu_check.py, ~3 min). CI runs it after `make test`; the paper
+# profile's cases (minutes each on a CPU) run on a GPU: data_scripts/gpu_check.sh.
 rehearsal: $(STAMP)
-	$(PY) -m pytest -m "rehearsal and not rehearsal_paper" tests/test_gpu_rehearsal.py
+	$(PY) -m pytest -m "rehearsal and not rehearsal_paper" tests/test_gpu_rehearsal.py tests/test_gpu_check.py
 
 # The runner exits 0 (all ran), 1 (some notebooks failed: build the book anyway, then fail) or
 # anything else (2: bad arguments such as an unknown profile; interrupted; crashed): stop, build nothing.
