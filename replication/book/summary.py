@@ -145,13 +145,18 @@ def scale_text(payload: dict) -> str:
     return f"{payload['profile']} · {dataset_name(payload)} · {seeds} seed{'s' if seeds != 1 else ''}"
 
 
+def paper_dataset(table_id: str, ours: str) -> str:
+    """The data set of the paper's row beside ours: its own row for our data set, else the table's main row."""
+    shown_row = data_row(table_id, ours) or main_row(table_id)
+    return shown_row.paper_name if shown_row else "the paper's data set"
+
+
 def comparability(table_id: str, payload: dict) -> str:
     """Whether our numbers measure what the paper's do: 'yes' only on the paper's own data set and protocol;
     else what differs, with both data sets named."""
     ours = dataset_name(payload)
     row = data_row(table_id, ours)
-    shown_row = row or main_row(table_id)  # the paper's row beside ours: its own, else the table's main row
-    paper = shown_row.paper_name if shown_row else "the paper's data set"
+    paper = paper_dataset(table_id, ours)
     if row is None:
         return f"no: ours on {ours}, the paper on {paper}"
     protocol = payload.get("protocol", {})
@@ -252,8 +257,7 @@ def summary_rows(scanned: list[tuple[Path, dict | None, str | None]], profile: s
         scale = html.escape(scale_text(payload))
         same = html.escape(comparability(table_id, payload))
         dataset = dataset_name(payload)
-        shown_row = data_row(table_id, dataset) or main_row(table_id)
-        paper_data = shown_row.paper_name if shown_row else "the paper's data set"
+        paper_data = paper_dataset(table_id, dataset)
         page = TABLES.get(table_id)
         regime_href = page_href(page.notebook, prefix) + "#regime-check" if page else None
         if not payload["verdicts"]:
