@@ -165,16 +165,30 @@ class TrainedRun:
 
 
 def train_run(
-    config: CVAEGANConfig, data: ImageData, method: str, seed: int, device: torch.device, progress: bool = True
+    config: CVAEGANConfig,
+    data: ImageData,
+    method: str,
+    seed: int,
+    device: torch.device,
+    progress: bool = True,
+    data_key: dict | None = None,
 ) -> TrainedRun:
-    """Train (or resume, or load) `method` at `seed`; every net gets Adam(lr, β1, β2)."""
+    """Train (or resume, or load) `method` at `seed`; every net gets Adam(lr, β1, β2).
+
+    `data_key` says how `data` differs from the config's data set (e.g. `{"train_subset": …}` for a run on
+    part of its training split, `cvae_gan_applications.subset_data`): it joins the run's key, so such a run
+    gets its own folder and never resumes or loads the run on the whole split (None: the run's key as ever)."""
+    run_config = {**config.training_config(), "method": method}
+    if data_key:
+        if set(data_key) & set(run_config):
+            raise ValueError(f"data_key {sorted(data_key)} would overwrite training settings of the run's key")
+        run_config.update(data_key)
     models = build_models(config, data, method, device, seed)
     modules = models.as_dict()
     optimizers = {
         n: torch.optim.Adam(m.parameters(), lr=config.lr, betas=(config.beta1, config.beta2))
         for n, m in modules.items()
     }
-    run_config = {**config.training_config(), "method": method}
     sampler = BatchSampler(data.train_x, data.train_y, config.batch_size)
     step = make_step(models, optimizers, sampler, config, method, data.num_classes)
     result = train_method(
