@@ -89,8 +89,10 @@ for path in files:
 # table's total (`bash data_scripts/gpu_bench.sh` re-times every case on a GPU).
 # Runs are counted one after another on one device (a CPU notebook's two workers, or several GPUs,
 # take less); evaluation and the models under "also trains" are not included, and notebooks that
-# share runs (ContraGAN's three where their settings agree, CVAE-GAN Table 1 and its applications)
-# train them once, so their hours overlap. Read the hours as an order of magnitude.
+# share runs (ContraGAN's three where their settings agree; CVAE-GAN Table 1's CVAE and CVAE-GAN runs,
+# which its applications reuse) train them once, so their hours overlap. The applications' own runs
+# (one CVAE-GAN per seed, trained on the augmentation study's small real subset) are a row of their own.
+# Read the hours as an order of magnitude.
 
 # %% tags=["remove-input"]
 from replication.book import estimate
@@ -110,9 +112,11 @@ display(HTML(page.details_block(caption, estimate.detail_frame(estimates))))
 # inconclusive; *not tested* claims buy nothing but their measurement. Per table: the estimated
 # training minutes of the cpu profile (the table above: two 1-thread workers on 2 cores, evaluation
 # not included), its claims in the committed `cpu` results, how many were tested in their regime, and
-# the minutes each tested claim cost. Two notebooks train nothing of their own at `cpu` — the ContraGAN
-# overfitting study reuses Table 1's runs, CVAE-GAN's applications reuse Table 1's — so their claims
-# cost no extra training, and the book's total counts every run once.
+# the minutes each tested claim cost. A run two notebooks share counts for the one that trains it: the
+# ContraGAN overfitting study trains nothing of its own at `cpu` (it reuses Table 1's runs), so its
+# claims cost no extra training; CVAE-GAN's applications reuse Table 1's CVAE and CVAE-GAN runs and
+# count only their own, one CVAE-GAN per seed on the augmentation study's real subset. The book's
+# total counts every run once.
 
 # %% tags=["remove-input"]
 from replication.configs.profiles import TABLE_PROFILES

@@ -41,8 +41,13 @@ def test_the_cpu_book_plan_counts_every_table_once_and_projects_from_its_measure
     # the runs a table reuses are another table's: the same training settings and a subset of its methods
     shared = {"contragan_overfitting": "contragan_table1", "cvae_gan_applications": "cvae_gan_table1"}
     for table, owner in shared.items():
-        assert bench.CPU_BOOK[table][1] == ()
         assert get_profile(table, "cpu").training_config() == get_profile(owner, "cpu").training_config()
+    assert bench.CPU_BOOK["contragan_overfitting"][1] == ()  # it trains nothing of its own
+    # the applications reuse Table 1's CVAE and CVAE-GAN, and train their augmentation generator (one per seed)
+    applications = bench.CPU_BOOK["cvae_gan_applications"]
+    assert applications[0] == cvae_gan_applications.__name__
+    assert applications[1] == (cvae_gan_applications.AUGMENT_GENERATOR,)
+    assert set(cvae_gan_applications.RUNS) - set(applications[1]) == set(cvae_gan_applications.INPAINT_METHODS)
     overfitting = get_profile("contragan_overfitting", "cpu")  # its methods are heads on one backbone
     backbone = overfitting.overfitting_backbone
     assert {f"{backbone} + {m}" for m in overfitting.methods} <= set(get_profile("contragan_table1", "cpu").methods)
@@ -60,6 +65,28 @@ def test_the_cpu_book_plan_counts_every_table_once_and_projects_from_its_measure
         assert row["workers min"] == pytest.approx(5 * 800 * row["ms/step in a pair (1 thread)"] / 2 / 60_000)
     bench.print_cpu_book_plan(rows)
     assert "Projected training time of the cpu book" in capsys.readouterr().out
+
+
+def test_the_cpu_book_plan_times_the_applications_own_subset_generator(monkeypatch):
+    """One CVAE-GAN per seed on the augmentation study's real subset (`train_application_run`), Table 1's steps."""
+    from replication.configs.profiles import get_profile
+    from replication.experiments import cvae_gan_applications
+
+    trained = []
+    original = cvae_gan_applications.subset_data
+
+    def spy(data, per_class, seed):
+        subset = original(data, per_class, seed)
+        trained.append(len(subset.train_x))
+        return subset
+
+    monkeypatch.setattr(cvae_gan_applications, "subset_data", spy)  # in this process: the run timed alone
+    [row] = bench.cpu_book_plan(1, tables=["cvae_gan_applications"])
+    config = get_profile("cvae_gan_applications", "cpu")
+    assert (row["table"], row["method"]) == ("cvae_gan_applications", cvae_gan_applications.AUGMENT_GENERATOR)
+    assert row["runs"] == len(config.seeds) == 5 and row["steps"] == config.steps == 500
+    assert trained == [10 * config.augment_real_per_class]  # the subset (10 classes), not the 4,000 training images
+    assert row["ms/step in a pair (1 thread)"] > 0
 
 
 def test_a_saved_cpu_book_measurement_is_what_the_estimate_reads(tmp_path, monkeypatch):

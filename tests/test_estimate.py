@@ -188,6 +188,14 @@ def test_every_table_and_profile_from_the_committed_bench_files():
             assert e.hours == pytest.approx(e.runs * e.steps * e.ms_per_step / 3.6e6)
     msgan_paper = next(e for e in estimates if (e.table, e.profile) == ("msgan_table1", "paper"))
     assert msgan_paper.basis == "measured"  # the bench times MSGAN at the paper's sizes
+    from replication.configs.profiles import get_profile
+    from replication.experiments.cvae_gan_applications import AUGMENT_GENERATOR
+
+    for profile in ("smoke", "cpu", "gpu", "paper"):  # the applications train one CVAE-GAN per seed of their own
+        [own] = [e for e in estimates if (e.table, e.profile, e.reuses) == ("cvae_gan_applications", profile, None)]
+        config = get_profile("cvae_gan_applications", profile)
+        assert (own.methods, own.runs, own.steps) == ((AUGMENT_GENERATOR,), len(config.seeds), config.steps)
+        assert own.hours and own.hours > 0
     frames = (estimate.detail_frame(estimates), totals)
     text = " ".join(frame.to_string() for frame in frames)
     assert "nan" not in text.lower() and "/home" not in text and "~/" not in text
@@ -244,6 +252,7 @@ def test_minutes_per_claim_tested_in_regime_by_hand():
     the overfitting study reuses Table 1's runs (0 of its own); the book: 45 min, 4 claims, 2 tested → 22.5."""
     estimates = [_cpu_estimate("msgan_table1", 0.2), _cpu_estimate("msgan_table1", 0.3)]
     estimates += [_cpu_estimate("contragan_table1", 0.25)]
+    estimates += [replace(_cpu_estimate("contragan_overfitting", 0.25), reuses="contragan_table1")]  # not its own
     estimates += [replace(_cpu_estimate("msgan_table1", None), profile="gpu")]  # another profile's: not counted
     verdicts = {
         "msgan_table1": [{"verdict": "holds"}, {"verdict": "not tested"}],
@@ -259,6 +268,50 @@ def test_minutes_per_claim_tested_in_regime_by_hand():
     book = frame.loc["the book"]
     assert (book["training minutes (estimated)"], book["claims"], book["tested in regime"]) == ("45.0", 4, 2)
     assert book["minutes per tested claim"] == "22.5"
+
+
+def test_the_applications_cost_their_own_subset_generator_and_reuse_table_1s_runs():
+    """CVAE-GAN's applications: 5 seeds × (CVAE, CVAE-GAN of Table 1, reused) + 5 seeds × their own CVAE-GAN on
+    the augmentation subset, costed at CVAE-GAN's step; only the own runs are the table's training minutes."""
+    from replication.configs.profiles import ROW_SETTINGS, get_profile
+    from replication.experiments.cvae_gan_applications import AUGMENT_GENERATOR, subset_run_config
+
+    bench = payload(("cvae-gan32", 64, 20.0))
+    for profile in ("smoke", "cpu", "gpu", "paper"):
+        rows = list(ROW_SETTINGS["cvae_gan_applications"]) if profile in ("gpu", "paper") else [None]
+        for row in rows:
+            config = get_profile("cvae_gan_applications", profile, dataset=row)
+            n = len(config.seeds)
+            assert estimate.runs_per_method("cvae_gan_applications", config) == {
+                "CVAE": n,
+                "CVAE-GAN": n,
+                AUGMENT_GENERATOR: n,
+            }
+            # its batch, min(batch, subset size), is the config's: every profile's data set has ≥ 10 classes
+            assert subset_run_config(config, 10 * config.augment_real_per_class).batch_size == config.batch_size
+            reused, own = estimate.estimate_table("cvae_gan_applications", profile, config, bench)
+            assert (reused.methods, reused.runs, reused.reuses) == (("CVAE", "CVAE-GAN"), 2 * n, "cvae_gan_table1")
+            assert (own.methods, own.runs, own.steps, own.reuses) == ((AUGMENT_GENERATOR,), n, config.steps, None)
+            assert own.case == "cvae-gan32" and "upper bound" not in own.basis  # exactly CVAE-GAN's step
+            [table1] = estimate.estimate_table(
+                "cvae_gan_table1", profile, get_profile("cvae_gan_table1", profile), bench
+            )
+            assert own.ms_per_step == pytest.approx(table1.ms_per_step)  # CVAE-GAN's cost per step
+            assert own.hours == pytest.approx(n * config.steps * own.ms_per_step / 3.6e6)
+    # at cpu: its own minutes only (Table 1's runs are Table 1's)
+    cpu = get_profile("cvae_gan_applications", "cpu")
+    estimates = estimate.estimate_table("cvae_gan_applications", "cpu", cpu, bench)
+    own_hours = 5 * 500 * estimates[1].ms_per_step / 3.6e6
+    frame = estimate.regime_cost_frame(estimates, {"cvae_gan_applications": [{"verdict": "holds"}]}).set_index("table")
+    shown = frame.loc["cvae_gan_applications", "training minutes (estimated)"]
+    assert shown == f"{60 * own_hours:.1f} (its own runs; it also reuses cvae_gan_table1's)"
+    assert frame.loc["the book", "training minutes (estimated)"] == f"{60 * own_hours:.1f}"
+    # a saved cpu-book row of its own run: the cpu estimate is that row (the reused runs are Table 1's rows)
+    row = {"table": "cvae_gan_applications", "method": AUGMENT_GENERATOR, "runs": 5, "steps": 500}
+    saved = {"title": "CPU", "rows": [{**row, "ms/step in a pair (1 thread)": 200.0}]}
+    [measured] = estimate.cpu_book_estimate("cvae_gan_applications", cpu, saved)
+    assert (measured.methods, measured.runs, measured.reuses) == ((AUGMENT_GENERATOR,), 5, None)
+    assert measured.hours == pytest.approx(5 * 500 * 100 / 3.6e6)
 
 
 def test_a_table_not_measured_leaves_the_books_cost_not_measured():

@@ -408,9 +408,11 @@ def fid_time(case: BenchCase, data: ImageData, device: torch.device, n: int, ext
 
 
 # The cpu book's training runs: table → (experiment module, methods trained there, extra runs of one method).
-# Runs shared between tables (ContraGAN Table 1 ↔ the overfitting study; CVAE-GAN Table 1 ↔ its
-# applications) are counted once; CVAE-GAN Table 1 adds four sensitivity runs at one seed (λ, sum/mean); Pix2Pix
-# one per λ_ms of its profile's `sensitivity_lambdas` (`extra_runs`).
+# Runs shared between tables (ContraGAN Table 1 ↔ the overfitting study; CVAE-GAN Table 1's CVAE and CVAE-GAN
+# ↔ its applications' inpainting and morphing) are counted once, under Table 1. The applications train one
+# CVAE-GAN of their own per seed, on the augmentation study's real subset (`cvae_gan_applications`:
+# AUGMENT_GENERATOR, trained by `train_application_run`). CVAE-GAN Table 1 adds four sensitivity runs at one
+# seed (λ, sum/mean); Pix2Pix one per λ_ms of its profile's `sensitivity_lambdas` (`extra_runs`).
 CPU_BOOK = {
     "msgan_table1": ("replication.experiments.msgan", None, {}),
     "msgan_pix2pix": ("replication.experiments.msgan_pix2pix", None, {}),
@@ -420,7 +422,7 @@ CPU_BOOK = {
     "contragan_overfitting": ("replication.experiments.contragan", (), {}),
     "contragan_table2": ("replication.experiments.contragan", None, {}),
     "cvae_gan_table1": ("replication.experiments.cvae_gan", None, {"CVAE-GAN": 4}),
-    "cvae_gan_applications": ("replication.experiments.cvae_gan", (), {}),
+    "cvae_gan_applications": ("replication.experiments.cvae_gan_applications", ("CVAE-GAN on the real subset",), {}),
     "alpha_gan_table": ("replication.experiments.alpha_gan", None, {}),
 }
 
@@ -474,16 +476,20 @@ def cpu_book_plan(steps: int, tables: list[str] | None = None) -> list[dict]:
                 data = load_dataset(config.dataset, size)
             short = replace(config, steps=steps, checkpoint_every=10**9)
             listed = methods if methods is not None else getattr(config, "methods", None) or experiment.METHODS
+            # the applications' own run trains on its subset of `data` (its batch: at most the subset's size)
+            train_run = (
+                experiment.train_application_run if table_id == "cvae_gan_applications" else experiment.train_run
+            )
             for method in listed:
                 torch.set_num_threads(threads)
-                alone = _timed_run_here(experiment.train_run, short, data, method)
+                alone = _timed_run_here(train_run, short, data, method)
                 with concurrent.futures.ProcessPoolExecutor(
                     2,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=parallel._start_worker,
                     initargs=(1, data),
                 ) as pool:
-                    pair = [pool.submit(_timed_run, experiment.train_run, short, method, seed) for seed in (1, 2)]
+                    pair = [pool.submit(_timed_run, train_run, short, method, seed) for seed in (1, 2)]
                     per_run = sum(f.result() for f in pair) / 2
                 runs_needed = len(config.seeds) + extra_runs(table_id, config).get(method, 0)
                 rows.append(

@@ -19,7 +19,9 @@ set on the device, as the notebooks train): the CPU file for smoke/cpu, the newe
   (as the notebooks train), so a run costs half its measured step: "measured at the cpu profile".
 
 Runs are sequential on one device; evaluation, and the extra models listed under "also trains", are
-not included. Read by the speed page (`book/benchmark.py`) only.
+not included. A table's runs include those it reuses from another table (`SHARED_RUNS`, trained once):
+they get estimates of their own, marked with that table (`Estimate.reuses`), so a sum of a table's own
+training leaves them out (`regime_cost_frame`). Read by the speed page (`book/benchmark.py`) only.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class Estimate:
     ms_per_step: float | None
     hours: float | None  # None: not measured
     also_trains: str  # the table's other trained models, not in the estimate
+    reuses: str | None = None  # these runs are that table's (`SHARED_RUNS`); None: the table's own
 
 
 def family(config) -> str:
@@ -120,9 +123,11 @@ def is_pix2pix(config) -> bool:
 
 def runs_per_method(table_id: str, config) -> dict[str, int]:
     """Runs the table's notebook trains per method: one per seed, plus `bench.extra_runs`
-    (CVAE-GAN Table 1's and Pix2Pix's λ sensitivity). Runs another table shares are counted here too."""
+    (CVAE-GAN Table 1's and Pix2Pix's λ sensitivity). Runs another table shares are counted here too
+    (`reused_from`); CVAE-GAN's applications: Table 1's CVAE and CVAE-GAN, and its own subset-trained
+    CVAE-GAN (`cvae_gan_applications.RUNS`)."""
     if table_id == "cvae_gan_applications":
-        from replication.experiments.cvae_gan_applications import INPAINT_METHODS as methods
+        from replication.experiments.cvae_gan_applications import RUNS as methods
     elif table_id == "msgan_pix2pix":
         from replication.experiments.msgan_pix2pix import METHODS as methods
     elif table_id == "msgan_drit":
@@ -136,6 +141,23 @@ def runs_per_method(table_id: str, config) -> dict[str, int]:
         )
     extra = extra_runs(table_id, config)
     return {m: len(config.seeds) + extra.get(m, 0) for m in methods}
+
+
+SHARED_RUNS = {  # notebooks that reuse runs of another table (same training settings: tests/test_bench.py)
+    "contragan_overfitting": "contragan_table1",  # all of its runs
+    "cvae_gan_applications": "cvae_gan_table1",  # its CVAE and CVAE-GAN runs; AUGMENT_GENERATOR is its own
+}
+
+
+def reused_from(table_id: str, method: str) -> str | None:
+    """The table whose runs `table_id`'s runs of `method` are (`SHARED_RUNS`; `bench.CPU_BOOK` counts them
+    there), or None where the table trains them itself (the applications' `AUGMENT_GENERATOR`)."""
+    if table_id == "cvae_gan_applications":
+        from replication.experiments.cvae_gan_applications import AUGMENT_GENERATOR
+
+        if method == AUGMENT_GENERATOR:
+            return None
+    return SHARED_RUNS.get(table_id)
 
 
 def bench_case(config, method: str) -> tuple[str | None, bool]:
@@ -155,8 +177,12 @@ def bench_case(config, method: str) -> tuple[str | None, bool]:
         return ("stackgan256-ms" if method == STACKGAN_MS else "stackgan256"), True
     if kind == "msgan":
         return "dcgan32-msgan", True  # DCGAN is MSGAN with λ_ms = 0: the same passes
-    if kind == "cvae_gan":
-        return "cvae-gan32", method == "CVAE-GAN"  # CVAE, CGAN, FM-CGAN train a subset of E, G, D, C
+    if kind == "cvae_gan":  # CVAE, CGAN, FM-CGAN train a subset of E, G, D, C
+        from replication.experiments.cvae_gan_applications import AUGMENT_GENERATOR
+
+        # the applications' subset generator is CVAE-GAN at the config's batch (`subset_run_config`: min(batch,
+        # subset size), the batch at every profile's sizes: tests/test_estimate.py)
+        return "cvae-gan32", method in ("CVAE-GAN", AUGMENT_GENERATOR)
     if kind == "contragan":
         from replication.experiments.contragan import method_spec
 
@@ -187,16 +213,17 @@ def dataset_name(name: str) -> str:
 
 
 def estimate_table(table_id: str, profile: str, config, payload: dict | None) -> list[Estimate]:
-    """One estimate per bench case the table's methods map to (None: the methods no case times)."""
+    """One estimate per bench case the table's methods map to (None: the methods no case times), the runs
+    it reuses from another table (`reused_from`) apart from its own."""
     size = image_size(config)
     runs = runs_per_method(table_id, config)
-    groups: dict[str | None, list[str]] = {}
+    groups: dict[tuple[str | None, str | None], list[str]] = {}
     exact: dict[str, bool] = {}
     for method in runs:
         case, exact[method] = bench_case(config, method)
-        groups.setdefault(case, []).append(method)
+        groups.setdefault((case, reused_from(table_id, method)), []).append(method)
     estimates = []
-    for case, methods in groups.items():
+    for (case, reuses), methods in groups.items():
         n = sum(runs[m] for m in methods)
         step = step_of(config, size, case)  # the step as costed: the case's kind at the profile's sizes
         found = measured_step(payload, case) if payload and case else None
@@ -229,6 +256,7 @@ def estimate_table(table_id: str, profile: str, config, payload: dict | None) ->
                 ms,
                 n * config.steps * ms / 3.6e6 if ms is not None else None,
                 also_trains(table_id, config),
+                reuses,
             )
         )
     return estimates
@@ -262,7 +290,8 @@ def load_bench(folder: Path) -> dict[str, dict]:
 
 def cpu_book_estimate(table_id: str, config, payload: dict) -> list[Estimate]:
     """The cpu profile from the saved cpu-book bench: Σ over methods of runs × steps × (ms/step in a
-    pair of 1-thread workers) / 2; [] when the file has no row for the table."""
+    pair of 1-thread workers) / 2; [] when the file has no row for the table. Its rows are the table's
+    own runs (`bench.CPU_BOOK`: a run two tables share is counted once, under the table that trains it)."""
     rows = [r for r in payload["rows"] if r["table"] == table_id]
     if not rows:
         return []
@@ -361,22 +390,18 @@ def tested_in_regime(verdicts: list[dict]) -> int:
     return sum(v.get("verdict") not in ("not tested", None) for v in verdicts)
 
 
-SHARED_RUNS = {  # notebooks that train nothing of their own at cpu: they reuse these tables' runs (bench.CPU_BOOK)
-    "contragan_overfitting": "contragan_table1",
-    "cvae_gan_applications": "cvae_gan_table1",
-}
-
-
 def regime_cost_frame(estimates: list[Estimate], verdicts: dict[str, list[dict]]) -> pd.DataFrame:
     """Per table at `cpu`: its estimated training minutes, its claims, how many were tested in their regime
     (`tested_in_regime`) and the minutes each tested claim cost (issue #29: what a claim in regime costs);
     a last row sums the book. `verdicts`: table id → its cpu results file's verdicts (tables without a file
-    are left out). Minutes are the estimates' (training only); a table that reuses another's runs
-    (`SHARED_RUNS`) costs 0 of its own, and the book's row counts every run once."""
+    are left out). Minutes are the estimates' (training only) of the table's own runs: the runs it reuses
+    from another table (`Estimate.reuses`: the overfitting study's, the applications' CVAE and CVAE-GAN) are
+    that table's, so the book's row counts every run once."""
     rows = []
     for table, table_verdicts in verdicts.items():
-        hours = [e.hours for e in estimates if e.table == table and e.profile == "cpu"]
-        minutes = 0.0 if table in SHARED_RUNS else None if not hours or None in hours else 60 * sum(hours)
+        cpu = [e for e in estimates if e.table == table and e.profile == "cpu"]
+        own = [e.hours for e in cpu if e.reuses is None]
+        minutes = None if not cpu or None in own else 60 * sum(own)
         rows.append((table, minutes, len(table_verdicts), tested_in_regime(table_verdicts)))
     minutes = [r[1] for r in rows]
     book_minutes = None if not rows or None in minutes else sum(minutes)
@@ -385,7 +410,11 @@ def regime_cost_frame(estimates: list[Estimate], verdicts: dict[str, list[dict]]
     def shown(minutes: float | None, table: str) -> str:
         if minutes is None:
             return NOT_MEASURED
-        return f"0 (reuses {SHARED_RUNS[table]}'s runs)" if table in SHARED_RUNS else f"{minutes:.1f}"
+        if table not in SHARED_RUNS:
+            return f"{minutes:.1f}"
+        if minutes == 0:
+            return f"0 (reuses {SHARED_RUNS[table]}'s runs)"
+        return f"{minutes:.1f} (its own runs; it also reuses {SHARED_RUNS[table]}'s)"
 
     def per_claim(minutes: float | None, tested: int) -> str:
         if minutes is None:
