@@ -89,12 +89,34 @@ def test_the_cpu_adaptation_is_table_1_and_the_overfitting_studys_at_smoke_and_c
     for table in (contragan.TABLE1, contragan.OVERFITTING):
         for profile in ("smoke", "cpu"):
             config = get_profile(table, profile)
-            assert (config.label_input_dim, config.d_steps_per_g) == (16, 2), (table, profile)
+            assert (config.label_input_dim, config.d_steps_per_g) == (16, 1), (table, profile)
         for profile in ("gpu", "paper"):
             config = get_profile(table, profile)
             assert config.label_input_dim == 0 and config.d_steps_per_g == 5, (table, profile)
     table1, overfitting = get_profile(contragan.TABLE1, "cpu"), get_profile(contragan.OVERFITTING, "cpu")
-    assert table1.training_config() == overfitting.training_config()  # shared runs
+    # the overfitting study trains the same design on 1,000 training images (its own runs): D's gap grows there
+    assert overfitting.training_config() == {**table1.training_config(), "train_images": 1000}
+    assert "train_images" not in table1.training_config()
     for method in ("projection", "2C"):
         assert contragan.method_spec(method, overfitting) == contragan.method_spec(f"SNDCGAN + {method}", table1)
     assert get_profile(contragan.TABLE2, "cpu").label_input_dim == 0
+    for profile in ("gpu", "paper"):
+        assert get_profile(contragan.OVERFITTING, profile).train_images == 0
+
+
+def test_the_training_subset_is_class_balanced_fixed_and_checked(mnist5k):
+    from replication.experiments import contragan
+
+    x, y = contragan.training_images(mnist5k, 0)
+    assert x is mnist5k.train_x and y is mnist5k.train_y  # 0: the whole split
+    x, y = contragan.training_images(mnist5k, 1000)
+    assert len(x) == 1000 and torch.bincount(y, minlength=10).tolist() == [100] * 10
+    again_x, again_y = contragan.training_images(mnist5k, 1000)
+    assert torch.equal(x, again_x) and torch.equal(y, again_y)  # the same images for every run and seed
+    pairs = zip(mnist5k.train_x, mnist5k.train_y, strict=True)
+    split = {(image.numpy().tobytes(), int(label)) for image, label in pairs}
+    assert all((image.numpy().tobytes(), int(label)) in split for image, label in zip(x, y, strict=True))
+    assert y[:50].unique().numel() > 1  # the permutation's order, not class by class (D's probes read the first)
+    for bad in (999, 5, 10 * (int(torch.bincount(mnist5k.train_y).min()) + 1)):
+        with pytest.raises(ValueError, match="multiple of the 10 classes"):
+            contragan.training_images(mnist5k, bad)

@@ -42,11 +42,12 @@
 # extractor on CIFAR-10 are comparable in kind to the paper's.
 #
 # **cpu-scale adaptation** (`smoke`/`cpu` only, all three heads alike; the probes are in
-# `replication/configs/contragan.py`): G also takes its label at its input (a 16-dim embedding beside
-# its conditional batch norm), 2 D steps per G step instead of the paper's 5, batch 32, 1,000 G steps.
-# With the conditional batch norm alone and 1 D step, no head's generator used its label within the
-# cpu budget (label accuracy 0.10–0.34); with this design ACGAN and projection mostly reach 0.7–0.9
-# (the regime check below has each seed's value).
+# `replication/configs/contragan.py`): nets twice as wide as the first cpu design (16 channels at D's first
+# layer), G also takes its label at its input (a 16-dim embedding beside its conditional batch norm), 1 D step
+# per G step instead of the paper's 5, batch 32, 750 G steps. With the conditional batch norm alone no head's
+# generator used its label within the cpu budget (label accuracy 0.10–0.34); with the label input at the
+# narrower width, G collapsed to about one image per label; at this width ACGAN's and projection's generators
+# follow their labels and vary within a class (the regime check below has each seed's value).
 
 # %% tags=["parameters"]
 from typing import Optional, Union  # papermill --help-notebook reads Optional/Union, not X | None

@@ -43,6 +43,7 @@ class ContraGANConfig:
     ema_decay: float = 0.9999
     ema_start: int = 1000
     label_input_dim: int = 0  # > 0: G also takes its label at its input (a cpu-scale adaptation; nets/contragan.py)
+    train_images: int = 0  # > 0: G and D train on this many training images (class-balanced; a cpu-scale adaptation)
     overfitting_backbone: str = "BigGAN"  # the discriminator-overfitting study's backbone
     probe_every: int = 500  # overfitting study: D's outputs on train / held-out reals every this many G steps
     probe_images: int = 1000  # per split
@@ -73,6 +74,8 @@ class ContraGANConfig:
             keys += ("image_size",)
         if self.label_input_dim:  # likewise for G's label input
             keys += ("label_input_dim",)
+        if self.train_images:  # and for a training subset
+            keys += ("train_images",)
         return {k: getattr(self, k) for k in keys}
 
 
@@ -103,7 +106,7 @@ class ContraGANConfig:
 # 1,200 / 1,500 G steps; ~0.13 s a G step on one thread beside another job): projection 0.15 / 0.14 / 0.71 /
 # 0.86 / 0.90 (NMI 0.93 at the end), ACGAN 0.61 / 0.80 / 0.80 / 0.74 / 0.93, 2C 0.10 / 0.11 / 0.19 / 0.44 /
 # 0.11 (NMI 0.63 → 0.81: a permutation again).
-# ADOPTED for Table 1 and the overfitting study (their shared runs), all three heads alike, never at gpu/paper:
+# First design (superseded below) for Table 1 and the overfitting study, all three heads alike, never at gpu/paper:
 # G also takes its label at its input (`label_input_dim` 16, beside its conditional batch norm), 2 D steps per
 # G step, batch 32, 1,000 G steps: 15 runs fit the 20-minute notebook budget on 2 cores. The rivals (ACGAN,
 # projection) are the working baselines the regime check gates; 2C's label accuracy is a part of the claim
@@ -140,6 +143,39 @@ class ContraGANConfig:
 # image per label moves that image from digit to digit as it trains, so a rival's label accuracy at the last step
 # is a lottery per seed (projection seed 0 falls from 0.72 to 0.51 between steps 1,000 and 1,500): no step count
 # puts all five seeds above the gate. Not mended (issue #24): the within-class collapse is the thing to end first.
+# The width ended the collapse (2026-12-05, issue #24; label accuracy / label–class NMI / spread of 1,000 samples of
+# the raw G after 250 / 500 / 750 / 1,000 G steps; projection, seed 0 unless named; one thread, two probes at a
+# time, label input 16, batch 32): the nets above were 8 channels wide at D's first layer (G's 4×4 seed 32); at
+# width 16 (D 16 → 128 channels, G's seed 64) the generators use their labels *and* vary within a class —
+# 2 D steps: 0.51 / 0.88 / 0.95 / 0.99, spread 0.15 / 0.17 / 0.20 / 0.19 (held-out digits 0.21); 1 D step: 0.31 /
+# 0.93 / 0.92 / 0.98, spread 0.15–0.17; seed 1 (1 D step) 0.43 / 0.85 / 0.88, spread 0.13 / 0.09 / 0.10; ACGAN
+# (1 D step) 0.78 / 0.88 / 0.92, spread 0.09 / 0.12 / 0.14. Width 12 with 2 D steps: 0.16 / 0.65 / 0.94 / 0.96,
+# spread 0.15–0.18. A D that sees the within-class spread of its batch (the sd of its features over same-label
+# images, added to ψ with a learned weight: Karras et al.'s minibatch sd, per class) at width 8 did not help:
+# 0.10 / 0.01 / 0.20 / 0.61, spread 0.06–0.08. 2C at width 16, 1 D step, the paper's t = 1: 0.16 / 0.30 / 0.22
+# (NMI 0.51 / 0.64 / 0.82, spread 0.13 / 0.09 / 0.08), a permutation again; t = 0.5: 0.18 / 0.52 / 0.60 (NMI 0.67 /
+# 0.89 / 0.89) with spread 0.09 / 0.07 / 0.05. The temperature is 2C's own setting and the paper's t = 1 is kept
+# (a cpu adaptation must apply to every head alike).
+# ADOPTED (replacing the design above) for Table 1 and the overfitting study (their shared runs), all three
+# heads alike, never at gpu/paper: width 16, G also takes its label at its input (`label_input_dim` 16, beside
+# its conditional batch norm), 1 D step per G step, batch 32, 750 G steps (~0.18 s a G step on one thread, two
+# runs at a time). Two rebuilds (5 seeds, 2026-12-05): at 650 G steps Table 1's notebook took 953 s from untrained
+# runs on 2 cores (evaluator classifier cached), but projection's seed 3 stayed at label accuracy 0.515, below the
+# gate (ACGAN 0.67–0.96, projection 0.52–0.92; 2C 0.30, NMI 0.79), so 750: it took 1,272 s while other work shared
+# the cores for its first 10 minutes (uncontended, 953 s × the step ratio ≈ 1,090 s), with label accuracy ACGAN
+# 0.91 (0.76–0.99 by seed), projection 0.84 (0.69–0.93), 2C 0.23 (NMI 0.83); projection's recall 0.24 / 0.25 at seeds 0 / 1 and ≤ 0.001 at seeds 2–4
+# (some classes' variety still missing); the overfitting study's projection D gap early +0.11 → late +0.21 (Δ 95 %
+# CI [−0.26, +0.46]: growth not shown).
+# The overfitting study's precondition (projection's D gap, train − held-out, grows: the mean over the last quarter
+# of the probes minus that over the first, seed-paired), measured at four designs (2026-12-05; gap early → late):
+# the first design above (width 8, 2 D steps, 1,000 G steps, 5 seeds) +0.68 → +0.19; the adopted width-16 design
+# on the whole training split, 750 steps, 5 seeds, +0.11 → +0.21 (Δ 95 % CI [−0.26, +0.46]); the same for 1,500
+# steps (seed 0) +0.24 → +0.05; on 1,000 training images (a random draw), 750 steps, seeds 0 / 1 / 2: +0.03 →
+# +0.10, −0.02 → +0.03, +0.06 → +0.15 (Δ +0.066 / +0.041 / +0.084: growing on all three; label accuracy 0.78 /
+# 0.82 / 0.72; 0.165 s a G step on one thread). D overfits when it sees each image often: 750 steps of batch 32
+# show each of 1,000 images ~24 times, each of 5,000 ~5 times. ADOPTED for the overfitting study at cpu (both
+# methods alike, never at gpu/paper): `train_images` 1,000 (class-balanced, the same for every run and seed), its
+# own 10 runs, no longer shared with Table 1.
 # Table 2 keeps its old cpu design (not tested): its ResNets with the same adaptation (BigGAN, width 4, batch 32,
 # 2 D steps, label input, seed 0) reach label accuracy 0.10 / 0.17 / 0.51 (NMI 0.55) after 200 / 400 / 600 G
 # steps at 0.39 s a step on one thread: 25 runs (5 methods × 5 seeds) of ~800 steps would take ~65 minutes on
@@ -183,7 +219,7 @@ _SMOKE = dict(
 
 def _profiles(methods: tuple[str, ...], cpu: dict, gpu: dict) -> dict[str, ContraGANConfig]:
     """smoke = cpu's methods and G/D design at the smoke sizes; gpu = the paper's networks at 20k G steps."""
-    design = {k: cpu[k] for k in ("label_input_dim", "d_steps_per_g") if k in cpu}
+    design = {k: cpu[k] for k in ("label_input_dim", "d_steps_per_g", "train_images") if k in cpu}
     return {
         "smoke": ContraGANConfig(**{"methods": cpu.get("methods", methods), **_SMOKE, **design}),
         "cpu": ContraGANConfig(**{"methods": methods, **_CPU_COMMON, **cpu}),
@@ -194,7 +230,9 @@ def _profiles(methods: tuple[str, ...], cpu: dict, gpu: dict) -> dict[str, Contr
 
 _CPU_RUN = dict(steps=600, seeds=(0, 1, 2, 3, 4), samples_per_class=200, checkpoint_every=200)
 # Table 1 and the overfitting study at cpu: generators that use their labels (issue #24, the note above)
-_CPU_LABELS = dict(_CPU_RUN, label_input_dim=16, d_steps_per_g=2, batch_size=32, steps=1000, checkpoint_every=250)
+_CPU_LABELS = dict(
+    _CPU_RUN, label_input_dim=16, width=16, d_steps_per_g=1, batch_size=32, steps=750, checkpoint_every=250
+)
 
 PROFILES = {
     # cpu: the SNDCGAN backbone only (the ResNets cost 2–3× as much per step; they run in Table 2 at
@@ -206,7 +244,10 @@ PROFILES = {
     ),
     # cpu: narrower ResNets (4·width = 16 channels), batch 32, 200 G steps: early training only
     "contragan_table2": _profiles(TABLE2_METHODS, cpu=dict(_CPU_RUN, width=4, batch_size=32, steps=200), gpu={}),
-    "contragan_overfitting": _profiles(OVERFITTING_METHODS, cpu=_CPU_LABELS, gpu={"probe_every": 500}),
+    # cpu: Table 1's design on a 1,000-image training split (the note above: D's gap grows only there)
+    "contragan_overfitting": _profiles(
+        OVERFITTING_METHODS, cpu=dict(_CPU_LABELS, train_images=1000), gpu={"probe_every": 500}
+    ),
 }
 
 # gpu/paper settings for each data set row the paper reports (replication/reported: ROWS); CIFAR-10

@@ -216,16 +216,40 @@ def run_config(config: ContraGANConfig, spec: MethodSpec) -> dict:
     return keys
 
 
+def training_images(data: ImageData, count: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """The images G and D train on: the whole training split when `count` is 0, else `count` of them, an equal
+    share of every class (the first of each class in a fixed permutation, seed 0: the same for every run and seed),
+    in that permutation's order. The evaluation keeps the whole split (its reference features, its classifier)."""
+    if not count:
+        return data.train_x, data.train_y
+    labels = data.train_y.cpu()
+    per_class, remainder = divmod(count, data.num_classes)
+    smallest = int(torch.bincount(labels, minlength=data.num_classes).min())
+    if remainder or not 1 <= per_class <= smallest:
+        raise ValueError(
+            f"train_images={count}: needs a multiple of the {data.num_classes} classes, at most "
+            f"{data.num_classes * smallest} images ({smallest} in the smallest class)"
+        )
+    order = torch.randperm(len(labels), generator=torch.Generator().manual_seed(0))
+    chosen = torch.zeros(len(labels), dtype=torch.bool)
+    for c in range(data.num_classes):
+        chosen[order[labels[order] == c][:per_class]] = True
+    keep = order[chosen[order]].to(data.train_x.device)  # in the permutation's order
+    return data.train_x[keep], data.train_y[keep]
+
+
 def train_run(
     config: ContraGANConfig, data: ImageData, method: str, seed: int, device: torch.device, progress: bool = True
 ) -> TrainedRun:
-    """Train (or resume, or load the finished) run of `method` at `seed`."""
+    """Train (or resume, or load the finished) run of `method` at `seed`, on `training_images` (D's probes of
+    the training split read the first `probe_images` of those)."""
     spec = method_spec(method, config)
     nets, optimizers = build(config, data, spec, device, seed)
     train_nets = {n: distributed.wrap(m, device) if n != "G_ema" else m for n, m in nets.items()}
-    sampler = BatchSampler(data.train_x, data.train_y, distributed.shard_batch_size(config.batch_size))
+    train_x, train_y = training_images(data, config.train_images)
+    sampler = BatchSampler(train_x, train_y, distributed.shard_batch_size(config.batch_size))
     k = config.probe_images
-    probes = (data.train_x[:k], data.train_y[:k], data.test_x[:k], data.test_y[:k])
+    probes = (train_x[:k], train_y[:k], data.test_x[:k], data.test_y[:k])
     step = make_step(train_nets, optimizers, sampler, spec, config, probes)
     settings = run_config(config, spec)
     result = train_method(
@@ -516,7 +540,11 @@ def _overfitting_setup(config: ContraGANConfig, data: ImageData) -> str:
     probes = (
         f"{config.probe_images} training and {config.probe_images} held-out images probed every {config.probe_every}"
     )
-    return f"data `{data.name}`; backbone **{config.overfitting_backbone}**; {_budget(config)}; {probes} G steps"
+    subset = f" (G and D train on {config.train_images} of its training images, every class alike)"
+    subset = subset if config.train_images else ""
+    return (
+        f"data `{data.name}`{subset}; backbone **{config.overfitting_backbone}**; {_budget(config)}; {probes} G steps"
+    )
 
 
 _PARAMETERS = ("profile", "seeds", "dataset", "steps", "quick", "extractor", "device", "progress")  # + each table's own
