@@ -88,11 +88,18 @@ for path in files:
 # missing from the device's file (saved before the case existed) reads "not measured", and so does its
 # table's total (`bash data_scripts/gpu_bench.sh` re-times every case on a GPU).
 # Runs are counted one after another on one device (a CPU notebook's two workers, or several GPUs,
-# take less); evaluation and the models under "also trains" are not included, and notebooks that
-# share runs (ContraGAN's three where their settings agree; CVAE-GAN Table 1's CVAE and CVAE-GAN runs,
-# which its applications reuse) train them once, so their hours overlap. The applications' own runs
-# (one CVAE-GAN per seed, trained on the augmentation study's small real subset) are a row of their own.
-# Read the hours as an order of magnitude.
+# take less); evaluation and the models under "also trains" are not included. Notebooks that share
+# runs train them once, so their hours overlap: a table's run is an earlier table's exactly when the
+# two have the same run key at that profile (the same training settings and nets: the same run
+# folder), so which runs are shared follows from the configs, profile by profile. CVAE-GAN's
+# applications reuse Table 1's CVAE and CVAE-GAN runs at every profile; their own runs (one CVAE-GAN
+# per seed, trained on the augmentation study's small real subset) are a row of their own. ContraGAN's
+# overfitting study reuses Table 1's BigGAN + projection and + 2C runs at `gpu` and `paper`, and
+# Table 2 reuses Table 1's runs of the same nets there (SNResGAN, BigGAN and ContraGAN on CIFAR-10, BigGAN
+# and ContraGAN on Tiny ImageNet); at `smoke` and `cpu` the overfitting study trains its own runs
+# (projection and 2C on SNDCGAN, on a 1,000-image training subset: Table 1's settings but for the
+# subset), costed at Table 1's step for those heads (the same nets), and Table 2 its own narrower
+# ResNets. The last table lists every reused run per profile. Read the hours as an order of magnitude.
 
 # %% tags=["remove-input"]
 from replication.book import estimate
@@ -105,6 +112,8 @@ caption = (
     "and the basis of its ms per step"
 )
 display(HTML(page.details_block(caption, estimate.detail_frame(estimates))))
+caption = "Runs a table reuses from an earlier table (the same run key at that profile), per profile and data set"
+display(HTML(page.details_block(caption, estimate.reuse_frame(estimates))))
 
 # %% [markdown]
 # ## What a claim in its regime costs at `cpu`
@@ -112,11 +121,13 @@ display(HTML(page.details_block(caption, estimate.detail_frame(estimates))))
 # inconclusive; *not tested* claims buy nothing but their measurement. Per table: the estimated
 # training minutes of the cpu profile (the table above: two 1-thread workers on 2 cores, evaluation
 # not included), its claims in the committed `cpu` results, how many were tested in their regime, and
-# the minutes each tested claim cost. A run two notebooks share counts for the one that trains it: the
-# ContraGAN overfitting study trains nothing of its own at `cpu` (it reuses Table 1's runs), so its
-# claims cost no extra training; CVAE-GAN's applications reuse Table 1's CVAE and CVAE-GAN runs and
-# count only their own, one CVAE-GAN per seed on the augmentation study's real subset. The book's
-# total counts every run once.
+# the minutes each tested claim cost. A run two notebooks share counts for the one that trains it:
+# CVAE-GAN's applications reuse Table 1's CVAE and CVAE-GAN runs and count only their own, one
+# CVAE-GAN per seed on the augmentation study's real subset. The ContraGAN overfitting study shares
+# no run with Table 1 at `cpu`: it trains its own (projection and 2C on SNDCGAN, one per seed, on a
+# 1,000-image training subset), so its claims cost their own training, timed as Table 1's runs of the
+# same heads where the cpu-book measurement has no row of its own (at `gpu` and `paper` it reuses
+# Table 1's runs). The book's total counts every run once.
 
 # %% tags=["remove-input"]
 from replication.configs.profiles import TABLE_PROFILES

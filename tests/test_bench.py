@@ -32,17 +32,29 @@ def test_bench_refuses_unknown_models():
 
 
 def test_the_cpu_book_plan_counts_every_table_once_and_projects_from_its_measurements(capsys):
+    import importlib
     import inspect
 
+    from replication.book import estimate
     from replication.configs.profiles import TABLE_PROFILES, get_profile
     from replication.experiments import cvae_gan, cvae_gan_applications
 
     assert set(bench.CPU_BOOK) == set(TABLE_PROFILES)  # a new table must be added to the projection
-    # the runs a table reuses are another table's: the same training settings and a subset of its methods
-    shared = {"contragan_overfitting": "contragan_table1", "cvae_gan_applications": "cvae_gan_table1"}
-    for table, owner in shared.items():
-        assert get_profile(table, "cpu").training_config() == get_profile(owner, "cpu").training_config()
-    assert bench.CPU_BOOK["contragan_overfitting"][1] == ()  # it trains nothing of its own
+    # each table times exactly the cpu runs it trains itself: the runs with another table's run key are that
+    # table's (`estimate.reused_from`), counted once
+    for table, (module, _, _) in bench.CPU_BOOK.items():
+        config = get_profile(table, "cpu")
+        own = [m for m in estimate.runs_per_method(table, config) if not estimate.reused_from(table, "cpu", config, m)]
+        assert set(bench.cpu_book_methods(table, config, importlib.import_module(module))) == set(own), table
+    # the overfitting study trains its own runs at cpu (a 1,000-image subset: not Table 1's run key)
+    assert bench.CPU_BOOK["contragan_overfitting"][1] is None
+    overfitting_cpu = get_profile("contragan_overfitting", "cpu")
+    assert overfitting_cpu.train_images == 1000
+    assert bench.cpu_book_methods("contragan_overfitting", overfitting_cpu, None) == ("projection", "2C")
+    assert (
+        get_profile("cvae_gan_applications", "cpu").training_config()
+        == get_profile("cvae_gan_table1", "cpu").training_config()
+    )
     # the applications reuse Table 1's CVAE and CVAE-GAN, and train their augmentation generator (one per seed)
     applications = bench.CPU_BOOK["cvae_gan_applications"]
     assert applications[0] == cvae_gan_applications.__name__
@@ -87,6 +99,29 @@ def test_the_cpu_book_plan_times_the_applications_own_subset_generator(monkeypat
     assert row["runs"] == len(config.seeds) == 5 and row["steps"] == config.steps == 500
     assert trained == [10 * config.augment_real_per_class]  # the subset (10 classes), not the 4,000 training images
     assert row["ms/step in a pair (1 thread)"] > 0
+
+
+def test_the_cpu_book_plan_times_the_overfitting_studys_own_runs_on_its_training_subset(monkeypatch):
+    """At cpu the ContraGAN overfitting study trains projection and 2C (SNDCGAN) on 1,000 training images: its
+    own 10 runs, not Table 1's, so the cpu-book timing trains them."""
+    from replication.configs.profiles import get_profile
+    from replication.experiments import contragan
+
+    trained = []
+    original = contragan.training_images
+
+    def spy(data, count):
+        x, y = original(data, count)
+        trained.append((count, len(x)))
+        return x, y
+
+    monkeypatch.setattr(contragan, "training_images", spy)  # in this process: the runs timed alone
+    rows = bench.cpu_book_plan(1, tables=["contragan_overfitting"])
+    config = get_profile("contragan_overfitting", "cpu")
+    assert [(r["table"], r["method"]) for r in rows] == [("contragan_overfitting", m) for m in ("projection", "2C")]
+    assert all(r["runs"] == len(config.seeds) == 5 and r["steps"] == config.steps == 750 for r in rows)
+    assert trained == [(1000, 1000)] * 2  # the subset, not the whole training split
+    assert all(r["ms/step in a pair (1 thread)"] > 0 for r in rows)
 
 
 def test_a_saved_cpu_book_measurement_is_what_the_estimate_reads(tmp_path, monkeypatch):

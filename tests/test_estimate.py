@@ -249,7 +249,8 @@ def _cpu_estimate(table: str, hours: float | None) -> estimate.Estimate:
 
 def test_minutes_per_claim_tested_in_regime_by_hand():
     """msgan_table1: 0.5 h over 2 claims, 1 tested → 30 min per tested claim; contragan_table1 0.25 h, none tested;
-    the overfitting study reuses Table 1's runs (0 of its own); the book: 45 min, 4 claims, 2 tested → 22.5."""
+    an overfitting study whose runs are all Table 1's (0 of its own; by hand: at cpu it trains its own); the book:
+    45 min, 4 claims, 2 tested → 22.5."""
     estimates = [_cpu_estimate("msgan_table1", 0.2), _cpu_estimate("msgan_table1", 0.3)]
     estimates += [_cpu_estimate("contragan_table1", 0.25)]
     estimates += [replace(_cpu_estimate("contragan_overfitting", 0.25), reuses="contragan_table1")]  # not its own
@@ -339,3 +340,144 @@ def test_the_quick_check_table_reads_every_saved_rehearsal_file(tmp_path):
     assert list(frame["table"]) == ["msgan_table1", "msgan_drit"] and list(frame["wall (min)"]) == [0.8, 10.0]
     assert list(frame["profile"]) == ["gpu quick"] * 2 and list(frame["ran"]) == ["yes", "failed"]
     assert set(frame["commit"]) == {"0123456"} and frame["measured on"][0].startswith("cpu (2 threads), 2 notebooks")
+
+
+def _run_owners(profile: str) -> dict[tuple[str, str, str], list[tuple[str, str]]]:
+    """Every ContraGAN / CVAE-GAN run of the book at `profile`: run key → [(table, method), ...] in the book's order."""
+    from replication.configs.profiles import TABLE_PROFILES
+
+    owners = {}
+    for table in TABLE_PROFILES:
+        for config in estimate.table_configs(table, profile):
+            for method in estimate.runs_per_method(table, config):
+                key = estimate.run_key(table, config, method)
+                if key is not None:
+                    owners.setdefault(key, []).append((table, method))
+    return owners
+
+
+@pytest.mark.parametrize("profile", ["smoke", "cpu", "gpu", "paper"])
+def test_a_table_reuses_another_tables_runs_exactly_where_their_run_keys_agree(profile):
+    """The accounting follows the configs at every profile: a run is reused where an earlier table trains a run
+    with the same key (its experiment's run folder) for the same seeds, and only there."""
+    from replication.configs.profiles import TABLE_PROFILES
+    from replication.experiments.contragan import method_spec, run_config
+    from replication.experiments.cvae_gan_applications import AUGMENT_GENERATOR
+
+    owners = _run_owners(profile)
+    order = list(TABLE_PROFILES)
+    for table in TABLE_PROFILES:
+        for config in estimate.table_configs(table, profile):
+            for method in estimate.runs_per_method(table, config):
+                owner = estimate.reused_from(table, profile, config, method)
+                key = estimate.run_key(table, config, method)
+                earlier = [t for t, _ in owners.get(key, []) if order.index(t) < order.index(table)]
+                assert owner == (earlier[0] if earlier else None), (table, profile, config.dataset, method)
+                if owner:  # the owner trains every seed of it
+                    [owned] = [c for c in estimate.table_configs(owner, profile) if c.dataset == config.dataset]
+                    assert set(config.seeds) <= set(owned.seeds)
+    reused = {
+        (t, c.dataset, m): estimate.reused_from(t, profile, c, m)
+        for t in ("contragan_overfitting", "contragan_table2", "cvae_gan_applications")
+        for c in estimate.table_configs(t, profile)
+        for m in estimate.runs_per_method(t, c)
+    }
+    overfitting = {m: reused[("contragan_overfitting", d, m)] for (t, d, m) in reused if t == "contragan_overfitting"}
+    applications = {m: o for (t, _, m), o in reused.items() if t == "cvae_gan_applications"}
+    assert applications == {"CVAE": "cvae_gan_table1", "CVAE-GAN": "cvae_gan_table1", AUGMENT_GENERATOR: None}
+    table2 = {(d, m) for (t, d, m), o in reused.items() if t == "contragan_table2" and o == "contragan_table1"}
+    if profile in ("smoke", "cpu"):
+        # the overfitting study trains on a 1,000-image subset: Table 1's settings but for `train_images`
+        assert overfitting == {"projection": None, "2C": None}
+        study = estimate.table_configs("contragan_overfitting", profile)[0]
+        table1 = estimate.table_configs("contragan_table1", profile)[0]
+        assert study.train_images == 1000 and table1.train_images == 0
+        for head in ("projection", "2C"):
+            mine = run_config(study, method_spec(head, study))
+            theirs = run_config(table1, method_spec(f"SNDCGAN + {head}", table1))
+            assert {k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k)} == {"train_images"}
+            assert estimate.step_key("contragan_overfitting", study, head) == estimate.step_key(
+                "contragan_table1", table1, f"SNDCGAN + {head}"
+            )
+        assert table2 == set()  # Table 2's narrower ResNets at cpu
+    else:  # the whole training split: Table 1's BigGAN + projection / + 2C runs (Table 2's too, trained first by 1)
+        assert overfitting == {"projection": "contragan_table1", "2C": "contragan_table1"}
+        assert table2 == {
+            ("cifar10", "SNResGAN"),
+            ("cifar10", "BigGAN"),
+            ("cifar10", "ContraGAN"),
+            ("tiny-imagenet", "BigGAN"),
+            ("tiny-imagenet", "ContraGAN"),
+        }  # ImageNet: no Table 1 row; SAGAN and + CR: no Table 1 method
+    for table in ("msgan_table1", "msgan_pix2pix", "alpha_gan_table", "contragan_table1", "cvae_gan_table1"):
+        for config in estimate.table_configs(table, profile):
+            assert not any(
+                estimate.reused_from(table, profile, config, m) for m in estimate.runs_per_method(table, config)
+            )
+
+
+def test_the_overfitting_study_costs_its_own_runs_at_cpu_and_reuses_table_1s_at_gpu_and_paper():
+    """At cpu (and smoke): its own 10 runs (projection and 2C on SNDCGAN, 5 seeds, 750 steps on 1,000 images),
+    at Table 1's cost per step for those heads (the same nets and step), and its own training minutes; at
+    gpu/paper: Table 1's BigGAN + projection / + 2C runs, 0 minutes of its own."""
+    from replication.configs.profiles import get_profile
+
+    bench = payload(("contragan-sndcgan32", 64, 40.0), ("contragan-biggan32", 64, 60.0))
+    cpu = get_profile("contragan_overfitting", "cpu")
+    [own] = estimate.estimate_table("contragan_overfitting", "cpu", cpu, bench)
+    assert (own.methods, own.runs, own.steps, own.reuses) == (("projection", "2C"), 10, 750, None)
+    [table1] = estimate.estimate_table("contragan_table1", "cpu", get_profile("contragan_table1", "cpu"), bench)
+    assert own.case == table1.case == "contragan-sndcgan32"
+    assert own.ms_per_step == pytest.approx(table1.ms_per_step)
+    assert own.hours == pytest.approx(10 * 750 * own.ms_per_step / 3.6e6)
+    [smoke] = estimate.estimate_table(
+        "contragan_overfitting", "smoke", get_profile("contragan_overfitting", "smoke"), bench
+    )
+    assert smoke.reuses is None and smoke.runs == 4
+    frame = estimate.regime_cost_frame([own], {"contragan_overfitting": [{"verdict": "holds"}]}).set_index("table")
+    assert frame.loc["contragan_overfitting", "training minutes (estimated)"] == f"{60 * own.hours:.1f}"
+    assert frame.loc["the book", "training minutes (estimated)"] == f"{60 * own.hours:.1f}"
+    for profile in ("gpu", "paper"):
+        config = get_profile("contragan_overfitting", profile)
+        [reused] = estimate.estimate_table("contragan_overfitting", profile, config, bench)
+        assert (reused.methods, reused.runs, reused.reuses) == (
+            ("projection", "2C"),
+            2 * len(config.seeds),
+            "contragan_table1",
+        )
+    # the committed bench files: its own cpu runs, timed as Table 1's SNDCGAN + projection / + 2C where the
+    # saved cpu-book has no row of its own
+    committed = estimate.load_bench(repo_root() / "results" / "bench")
+    estimates = estimate.all_estimates(committed)
+    [own] = [e for e in estimates if (e.table, e.profile) == ("contragan_overfitting", "cpu")]
+    assert (own.methods, own.runs, own.steps, own.reuses) == (("projection", "2C"), 10, 750, None)
+    assert own.hours and own.hours > 0
+    for profile in ("gpu", "paper"):
+        rows = [e for e in estimates if (e.table, e.profile) == ("contragan_overfitting", profile)]
+        assert rows and {e.reuses for e in rows} == {"contragan_table1"}
+    shown = estimate.reuse_frame(estimates)
+    overfitting = shown[shown["table"] == "contragan_overfitting"]
+    assert set(overfitting["profile"]) == {"gpu", "paper"} and set(overfitting["trained by"]) == {"contragan_table1"}
+
+
+def test_a_table_without_a_cpu_book_row_is_timed_as_the_rows_of_the_same_step():
+    """The overfitting study's cpu runs at Table 1's measured SNDCGAN + projection / + 2C steps (the same nets
+    and step: `step_key`), at its own runs and steps; no stand-in where an own method has none."""
+    from replication.configs.profiles import get_profile
+
+    def row(table, method, ms):
+        return {"table": table, "method": method, "runs": 5, "steps": 1000, "ms/step in a pair (1 thread)": ms}
+
+    rows = [row("contragan_table1", m, ms) for m, ms in (("SNDCGAN + ACGAN", 300.0), ("SNDCGAN + projection", 100.0))]
+    rows += [row("contragan_table1", "SNDCGAN + 2C", 140.0), row("contragan_table2", "SNResGAN", 999.0)]
+    config = get_profile("contragan_overfitting", "cpu")
+    [e] = estimate.cpu_book_estimate("contragan_overfitting", config, {"title": "CPU", "rows": rows})
+    assert (e.methods, e.runs, e.steps, e.case, e.reuses) == (("projection", "2C"), 10, 750, "cpu-book", None)
+    assert e.ms_per_step == pytest.approx((50.0 + 70.0) / 2)  # half a pair's step, per run
+    assert e.hours == pytest.approx(5 * 750 * (50.0 + 70.0) / 3.6e6)
+    assert "contragan_table1's SNDCGAN + projection, contragan_table1's SNDCGAN + 2C" in e.basis
+    assert estimate.cpu_book_estimate("contragan_overfitting", config, {"title": "CPU", "rows": rows[:2]}) == []
+    # a table of its own rows: those, as before
+    own = [{**row("contragan_overfitting", m, 80.0), "runs": 5, "steps": 750} for m in ("projection", "2C")]
+    [e] = estimate.cpu_book_estimate("contragan_overfitting", config, {"title": "CPU", "rows": rows + own})
+    assert e.ms_per_step == pytest.approx(40.0) and "measured at the cpu profile's sizes, two runs" in e.basis

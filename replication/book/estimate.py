@@ -19,9 +19,13 @@ set on the device, as the notebooks train): the CPU file for smoke/cpu, the newe
   (as the notebooks train), so a run costs half its measured step: "measured at the cpu profile".
 
 Runs are sequential on one device; evaluation, and the extra models listed under "also trains", are
-not included. A table's runs include those it reuses from another table (`SHARED_RUNS`, trained once):
-they get estimates of their own, marked with that table (`Estimate.reuses`), so a sum of a table's own
-training leaves them out (`regime_cost_frame`). Read by the speed page (`book/benchmark.py`) only.
+not included. A table's runs include those it reuses from another table, trained once: a run is another
+table's exactly when that table, earlier in the book, trains a run with the same key at the same profile
+(`run_key`: the run folder its experiment trains in, i.e. the same training settings and nets; `reused_from`),
+so it follows from the configs profile by profile (e.g. ContraGAN's overfitting study trains its own runs
+on a 1,000-image subset at smoke/cpu and reuses Table 1's at gpu/paper). Reused runs get estimates of
+their own, marked with the owner (`Estimate.reuses`), so a sum of a table's own training leaves them out
+(`regime_cost_frame`). Read by the speed page (`book/benchmark.py`) only.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from __future__ import annotations
 import importlib
 import json
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -74,7 +79,7 @@ class Estimate:
     ms_per_step: float | None
     hours: float | None  # None: not measured
     also_trains: str  # the table's other trained models, not in the estimate
-    reuses: str | None = None  # these runs are that table's (`SHARED_RUNS`); None: the table's own
+    reuses: str | None = None  # these runs are that table's (`reused_from`); None: the table's own
 
 
 def family(config) -> str:
@@ -123,7 +128,7 @@ def is_pix2pix(config) -> bool:
 
 def runs_per_method(table_id: str, config) -> dict[str, int]:
     """Runs the table's notebook trains per method: one per seed, plus `bench.extra_runs`
-    (CVAE-GAN Table 1's and Pix2Pix's λ sensitivity). Runs another table shares are counted here too
+    (CVAE-GAN Table 1's and Pix2Pix's λ sensitivity). Runs another table trains are counted here too
     (`reused_from`); CVAE-GAN's applications: Table 1's CVAE and CVAE-GAN, and its own subset-trained
     CVAE-GAN (`cvae_gan_applications.RUNS`)."""
     if table_id == "cvae_gan_applications":
@@ -143,21 +148,88 @@ def runs_per_method(table_id: str, config) -> dict[str, int]:
     return {m: len(config.seeds) + extra.get(m, 0) for m in methods}
 
 
-SHARED_RUNS = {  # notebooks that reuse runs of another table (same training settings: tests/test_bench.py)
-    "contragan_overfitting": "contragan_table1",  # all of its runs
-    "cvae_gan_applications": "cvae_gan_table1",  # its CVAE and CVAE-GAN runs; AUGMENT_GENERATOR is its own
-}
+def run_key(table_id: str, config, method: str) -> tuple[str, str, str] | None:
+    """The run folder `method`'s runs train in at `config` (`train.run_dir_for`: the runs folder, the hash of
+    the run's key, the run's name; the seed aside), for the families whose tables share run folders; None
+    where no other table's run can be the same one. ContraGAN's three tables train in one folder, keyed by
+    the training settings and (backbone, head, CR) (`contragan.run_config`); CVAE-GAN's applications train
+    Table 1's CVAE and CVAE-GAN with Table 1's key (`cvae_gan.train_run`), and their `AUGMENT_GENERATOR` in a
+    folder keyed by its subset too (`cvae_gan_applications.subset_key`: its own). The other families key
+    their runs under their own table's id."""
+    from replication.run.train import config_hash
 
+    kind = family(config)
+    if kind == "contragan":
+        from replication.experiments.contragan import RUNS_ID, method_spec, run_config
 
-def reused_from(table_id: str, method: str) -> str | None:
-    """The table whose runs `table_id`'s runs of `method` are (`SHARED_RUNS`; `bench.CPU_BOOK` counts them
-    there), or None where the table trains them itself (the applications' `AUGMENT_GENERATOR`)."""
-    if table_id == "cvae_gan_applications":
+        spec = method_spec(method, config)
+        return RUNS_ID, config_hash(run_config(config, spec)), spec.run_name
+    if kind == "cvae_gan":
+        from replication.experiments import cvae_gan
         from replication.experiments.cvae_gan_applications import AUGMENT_GENERATOR
 
         if method == AUGMENT_GENERATOR:
             return None
-    return SHARED_RUNS.get(table_id)
+        return cvae_gan.TABLE_ID, config_hash({**config.training_config(), "method": method}), method
+    return None
+
+
+STEP_INDEPENDENT = ("steps", "train_images")  # settings of a run's key that leave the cost of one step as it is
+
+
+def step_key(table_id: str, config, method: str) -> tuple[str, str, str] | None:
+    """`run_key` less the settings in `STEP_INDEPENDENT`: runs with equal step keys train the same nets with the
+    same step (e.g. the ContraGAN overfitting study's runs on a 1,000-image subset at cpu and Table 1's runs of
+    the same head on the whole split), so one's measured ms per step is the other's (`cpu_book_stand_in`).
+    ContraGAN only (None elsewhere)."""
+    from replication.run.train import config_hash
+
+    if family(config) != "contragan":
+        return None
+    from replication.experiments.contragan import RUNS_ID, method_spec, run_config
+
+    spec = method_spec(method, config)
+    settings = {k: v for k, v in run_config(config, spec).items() if k not in STEP_INDEPENDENT}
+    return RUNS_ID, config_hash(settings), spec.run_name
+
+
+def table_configs(table_id: str, profile: str) -> list:
+    """The configs the book costs `table_id` at `profile` with (`all_estimates`): at gpu/paper one per data set
+    row the paper reports (`ROW_SETTINGS`), else the profile's."""
+    from replication.configs.profiles import ROW_SETTINGS, TABLE_PROFILES, get_profile
+
+    rows = list(ROW_SETTINGS.get(table_id, {})) if profile in ("gpu", "paper") else []
+    return [get_profile(table_id, profile, dataset=row) for row in rows] or [TABLE_PROFILES[table_id][profile]]
+
+
+@cache
+def _trained_runs(table_id: str, profile: str) -> dict[tuple[str, str, str], frozenset[int]]:
+    """The runs `table_id` trains at `profile` (every data set row): run key → seeds."""
+    trained: dict[tuple[str, str, str], frozenset[int]] = {}
+    for config in table_configs(table_id, profile):
+        for method in runs_per_method(table_id, config):
+            key = run_key(table_id, config, method)
+            if key is not None:
+                trained[key] = trained.get(key, frozenset()) | frozenset(config.seeds)
+    return trained
+
+
+def reused_from(table_id: str, profile: str, config, method: str) -> str | None:
+    """The table whose runs `table_id`'s runs of `method` at `config` are: the first table of the book (in
+    `TABLE_PROFILES`' order) before `table_id` that trains, at `profile`, runs with the same `run_key` for
+    all of the config's seeds (`bench.CPU_BOOK` counts such runs there); None where the table trains them itself
+    (another key: e.g. the ContraGAN overfitting study's 1,000-image subset at smoke/cpu, `train_images`)."""
+    from replication.configs.profiles import TABLE_PROFILES
+
+    key = run_key(table_id, config, method)
+    if key is None or table_id not in TABLE_PROFILES:
+        return None
+    for owner in TABLE_PROFILES:
+        if owner == table_id:
+            return None
+        if set(config.seeds) <= _trained_runs(owner, profile).get(key, frozenset()):
+            return owner
+    return None
 
 
 def bench_case(config, method: str) -> tuple[str | None, bool]:
@@ -214,14 +286,14 @@ def dataset_name(name: str) -> str:
 
 def estimate_table(table_id: str, profile: str, config, payload: dict | None) -> list[Estimate]:
     """One estimate per bench case the table's methods map to (None: the methods no case times), the runs
-    it reuses from another table (`reused_from`) apart from its own."""
+    it reuses from another table at `profile` (`reused_from`) apart from its own."""
     size = image_size(config)
     runs = runs_per_method(table_id, config)
     groups: dict[tuple[str | None, str | None], list[str]] = {}
     exact: dict[str, bool] = {}
     for method in runs:
         case, exact[method] = bench_case(config, method)
-        groups.setdefault((case, reused_from(table_id, method)), []).append(method)
+        groups.setdefault((case, reused_from(table_id, profile, config, method)), []).append(method)
     estimates = []
     for (case, reuses), methods in groups.items():
         n = sum(runs[m] for m in methods)
@@ -291,10 +363,11 @@ def load_bench(folder: Path) -> dict[str, dict]:
 def cpu_book_estimate(table_id: str, config, payload: dict) -> list[Estimate]:
     """The cpu profile from the saved cpu-book bench: Σ over methods of runs × steps × (ms/step in a
     pair of 1-thread workers) / 2; [] when the file has no row for the table. Its rows are the table's
-    own runs (`bench.CPU_BOOK`: a run two tables share is counted once, under the table that trains it)."""
+    own runs (`bench.CPU_BOOK`: a run two tables share is counted once, under the table that trains it); a table
+    with no row of its own: `cpu_book_stand_in`."""
     rows = [r for r in payload["rows"] if r["table"] == table_id]
     if not rows:
-        return []
+        return cpu_book_stand_in(table_id, config, payload)
     per_run = {r["method"]: r["ms/step in a pair (1 thread)"] / 2 for r in rows}  # two runs at once
     runs = {r["method"]: r["runs"] for r in rows}
     steps = rows[0]["steps"]
@@ -318,11 +391,56 @@ def cpu_book_estimate(table_id: str, config, payload: dict) -> list[Estimate]:
     ]
 
 
+def cpu_book_stand_in(table_id: str, config, payload: dict) -> list[Estimate]:
+    """The cpu profile of a table the saved cpu-book bench has no row of, from other tables' rows that time the
+    same step (`step_key`; e.g. the ContraGAN overfitting study's own runs, timed as Table 1's runs of the same
+    heads): each of the table's own methods (`reused_from` None) at such a row's ms per step in a pair of
+    1-thread workers / 2, the config's runs and steps; [] unless every own method has such a row."""
+    from replication.configs.profiles import TABLE_PROFILES
+
+    runs = runs_per_method(table_id, config)
+    own = [m for m in runs if reused_from(table_id, "cpu", config, m) is None]
+    timed: dict[tuple[str, str, str], dict] = {}
+    for row in payload["rows"]:
+        if row["table"] == table_id or row["table"] not in TABLE_PROFILES:
+            continue
+        try:
+            key = step_key(row["table"], TABLE_PROFILES[row["table"]]["cpu"], row["method"])
+        except ValueError:  # a method the table no longer has
+            continue
+        if key is not None:
+            timed.setdefault(key, row)
+    stand_ins = {m: timed.get(step_key(table_id, config, m)) for m in own}
+    if not own or None in stand_ins.values():
+        return []
+    per_run = {m: row["ms/step in a pair (1 thread)"] / 2 for m, row in stand_ins.items()}  # two runs at once
+    n = sum(runs[m] for m in own)
+    timed_as = ", ".join(f"{row['table']}'s {row['method']}" for row in stand_ins.values())
+    return [
+        Estimate(
+            table_id,
+            "cpu",
+            f"{dataset_name(config.dataset)}, {image_size(config)} px",
+            tuple(own),
+            n,
+            config.steps,
+            "one training step of each method",
+            "cpu-book",
+            f"measured at the cpu profile's sizes as {timed_as} (the same nets and step), two runs at a time in "
+            "1-thread workers (half the step's time per run)",
+            payload["title"],
+            sum(runs[m] * per_run[m] for m in own) / n,
+            sum(runs[m] * config.steps * per_run[m] for m in own) / 3.6e6,
+            also_trains(table_id, config),
+        )
+    ]
+
+
 def all_estimates(bench: dict[str, dict]) -> list[Estimate]:
     """Every table of `TABLE_PROFILES` at smoke, cpu, gpu and paper; at gpu/paper once per data set row
     the paper reports (`ROW_SETTINGS`: e.g. ContraGAN Table 2 on CIFAR-10, Tiny ImageNet and ImageNet);
     at cpu from the saved cpu-book bench where there is one."""
-    from replication.configs.profiles import ROW_SETTINGS, TABLE_PROFILES, get_profile
+    from replication.configs.profiles import TABLE_PROFILES
 
     estimates = []
     for table_id, profiles in TABLE_PROFILES.items():
@@ -332,9 +450,7 @@ def all_estimates(bench: dict[str, dict]) -> list[Estimate]:
                 if measured:
                     estimates += measured
                     continue
-            rows = list(ROW_SETTINGS.get(table_id, {})) if profile in ("gpu", "paper") else []
-            configs = [get_profile(table_id, profile, dataset=row) for row in rows] or [profiles[profile]]
-            for config in configs:
+            for config in table_configs(table_id, profile):
                 estimates += estimate_table(table_id, profile, config, bench.get(PROFILE_DEVICE[profile]))
     return estimates
 
@@ -385,9 +501,41 @@ def total_frame(estimates: list[Estimate]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def reuse_frame(estimates: list[Estimate]) -> pd.DataFrame:
+    """Per table, profile and data set: the runs it reuses from another table (`Estimate.reuses`; trained and
+    costed there), which are in its hours above too."""
+    return pd.DataFrame(
+        [
+            {
+                "table": e.table,
+                "profile": e.profile,
+                "data set": e.dataset,
+                "methods": ", ".join(e.methods),
+                "runs": e.runs,
+                "trained by": e.reuses,
+            }
+            for e in estimates
+            if e.reuses
+        ],
+        columns=["table", "profile", "data set", "methods", "runs", "trained by"],
+    )
+
+
 def tested_in_regime(verdicts: list[dict]) -> int:
     """How many of a results file's claims were tested: a verdict other than "not tested" (its regime met)."""
     return sum(v.get("verdict") not in ("not tested", None) for v in verdicts)
+
+
+def reused_tables(table_id: str, cpu_estimates: list[Estimate]) -> list[str]:
+    """The tables whose runs `table_id` reuses at `cpu`: its estimates' `reuses`, and its cpu config's
+    (`reused_from`; a cpu-book measurement costs a table's own runs only, `cpu_book_estimate`)."""
+    from replication.configs.profiles import TABLE_PROFILES
+
+    found = [e.reuses for e in cpu_estimates if e.reuses]
+    if table_id in TABLE_PROFILES:
+        config = TABLE_PROFILES[table_id]["cpu"]
+        found += [reused_from(table_id, "cpu", config, m) for m in runs_per_method(table_id, config)]
+    return [t for t in dict.fromkeys(found) if t]
 
 
 def regime_cost_frame(estimates: list[Estimate], verdicts: dict[str, list[dict]]) -> pd.DataFrame:
@@ -395,12 +543,13 @@ def regime_cost_frame(estimates: list[Estimate], verdicts: dict[str, list[dict]]
     (`tested_in_regime`) and the minutes each tested claim cost (issue #29: what a claim in regime costs);
     a last row sums the book. `verdicts`: table id → its cpu results file's verdicts (tables without a file
     are left out). Minutes are the estimates' (training only) of the table's own runs: the runs it reuses
-    from another table (`Estimate.reuses`: the overfitting study's, the applications' CVAE and CVAE-GAN) are
-    that table's, so the book's row counts every run once."""
-    rows = []
+    from another table at `cpu` (`Estimate.reuses`: e.g. the applications' CVAE and CVAE-GAN) are that
+    table's, so the book's row counts every run once."""
+    rows, owners = [], {}
     for table, table_verdicts in verdicts.items():
         cpu = [e for e in estimates if e.table == table and e.profile == "cpu"]
         own = [e.hours for e in cpu if e.reuses is None]
+        owners[table] = ", ".join(reused_tables(table, cpu))
         minutes = None if not cpu or None in own else 60 * sum(own)
         rows.append((table, minutes, len(table_verdicts), tested_in_regime(table_verdicts)))
     minutes = [r[1] for r in rows]
@@ -410,11 +559,11 @@ def regime_cost_frame(estimates: list[Estimate], verdicts: dict[str, list[dict]]
     def shown(minutes: float | None, table: str) -> str:
         if minutes is None:
             return NOT_MEASURED
-        if table not in SHARED_RUNS:
+        if not owners.get(table):
             return f"{minutes:.1f}"
         if minutes == 0:
-            return f"0 (reuses {SHARED_RUNS[table]}'s runs)"
-        return f"{minutes:.1f} (its own runs; it also reuses {SHARED_RUNS[table]}'s)"
+            return f"0 (reuses {owners[table]}'s runs)"
+        return f"{minutes:.1f} (its own runs; it also reuses {owners[table]}'s)"
 
     def per_claim(minutes: float | None, tested: int) -> str:
         if minutes is None:
