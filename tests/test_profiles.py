@@ -73,22 +73,29 @@ def test_contragan_table1_runs_on_tiny_imagenet_only_the_backbone_the_paper_repo
 def test_a_quick_check_keeps_the_profiles_nets_and_data_and_takes_the_smoke_budget(table_id):
     from dataclasses import fields
 
-    from replication.configs.profiles import QUICK_CAPS, QUICK_FIELDS
+    from replication.configs.profiles import QUICK_CAPS, QUICK_FIELDS, QUICK_TABLE_CAPS
 
     gpu, smoke = get_profile(table_id, "gpu"), get_profile(table_id, "smoke")
     quick = get_profile(table_id, "gpu", quick=True)
+    caps = {**QUICK_CAPS, **QUICK_TABLE_CAPS.get(table_id, {})}
     assert quick.seeds == (0,)
     for field in fields(gpu):
         if field.name in QUICK_FIELDS:
-            cap = QUICK_CAPS.get(field.name, getattr(smoke, field.name))
+            cap = caps.get(field.name, getattr(smoke, field.name))
             assert getattr(quick, field.name) == min(getattr(smoke, field.name), cap), field.name
         elif field.name == "batch_size":
-            assert quick.batch_size == min(gpu.batch_size, 16)
+            assert quick.batch_size == min(gpu.batch_size, caps["batch_size"])
+        elif field.name in caps:  # a table's own cap on its training shape (DRIT's d_iter)
+            assert getattr(quick, field.name) == min(getattr(gpu, field.name), caps[field.name]), field.name
         elif field.name != "seeds":
             assert getattr(quick, field.name) == getattr(gpu, field.name), field.name  # nets, data, optimiser
-    assert quick.steps == 3 and quick.batch_size <= 16  # the paper's nets are wide: few steps, whatever smoke trains
+    assert quick.steps == caps["steps"] and quick.batch_size <= 16  # the paper's nets are wide: few steps
     assert get_profile(table_id, "gpu", quick=True, seeds=2).seeds == (0, 1)  # the notebook's own override wins
     assert get_profile(table_id, "gpu", quick=True, steps=5).steps == 5
+    if table_id == "msgan_drit":  # both of DRIT's update paths still run: a content-D-only batch, then the full one
+        assert (quick.steps, quick.d_iter) == (1, 2)
+    if table_id == "msgan_stackgan":
+        assert (quick.batch_size, quick.eval_captions) == (8, 10)
     with pytest.raises(ValueError, match="quick must be true or false"):
         get_profile(table_id, "gpu", quick="yes")
 

@@ -236,7 +236,7 @@ _CPU_LABELS = dict(
 
 PROFILES = {
     # cpu: the SNDCGAN backbone only (the ResNets cost 2–3× as much per step; they run in Table 2 at
-    # cpu and on every backbone at gpu/paper). Same settings as the overfitting study: shared runs.
+    # cpu and on every backbone at gpu/paper). The overfitting study trains the same design on 1,000 images.
     "contragan_table1": _profiles(
         TABLE1_METHODS,
         cpu=dict(_CPU_LABELS, methods=tuple(m for m in TABLE1_METHODS if m.startswith("SNDCGAN"))),

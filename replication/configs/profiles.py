@@ -12,7 +12,7 @@ is an instance of it. Notebook parameters override single fields (`overrides`).
 
 A *quick check* (`quick=True`, the notebooks' `-p quick True`) runs a profile's own code path — its networks
 at their width, its data and loader, its feature extractor (Inception at gpu/paper), results and page — with
-the smoke profile's budget (`QUICK_FIELDS`: steps, evaluation sizes), capped (`QUICK_CAPS`: 3 steps, batch
+the smoke profile's budget (`QUICK_FIELDS`: steps, evaluation sizes), capped (`QUICK_CAPS`, and `QUICK_TABLE_CAPS` per table: 3 steps, batch
 ≤ 16), and one seed: a minute or two on a CPU, seconds on a GPU, to see that a gpu/paper run will get through
 before it spends hours. Its numbers mean nothing; its results go to their own file
 (`replication.run.experiment.save_table`).
@@ -54,6 +54,16 @@ QUICK_CAPS = {
     "samples_per_class": 6,
     "samples": 60,
 }
+# … and, for the two tables whose gpu networks are the widest at the largest images, tighter still, so that every
+# quick check fits 3 minutes on 2 cores (issue #26). Measured (2026-12-05, one notebook alone, 2 threads, fixture
+# data): DRIT (216-px crops) 250 s, 3 steps of d_iter 3 taking ~130 s and its translations for the evaluation
+# ~45 s: one step of d_iter 2 (one content-D-only batch, then the full update: both code paths still run) and 4
+# evaluation inputs; StackGAN++ (64 + 128 px) 223 s, training ~100 s at batch 16 and Inception ~60 s: batch 8 and
+# 10 evaluation captions.
+QUICK_TABLE_CAPS = {
+    "msgan_drit": {"steps": 1, "d_iter": 2, "eval_inputs": 4},
+    "msgan_stackgan": {"batch_size": 8, "eval_captions": 10},
+}
 
 
 # One module per paper in replication/configs/, each with PROFILES = {table_id: {profile: config}}.
@@ -92,7 +102,7 @@ def quick_check(table_id: str, config, keep: frozenset[str] = frozenset()):
     `keep` (the notebook's own overrides, which win): a quick check of the config's code path."""
     smoke = TABLE_PROFILES[table_id]["smoke"]
     budget = {f.name: getattr(smoke, f.name) for f in fields(config) if f.name in QUICK_FIELDS}
-    for name, cap in QUICK_CAPS.items():
+    for name, cap in {**QUICK_CAPS, **QUICK_TABLE_CAPS.get(table_id, {})}.items():
         if hasattr(config, name):
             budget[name] = min(budget.get(name, getattr(config, name)), cap)
     budget["seeds"] = QUICK_SEEDS
