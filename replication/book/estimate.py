@@ -461,15 +461,22 @@ def format_hours(hours: float | None) -> str:
     return f"{hours:,.0f}" if hours >= 10 else f"{hours:.1f}" if hours >= 1 else f"{hours:.2g}"
 
 
+def _which_runs(e: Estimate) -> dict:
+    """The columns that name an estimate's runs: table, profile, data set, methods, how many."""
+    return {
+        "table": e.table,
+        "profile": e.profile,
+        "data set": e.dataset,
+        "methods": ", ".join(e.methods),
+        "runs": e.runs,
+    }
+
+
 def detail_frame(estimates: list[Estimate]) -> pd.DataFrame:
     """One row per (table, profile, bench case), all cells text: "not measured" where no number is."""
     return pd.DataFrame(
         {
-            "table": e.table,
-            "profile": e.profile,
-            "data set": e.dataset,
-            "methods": ", ".join(e.methods),
-            "runs": e.runs,
+            **_which_runs(e),
             "steps per run": f"{e.steps:,}",
             "one step": e.step,
             "bench case": e.case or "none",
@@ -505,18 +512,7 @@ def reuse_frame(estimates: list[Estimate]) -> pd.DataFrame:
     """Per table, profile and data set: the runs it reuses from another table (`Estimate.reuses`; trained and
     costed there), which are in its hours above too."""
     return pd.DataFrame(
-        [
-            {
-                "table": e.table,
-                "profile": e.profile,
-                "data set": e.dataset,
-                "methods": ", ".join(e.methods),
-                "runs": e.runs,
-                "trained by": e.reuses,
-            }
-            for e in estimates
-            if e.reuses
-        ],
+        [{**_which_runs(e), "trained by": e.reuses} for e in estimates if e.reuses],
         columns=["table", "profile", "data set", "methods", "runs", "trained by"],
     )
 
